@@ -1,0 +1,70 @@
+"""nbgrader configuration of the course kit (nbgrader has no --config flag: it reads this file).
+
+Run every nbgrader command from this folder. The gradebook is SQLite by default;
+point NBGRADER_DB_URL at another database (for example PostgreSQL:
+postgresql://user:password@host/dbname) and nothing else changes.
+"""
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+import tools  # noqa: E402  (puts utils/ on sys.path for the grading plugins)
+from tools.kernel import pin_course_kernel  # noqa: E402
+
+c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+
+# -- course and folders -------------------------------------------------------
+c.CourseDirectory.course_id = "practical-aspects-of-deep-learning"
+c.CourseDirectory.root = ROOT
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_assignments = [
+    {"name": "initialization"}, {"name": "regularization"}, {"name": "gradient_checking"}]
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
+
+# -- gradebook: SQLite next to this file unless NBGRADER_DB_URL says otherwise ---
+c.CourseDirectory.db_url = os.environ.get("NBGRADER_DB_URL", "sqlite:///" + os.path.join(ROOT, "gradebook.db"))
+
+# -- the kernel: always this course's Python, whatever "python3" means elsewhere --
+pin_course_kernel(ROOT)
+
+# -- execution limits -----------------------------------------------------------
+# Full runs (validate, generate_feedback's checks, instructors' runs) include the
+# training cells: the slowest (30,000 iterations) needs well under 4 minutes.
+c.Execute.timeout = 240
+c.Execute.interrupt_on_timeout = True
+# Autograding skips those cells, so a graded cell gets one minute.
+c.GradingExecute.timeout = 60
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
+
+# -- autograde: restore deleted test cells, skip training cells, judge hidden tests --
+c.OverwriteCells.add_missing_cells = True
+c.SkipTrainingCells.source_directory = os.path.join(ROOT, "source")
+c.Autograde.autograde_preprocessors = [
+    "tools.nbgrader_plugins.SkipTrainingCells",
+    "tools.nbgrader_plugins.GradingExecute",
+    "tools.nbgrader_plugins.JudgeHiddenTests",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# -- feedback: never show hidden tests ------------------------------------------
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# -- release generation ---------------------------------------------------------
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

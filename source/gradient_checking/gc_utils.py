@@ -1,0 +1,1 @@
+../../utils/gc_utils.py

@@ -1,0 +1,1 @@
+../../utils/course_data.py

@@ -1,0 +1,1 @@
+../../utils/init_utils.py

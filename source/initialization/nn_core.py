@@ -1,0 +1,1 @@
+../../utils/nn_core.py

@@ -1,0 +1,1 @@
+../../utils/grading_cases.py

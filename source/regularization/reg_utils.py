@@ -1,0 +1,1 @@
+../../utils/reg_utils.py

@@ -1,0 +1,1 @@
+../../utils/selfcheck_core.py
