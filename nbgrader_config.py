@@ -24,8 +24,6 @@ c.CourseDirectory.release_directory = "release"
 c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
-c.CourseDirectory.db_assignments = [
-    {"name": "initialization"}, {"name": "regularization"}, {"name": "gradient_checking"}]
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
 
 # -- gradebook: SQLite next to this file unless NBGRADER_DB_URL says otherwise ---

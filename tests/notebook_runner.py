@@ -1,0 +1,54 @@
+"""Execute notebooks headless for tests, the way a student's Jupyter would (one kernel, cwd = the notebook's folder)."""
+import sys
+import os
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tools.kernel import pin_course_kernel  # noqa: E402
+
+
+def execute(path, allow_errors=False, timeout=600, cwd=None):
+    """Run the notebook at `path`; return (executed notebook, seconds)."""
+    pin_course_kernel(ROOT)
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                            resources={"metadata": {"path": cwd or os.path.dirname(os.path.abspath(path))}})
+    start = time.perf_counter()
+    client.execute()
+    return notebook, time.perf_counter() - start
+
+
+def outputs_of(cell, output_type=None, name=None):
+    """The outputs of a cell, filtered by type (stream/error/display_data/...) and stream name."""
+    return [o for o in cell.get("outputs", [])
+            if (output_type is None or o.output_type == output_type) and (name is None or o.get("name") == name)]
+
+
+def stdout_text(cell):
+    return "".join(o.text for o in outputs_of(cell, "stream", "stdout"))
+
+
+def stderr_cells(notebook):
+    """(index, text) of every code cell that wrote to stderr."""
+    return [(i, "".join(o.text for o in outputs_of(c, "stream", "stderr")))
+            for i, c in enumerate(notebook.cells) if c.cell_type == "code" and outputs_of(c, "stream", "stderr")]
+
+
+def error_cells(notebook):
+    """(index, ename, evalue) of every code cell with an error output."""
+    return [(i, o.ename, o.evalue) for i, c in enumerate(notebook.cells) if c.cell_type == "code"
+            for o in outputs_of(c, "error")]
+
+
+def cell_with(notebook, text):
+    """The first code cell whose source contains `text`."""
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and text in cell.source:
+            return cell
+    raise LookupError("no code cell contains %r" % text)

@@ -1,0 +1,1 @@
+"""Self-checks of the initialization notebook (being written)."""

@@ -1,0 +1,1 @@
+"""Self-checks of the regularization notebook (being written)."""
