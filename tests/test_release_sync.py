@@ -1,0 +1,64 @@
+"""release/ is what nbgrader generates from source/ now, and the source notebooks hold the reference code."""
+import filecmp
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tools import ROOT
+from tools.assignments import ASSIGNMENTS
+
+COURSE_PARTS = ["nbgrader_config.py", "tools", "utils", "datasets", "source"]
+
+
+def copy_course(destination):
+    """A throwaway copy of the course (symlinks kept, so assignment folders still point into utils/)."""
+    for part in COURSE_PARTS:
+        source = os.path.join(ROOT, part)
+        if os.path.isdir(source):
+            shutil.copytree(source, os.path.join(destination, part), symlinks=True,
+                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        elif os.path.exists(source):
+            shutil.copy2(source, destination)
+    return destination
+
+
+def test_source_notebooks_hold_the_reference_code():
+    result = subprocess.run([sys.executable, "-m", "tools.sync_solutions", "--check"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, "source notebooks drifted from tools/reference: " + result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    course = copy_course(str(tmp_path_factory.mktemp("course")))
+    env = dict(os.environ, PATH=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
+    result = subprocess.run([sys.executable, "-m", "tools.make_release"], cwd=course, capture_output=True,
+                            text=True, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return os.path.join(course, "release")
+
+
+def _files(folder):
+    found = set()
+    for base, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in ("__pycache__", ".ipynb_checkpoints")]
+        found |= {os.path.relpath(os.path.join(base, f), folder) for f in files}
+    return found
+
+
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_committed_release_is_current(regenerated, assignment):
+    fresh, committed = os.path.join(regenerated, assignment), os.path.join(ROOT, "release", assignment)
+    assert os.path.isdir(committed), "release/%s is missing: run python -m tools.make_release" % assignment
+    assert _files(fresh) == _files(committed), "file lists differ: run python -m tools.make_release"
+    for relative in sorted(_files(fresh)):
+        a, b = os.path.join(fresh, relative), os.path.join(committed, relative)
+        if relative.endswith(".ipynb"):
+            with open(a, encoding="utf-8") as fa, open(b, encoding="utf-8") as fb:
+                assert json.load(fa) == json.load(fb), "%s is stale: run python -m tools.make_release" % relative
+        else:
+            assert filecmp.cmp(a, b, shallow=False), "%s is stale: run python -m tools.make_release" % relative
