@@ -53,8 +53,11 @@ def hidden_calls(source):
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "grade_case":
             function = node.args[0].id if node.args and isinstance(node.args[0], ast.Name) else None
-            case = ast.literal_eval(node.args[1]) if len(node.args) > 1 else None
-            params = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
+            try:
+                case = ast.literal_eval(node.args[1]) if len(node.args) > 1 else None
+                params = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
+            except ValueError:  # a non-literal argument: the call cannot be judged, so it fails
+                case, params = None, {}
             calls.append((node.lineno, node.col_offset, function, case, params))
     return [call[2:] for call in sorted(calls)]
 
@@ -139,8 +142,12 @@ def judge_records(source, records):
             results.append((False, "%s: your function raised %s" % (label, record["error"].split(":")[0])))
         else:
             try:
-                compare(function, decode(record.get("output")), reference_output(function, case, params))
+                expected = reference_output(function, case, params)
+                compare(function, decode(record.get("output")), expected)
                 results.append((True, "%s passed" % label))
             except Mismatch as mismatch:
                 results.append((False, "%s failed: %s" % (label, mismatch)))
+            except Exception as error:  # a broken test case must not stop the grading run
+                results.append((False, "%s could not be judged (%s); ask your instructor"
+                                % (label, type(error).__name__)))
     return results

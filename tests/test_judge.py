@@ -1,0 +1,80 @@
+"""The out-of-kernel judge: verdicts come from the reference solution, never from the student's kernel."""
+import numpy as np
+
+import grading_cases
+from tools import judge
+from tools.reference import reference
+
+SOURCE = '''check_something(initialize_parameters_he)
+### BEGIN HIDDEN TESTS
+grade_case(initialize_parameters_he, "layers", layers_dims=[5, 4, 3, 1])
+grade_case(compute_cost_with_regularization, "l2_cost", seed=7, n_x=3, n_h1=4, n_h2=2, m=6, lambd=0.3)
+grade_case(gradient_check, "gradient_check", x=3.0, theta=2.0, epsilon=1e-2)
+### END HIDDEN TESTS
+'''
+
+
+def record(function, case, params, fn=None):
+    output, error = grading_cases.run_case(fn or reference(function), case, params)
+    return {"function": function, "case": case, "params": params,
+            "output": None if error else grading_cases.encode(output), "error": error}
+
+
+def honest_records():
+    return [record(*call) for call in judge.hidden_calls(SOURCE)]
+
+
+def test_hidden_calls_are_read_from_source():
+    calls = judge.hidden_calls(SOURCE)
+    assert [c[0] for c in calls] == ["initialize_parameters_he", "compute_cost_with_regularization", "gradient_check"]
+    assert calls[1][2]["lambd"] == 0.3
+
+
+def test_reference_records_pass():
+    assert all(passed for passed, _ in judge.judge_records(SOURCE, honest_records()))
+
+
+def test_wrong_output_fails_without_revealing_values():
+    records = honest_records()
+    records[1]["output"] = grading_cases.encode(1.0)
+    results = judge.judge_records(SOURCE, records)
+    assert [p for p, _ in results] == [True, False, True]
+    message = results[1][1]
+    assert "wrong values" in message and "0.3" not in message and "seed" not in message
+
+
+def test_missing_records_fail():
+    results = judge.judge_records(SOURCE, honest_records()[:1])
+    assert [p for p, _ in results] == [True, False, False]
+    assert "did not run" in results[2][1]
+
+
+def test_records_for_other_inputs_fail():
+    """A kernel that records the visible example's (correct) output under the hidden case's name still fails."""
+    records = honest_records()
+    visible = record("initialize_parameters_he", "layers", {"layers_dims": [2, 4, 1]})
+    records[0]["output"] = visible["output"]
+    assert judge.judge_records(SOURCE, records)[0][0] is False
+    records[0] = dict(visible)  # claims a different case than the trusted source says
+    assert "does not match" in judge.judge_records(SOURCE, records)[0][1]
+
+
+def test_student_error_is_reported_by_type_only():
+    records = honest_records()
+    records[2]["output"], records[2]["error"] = None, "ZeroDivisionError: secret detail"
+    results = judge.judge_records(SOURCE, records)
+    assert results[2][0] is False and "ZeroDivisionError" in results[2][1] and "secret" not in results[2][1]
+
+
+def test_broken_case_does_not_crash():
+    source = "### BEGIN HIDDEN TESTS\ngrade_case(gradient_check, 'no_such_case', x=1)\n### END HIDDEN TESTS\n"
+    results = judge.judge_records(source, [{"function": "gradient_check", "case": "no_such_case",
+                                             "params": {"x": 1}, "output": None, "error": None}])
+    assert results[0][0] is False and "could not be judged" in results[0][1]
+
+
+def test_patched_numpy_in_the_grader_is_not_the_students():
+    """Replacing np.allclose in a kernel has no effect here: the judge compares in its own process."""
+    records = honest_records()
+    records[1]["output"] = grading_cases.encode(np.float64(123.0))
+    assert judge.judge_records(SOURCE, records)[1][0] is False
