@@ -1,0 +1,1 @@
+"""Catalogs of equivalent correct variants and of plausible mistakes, and the harness that grades them."""
