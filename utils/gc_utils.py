@@ -53,8 +53,8 @@ def gradients_to_vector(gradients):
 
 def relative_difference(grad, gradapprox):
     """||grad - gradapprox|| / (||grad|| + ||gradapprox||), 0 when both are zero."""
-    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
-    return 0.0 if denominator == 0 else float(np.linalg.norm(grad - gradapprox) / denominator)
+    scale = sum(np.linalg.norm(v) for v in (grad, gradapprox))
+    return 0.0 if scale == 0 else float(np.linalg.norm(grad - gradapprox) / scale)
 
 
 def gradient_difference_by_parameter(grad, gradapprox, parameters):

