@@ -1,1 +1,222 @@
-"""Self-checks of the initialization notebook (being written)."""
+"""Self-checks of the Initialization notebook.
+
+Each `check_<name>(fn)` calls the student's initializer on the notebook's
+examples, compares the result with the figures stored below, and when something
+is off works out *which* mistake it looks like: the weights are divided by the
+raw seed-3 draws (a private copy of the generator, so the global random state
+is left alone) to see which scale factor was used, whether the draw was
+transposed, or whether the seed was changed. Ends with "All checks passed for
+<name>." or raises `SelfCheckFailed` after saying what to fix.
+"""
+import functools
+
+import numpy as np
+
+from selfcheck_core import Check, SelfCheckFailed, call
+
+__all__ = ["check_initialize_parameters_zeros", "check_initialize_parameters_random",
+           "check_initialize_parameters_he", "SelfCheckFailed"]
+
+# Figures of the visible examples (seed 3).
+EXPECTED_RANDOM_3_2_1 = {
+    "W1": [[17.88628473, 4.36509851, 0.96497468], [-18.63492703, -2.77388203, -3.54758979]],
+    "W2": [[-0.82741481, -6.27000677]],
+}
+EXPECTED_HE_2_4_1 = {
+    "W1": [[1.78862847, 0.43650985], [0.09649747, -1.8634927], [-0.2773882, -0.35475898],
+           [-0.08274148, -0.62700068]],
+    "W2": [[-0.03098412, -0.33744411, -0.92904268, 0.62552248]],
+}
+FIGURE_ATOL = 1e-7
+EXAMPLES = ([3, 2, 1], [4, 3, 2, 1], [2, 4, 1], [5, 1])
+DISTURB_SEED = 20261124
+
+
+def _keeps_random_state(check_function):
+    """Run a check and put NumPy's global random state back as it was."""
+    @functools.wraps(check_function)
+    def wrapper(function):
+        __tracebackhide__ = True
+        state = np.random.get_state()
+        try:
+            return check_function(function)
+        finally:
+            np.random.set_state(state)
+    return wrapper
+
+
+def _seed3_draws(layers_dims, transposed=False, fresh_per_layer=False):
+    """The standard-normal draws an initializer seeded with 3 makes, layer after layer."""
+    generator = np.random.RandomState(3)
+    draws = []
+    for l in range(1, len(layers_dims)):
+        if fresh_per_layer:
+            generator = np.random.RandomState(3)
+        rows, cols = layers_dims[l], layers_dims[l - 1]
+        draws.append(generator.standard_normal((cols, rows)).T if transposed
+                     else generator.standard_normal((rows, cols)))
+    return draws
+
+
+def _structure(check, parameters, layers_dims, label):
+    """Dict with W1, b1, ..., WL, bL of the right shapes; returns False when values cannot be compared."""
+    L = len(layers_dims) - 1
+    keys = [k % l for l in range(1, L + 1) for k in ("W%d", "b%d")]
+    if not check.is_dict_with(parameters, keys, "the result for %s" % label):
+        return False
+    extra = sorted(set(parameters) - set(keys))
+    check.expect(not extra, "the result for %s has unexpected keys %s (a %d-layer network has W1..W%d, b1..b%d)"
+                 % (label, ", ".join(map(str, extra)), L, L, L))
+    ok = True
+    for l in range(1, L + 1):
+        rows, cols = layers_dims[l], layers_dims[l - 1]
+        W, b = parameters["W%d" % l], parameters["b%d" % l]
+        for name, value, shape in (("W%d" % l, W, (rows, cols)), ("b%d" % l, b, (rows, 1))):
+            if not isinstance(value, np.ndarray):
+                ok = check.fail("%s should be a NumPy array, got %s" % (name, type(value).__name__))
+                continue
+            if value.shape == shape:
+                continue
+            ok = check.fail("%s has the wrong shape for %s: expected %s, got %s" % (name, label, shape, value.shape))
+            if value.shape == shape[::-1] and name[0] == "W":
+                check.hint("W%d is transposed: its shape is (units of layer l, units of layer l-1), i.e. "
+                           "(layers_dims[l], layers_dims[l-1])." % l)
+            elif value.ndim == 1:
+                check.hint("%s is a rank-1 array of shape %s: give np.zeros / np.random.randn a 2-D shape such as "
+                           "(layers_dims[l], 1)." % (name, value.shape))
+    return ok
+
+
+def _biases_zero(check, parameters, layers_dims):
+    for l in range(1, len(layers_dims)):
+        if np.any(np.asarray(parameters["b%d" % l]) != 0):
+            check.fail("b%d is not all zeros" % l)
+            check.hint("The biases should start at zero (np.zeros((layers_dims[l], 1))): only the weights need "
+                       "randomness to break symmetry.")
+
+
+def _scale_factors(W, draw):
+    """Per-layer factor c with W == c * draw, or None when W is not a multiple of the draw."""
+    W = np.asarray(W, dtype=float)
+    if W.shape != draw.shape:
+        return None
+    c = float(np.sum(W * draw) / np.sum(draw * draw))
+    return c if np.allclose(W, c * draw, rtol=1e-6, atol=1e-12) else None
+
+
+def _diagnose_weights(check, parameters, layers_dims, wanted_factor, factor_advice):
+    """Compare each W with c * (seed-3 draw); name the mistake when the factor or the draw is wrong."""
+    straight = _seed3_draws(layers_dims)
+    transposed = _seed3_draws(layers_dims, transposed=True)
+    fresh = _seed3_draws(layers_dims, fresh_per_layer=True)
+    for l in range(1, len(layers_dims)):
+        W, wanted = parameters["W%d" % l], wanted_factor(layers_dims, l)
+        c = _scale_factors(W, straight[l - 1])
+        if c is not None:
+            if not np.isclose(c, wanted, rtol=1e-6):
+                check.fail("W%d is the seed-3 draw times %.6g; expected times %.6g" % (l, c, wanted))
+                check.hint(factor_advice(layers_dims, l, c))
+            continue
+        check.fail("W%d does not hold the expected seed-3 random values" % l)
+        if _scale_factors(W, transposed[l - 1]) is not None:
+            check.hint("W%d holds a transposed draw: draw it directly with np.random.randn(layers_dims[l], "
+                       "layers_dims[l-1]) instead of transposing another shape (same seed, different order)." % l)
+        elif l > 1 and _scale_factors(W, fresh[l - 1]) is not None:
+            check.hint("The seed is reset inside the loop, so every layer starts from the same numbers: call "
+                       "np.random.seed(3) once, before the loop.")
+        else:
+            check.hint("The random numbers are not the ones np.random.seed(3) gives: keep the seed line as given, "
+                       "do not reseed with another seed, and draw with np.random.randn, layer by layer.")
+
+
+def _reproducible(check, function, layers_dims):
+    """Same result whatever the global random state before the call (the function must seed itself)."""
+    np.random.seed(DISTURB_SEED)
+    ok, first = call(check, function, list(layers_dims))
+    np.random.seed(DISTURB_SEED + 1)
+    ok2, second = call(check, function, list(layers_dims))
+    if not (ok and ok2) or not isinstance(first, dict) or not isinstance(second, dict):
+        return
+    same = all(np.array_equal(np.asarray(first[k]), np.asarray(second.get(k))) for k in first)
+    if not same:
+        check.fail("two calls give different weights: the result depends on the random state before the call")
+        check.hint("Seed the generator inside the function with np.random.seed(3) (as given) so the weights are "
+                   "the same on every call.")
+
+
+def _results(check, function, examples):
+    """Call the function on each example; return {label: result} for those that ran."""
+    results = {}
+    for layers_dims in examples:
+        ok, parameters = call(check, function, list(layers_dims))
+        if ok and _structure(check, parameters, layers_dims, "layers_dims=%s" % list(layers_dims)):
+            results[tuple(layers_dims)] = parameters
+    return results
+
+
+@_keeps_random_state
+def check_initialize_parameters_zeros(function):
+    """Self-check of initialize_parameters_zeros: dict of the right shapes, every entry 0."""
+    __tracebackhide__ = True
+    check = Check("initialize_parameters_zeros")
+    for layers_dims, parameters in _results(check, function, EXAMPLES).items():
+        for key, value in parameters.items():
+            if np.any(np.asarray(value) != 0):
+                check.fail("%s is not all zeros (layers_dims=%s)" % (key, list(layers_dims)))
+                check.hint("Zero initialization sets every weight and every bias to 0: use np.zeros with the "
+                           "shape of each matrix, no random numbers and no ones.")
+    return check.finish()
+
+
+def _random_advice(layers_dims, l, c):
+    if np.isclose(c, 1.0):
+        return "The weights are not multiplied by 10: this experiment uses large weights, np.random.randn(...) * 10."
+    return "The weights are multiplied by %.6g: this experiment multiplies the standard-normal draw by 10." % c
+
+
+def _he_advice(layers_dims, l, c):
+    previous, current = layers_dims[l - 1], layers_dims[l]
+    if np.isclose(c, np.sqrt(1.0 / previous)):
+        return ("That is sqrt(1/n) (Xavier scaling). He initialization uses sqrt(2 / layers_dims[l-1]): "
+                "the factor 2 suits ReLU layers.")
+    if np.isclose(c, np.sqrt(2.0 / current)) and previous != current:
+        return ("The scale uses the size of the current layer; He scaling uses the previous layer: "
+                "sqrt(2 / layers_dims[l-1]).")
+    if np.isclose(c, 1.0):
+        return "The draw is not scaled: multiply it by sqrt(2 / layers_dims[l-1]) (He scaling)."
+    return "He initialization multiplies the draw by sqrt(2 / layers_dims[l-1]); the factor used is %.6g." % c
+
+
+@_keeps_random_state
+def check_initialize_parameters_random(function):
+    """Self-check of initialize_parameters_random: seed-3 normal draws times 10, zero biases."""
+    __tracebackhide__ = True
+    check = Check("initialize_parameters_random")
+    results = _results(check, function, EXAMPLES)
+    for layers_dims, parameters in results.items():
+        _biases_zero(check, parameters, layers_dims)
+        _diagnose_weights(check, parameters, layers_dims, lambda dims, l: 10.0, _random_advice)
+    if (3, 2, 1) in results and check.ok:
+        for key, expected in EXPECTED_RANDOM_3_2_1.items():
+            check.close(results[(3, 2, 1)][key], expected, key + " for [3, 2, 1]", rtol=0, atol=FIGURE_ATOL)
+    if results:
+        _reproducible(check, function, [3, 2, 1])
+    return check.finish()
+
+
+@_keeps_random_state
+def check_initialize_parameters_he(function):
+    """Self-check of initialize_parameters_he: seed-3 normal draws times sqrt(2 / previous layer size)."""
+    __tracebackhide__ = True
+    check = Check("initialize_parameters_he")
+    results = _results(check, function, EXAMPLES)
+    for layers_dims, parameters in results.items():
+        _biases_zero(check, parameters, layers_dims)
+        _diagnose_weights(check, parameters, layers_dims,
+                          lambda dims, l: float(np.sqrt(2.0 / dims[l - 1])), _he_advice)
+    if (2, 4, 1) in results and check.ok:
+        for key, expected in EXPECTED_HE_2_4_1.items():
+            check.close(results[(2, 4, 1)][key], expected, key + " for [2, 4, 1]", rtol=0, atol=FIGURE_ATOL)
+    if results:
+        _reproducible(check, function, [2, 4, 1])
+    return check.finish()

@@ -1,0 +1,119 @@
+"""Initialization assignment: self-checks, hidden cases, the source notebook's figures, the release."""
+import os
+import re
+
+import nbformat
+import pytest
+
+from notebook_runner import error_cells, execute, stderr_cells, stdout_text
+from tools import ROOT, judge
+from tools.catalog import build, entries
+from tools.reference import GRADED
+
+ASSIGNMENT = "initialization"
+SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Initialization.ipynb")
+RELEASE = os.path.join(ROOT, "release", ASSIGNMENT, "Initialization.ipynb")
+ENTRIES = [e for e in entries.ENTRIES if build.assignment_of(e.function) == ASSIGNMENT]
+
+
+@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+def test_reference_passes_its_self_check(function):
+    passed, output = build.run_self_check(entries.V("reference", function))
+    assert passed and "All checks passed for %s." % function in output
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.kind == "variant"], ids=lambda e: e.id)
+def test_variant_passes_self_check(entry):
+    passed, output = build.run_self_check(entry)
+    assert passed, output
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.kind == "mutant" and e.self_check_catches],
+                         ids=lambda e: e.id)
+def test_mistake_gets_a_specific_hint(entry):
+    passed, output = build.run_self_check(entry)
+    assert not passed
+    assert entry.hint.lower() in output.lower(), output
+
+
+@pytest.mark.parametrize("mistake, advice", [
+    ("he_xavier", "Xavier"), ("he_current_layer", "previous layer"), ("he_unscaled", "not scaled"),
+    ("random_not_times_10", "not multiplied by 10"), ("random_times_100", "multiplied by 100"),
+    ("he_reseed_in_loop", "inside the loop"), ("he_transposed", "transposed draw"),
+    ("zeros_rank1_bias", "rank-1"), ("zeros_transposed", "transposed"), ("random_no_seed", "depends on the random"),
+    ("random_other_seed", "not the ones np.random.seed(3) gives"), ("he_bias_random", "biases should start at zero"),
+])
+def test_hint_names_the_mistake(mistake, advice):
+    entry = next(e for e in ENTRIES if e.id == mistake)
+    passed, output = build.run_self_check(entry)
+    assert not passed and advice in output, output
+
+
+def test_stub_reports_not_implemented():
+    namespace = build.notebook_namespace(ASSIGNMENT)
+    exec("def initialize_parameters_he(layers_dims):\n    raise NotImplementedError()", namespace)
+    import checks_initialization
+    with pytest.raises(AssertionError, match="not implemented yet"):
+        checks_initialization.check_initialize_parameters_he(namespace["initialize_parameters_he"])
+
+
+# --------------------------------------------------------------------------- the source notebook
+@pytest.fixture(scope="module")
+def executed_source():
+    notebook, seconds = execute(SOURCE)
+    print("Initialization.ipynb executed in %.1f s" % seconds)
+    return notebook
+
+
+def _hidden_sources(notebook):
+    return {c.metadata["nbgrader"]["grade_id"][5:]: c.source for c in notebook.cells
+            if c.metadata.get("nbgrader", {}).get("grade")}
+
+
+def test_source_structure_and_points():
+    notebook = nbformat.read(SOURCE, as_version=4)
+    tests = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"] for c in notebook.cells
+             if c.metadata.get("nbgrader", {}).get("grade")}
+    assert tests == {"test_initialize_parameters_zeros": 2, "test_initialize_parameters_random": 3,
+                     "test_initialize_parameters_he": 5}
+    assert "**Graded: 10 points**" in notebook.cells[0].source
+    for function, source in _hidden_sources(notebook).items():
+        calls = judge.hidden_calls(source)
+        assert len(calls) >= 3 and all(c[0] == function for c in calls)
+    for cell in notebook.cells:
+        if "skip-in-autograde" in cell.metadata.get("tags", []):
+            assert "nbgrader" not in cell.metadata
+
+
+def test_source_runs_cleanly(executed_source):
+    assert error_cells(executed_source) == []
+    assert stderr_cells(executed_source) == []
+
+
+def _numbers(text, label):
+    return [float(v) for v in re.findall(re.escape(label) + r"\s*([-+0-9.e]+|inf)", text)]
+
+
+def test_source_prints_the_spec_figures(executed_source):
+    text = "".join(stdout_text(c) for c in executed_source.cells if c.cell_type == "code")
+    assert "W1 = [[ 17.88628473   4.36509851   0.96497468]\n [-18.63492703  -2.77388203  -3.54758979]]" in text
+    assert "W2 = [[-0.82741481 -6.27000677]]" in text
+    assert "W2 = [[-0.03098412 -0.33744411 -0.92904268  0.62552248]]" in text
+    costs = _numbers(text, "Cost after iteration 0:")
+    assert costs[0] == pytest.approx(0.6931471805599453, abs=1e-12) and costs[1] == float("inf")
+    assert costs[2] == pytest.approx(0.8830537463419761, abs=1e-7)
+    last = _numbers(text, "Cost after iteration 14000:")
+    assert last[0] == pytest.approx(0.6931471805599453, abs=1e-12)
+    assert last[1] == pytest.approx(0.383, abs=0.01)  # chaotic run: BLAS-dependent digits
+    assert last[2] == pytest.approx(0.07357895962677363, abs=1e-7)
+    assert _numbers(text, "Accuracy:") == [0.5, 0.5, 0.83, 0.86, 0.9933333333333333, 0.96]
+
+
+def test_comparison_table_shows_what_the_notebook_computed(executed_source):
+    text = "".join(stdout_text(c) for c in executed_source.cells if c.cell_type == "code")
+    accuracies = _numbers(text, "Accuracy:")
+    table = next(o.data["text/markdown"] for c in executed_source.cells if c.cell_type == "code"
+                 for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+    rows = [r for r in table.splitlines() if r.startswith("| ") and "%" in r]
+    shown = [float(v) / 100 for r in rows for v in re.findall(r"([0-9.]+)%", r)]
+    assert shown == pytest.approx(accuracies, abs=5e-5)
