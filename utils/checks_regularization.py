@@ -1,1 +1,698 @@
-"""Self-checks of the regularization notebook (being written)."""
+"""Self-checks of the Regularization notebook.
+
+Each `check_<name>(fn)` runs the student's function on the notebook's visible
+example (the fixtures of testCases.py), compares the result with the figures
+stored below, and ends with "All checks passed for <name>." or raises
+`SelfCheckFailed` after saying in plain words what to fix.
+
+How mistakes are named: for the visible example the check works out the number
+each typical mistake produces (a penalty without the 1/m, a mask thresholded the
+wrong way, a missing division by keep_prob, ...) and, when the student's result
+equals one of them, prints the advice for that mistake. A few more calls test
+what one example cannot show: a penalty that ignores lambd, dropout that
+depends on the random state before the call, masks drawn again in the backward
+pass. The global NumPy random state is put back as it was after every check.
+"""
+import contextlib
+import copy
+import functools
+import io
+import itertools
+
+import numpy as np
+
+import nn_core
+import testCases
+from selfcheck_core import Check, SelfCheckFailed, not_implemented
+
+__all__ = ["check_compute_cost_with_regularization", "check_backward_propagation_with_regularization",
+           "check_forward_propagation_with_dropout", "check_backward_propagation_with_dropout",
+           "SelfCheckFailed"]
+
+# ----------------------------------------------------------------------------- figures of the visible examples
+# L2 cost, lambd = 0.1. Our testCases computes A3 with the forward pass instead of pasting a rounded
+# copy of it, so the cost comes out as 1.786485898718046; the original figure 1.7864859451590758
+# (SPEC_COST) was computed from the rounded A3 and is 4.6e-8 away (tests/test_regularization.py).
+COST_LAMBD = 0.1
+EXPECTED_COST = 1.786485898718046
+SPEC_COST = 1.7864859451590758
+
+# Gradients of the L2-regularized cost, lambd = 0.7.
+BACKWARD_LAMBD = 0.7
+EXPECTED_DW = {
+    "dW1": [[-0.25604646, 0.12298827, -0.28297129], [-0.17706303, 0.34536094, -0.4410571]],
+    "dW2": [[0.79276486, 0.85133918], [-0.0957219, -0.01720463], [-0.13100772, -0.03750433]],
+    "dW3": [[-1.77691347, -0.11832879, -0.09397446]],
+}
+
+# Forward pass with dropout, keep_prob = 0.7.
+FORWARD_KEEP = 0.7
+EXPECTED_A3 = [[0.36974721, 0.00305176, 0.04565099, 0.49683389, 0.36974721]]
+
+# Backward pass with dropout, keep_prob = 0.8 (the cache's masks were drawn with keep_prob 0.5).
+BACKWARD_KEEP = 0.8
+EXPECTED_DA = {
+    "dA1": [[0.36544439, 0, -0.00188233, 0, -0.17408748], [0.65515713, 0, -0.00337459, 0, 0]],
+    "dA2": [[0.58180856, 0, -0.00299679, 0, -0.27715731], [0, 0.53159854, 0, 0.53159854, -0.34089673],
+            [0, 0, -0.00292733, 0, 0]],
+}
+
+# The stored figures have 8 decimals: compare them with this absolute tolerance.
+FIGURE_ATOL = 1e-7
+# Tolerance for "the result equals the number mistake X gives" (computed at full precision).
+MATCH_RTOL, MATCH_ATOL = 1e-6, 1e-9
+# Seeds the checks put into the global generator before a call, to see whether the result depends on it.
+DISTURB_SEEDS = (20261124, 4242)
+
+GRADIENT_KEYS = ["dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"]
+CACHE_NAMES = ["Z1", "D1", "A1", "W1", "b1", "Z2", "D2", "A2", "W2", "b2", "Z3", "A3", "W3", "b3"]
+
+
+# ----------------------------------------------------------------------------- calling the student's code
+def _keeps_random_state(check_function):
+    """Run a check and put NumPy's global random state back as it was, whatever happens."""
+    @functools.wraps(check_function)
+    def wrapper(function):
+        __tracebackhide__ = True
+        state = np.random.get_state()
+        try:
+            return check_function(function)
+        finally:
+            np.random.set_state(state)
+    return wrapper
+
+
+def _disturb(seed):
+    """Put the global generator in a state a correct function must not depend on."""
+    np.random.seed(seed)
+    np.random.rand(7)
+
+
+def _run(check, function, *args, **kwargs):
+    """Call the student's function on copies of the inputs, its prints kept out of the report.
+
+    Warnings are left alone on purpose: a graded cell that writes anything to stderr scores 0,
+    so a student must see them here, where they can still do something about it.
+    Returns (ok, value). A NotImplementedError (the release stub) becomes the "not implemented
+    yet" failure; other exceptions are recorded as problems (ok is False).
+    """
+    __tracebackhide__ = True
+    args = copy.deepcopy(args)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return True, function(*args, **kwargs)
+    except NotImplementedError as error:
+        not_implemented(check.function_name, error)
+    except Exception as error:  # report it, do not crash the check
+        check.fail("calling %s raised %s: %s" % (check.function_name, type(error).__name__, error))
+        return False, None
+
+
+def _matches(got, wanted):
+    """got equals wanted (arrays or numbers) within the matching tolerance."""
+    try:
+        got = np.asarray(got, dtype=float)
+        wanted = np.asarray(wanted, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if got.shape != wanted.shape:
+        if got.size != wanted.size or got.size != 1:
+            return False
+        got = got.reshape(wanted.shape)
+    return bool(np.all(np.isfinite(got))) and np.allclose(got, wanted, rtol=MATCH_RTOL, atol=MATCH_ATOL)
+
+
+def _as_array(value):
+    """value as a float array, or None when it is not numbers."""
+    if value is None:
+        return None
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _number(value):
+    """value as one float, or None when it is not a single number."""
+    array = _as_array(value)
+    return float(array.reshape(-1)[0]) if array is not None and array.size == 1 else None
+
+
+def _is_array_of_shape(check, value, what, shape):
+    """Record a problem unless value is an array (or nested list) of numbers of the given shape."""
+    array = _as_array(value)
+    return check.is_array(array if array is not None else value, what, shape)
+
+
+def _unpack_error_hint(check, error_text, what):
+    if "values to unpack" in error_text:
+        check.hint("the cache does not have the layout the function unpacks. %s" % what)
+
+
+# ============================================================================= compute_cost_with_regularization
+HINT_L2_MISSING = ("the L2 penalty is missing: the cost equals the plain cross-entropy. Add "
+                   "L2_regularization_cost = (lambd / (2 * m)) times the sum of the squares of every entry of "
+                   "W1, W2 and W3 (np.sum(np.square(W1)) is the sum for W1)")
+HINT_L2_NO_M = ("the penalty is m times too large: the 1/m is missing. Formula (2) multiplies the sum of squares "
+                "by (1/m) * (lambd/2), that is lambd / (2 * m), where m is the number of examples")
+HINT_L2_NO_HALF = ("the penalty is twice too large: the 1/2 is missing. In the cost the factor is "
+                   "lambd / (2 * m); lambd / m is the factor of the gradient, (lambd / m) * W, not of the cost")
+HINT_L2_NO_M_NO_HALF = ("the penalty is 2 * m times too large: both the 1/m and the 1/2 are missing. The factor "
+                        "in front of the sum of squares is lambd / (2 * m)")
+HINT_L2_BIASES = ("the biases b1, b2, b3 were penalised too. L2 regularization only adds the squared weights "
+                  "W1, W2, W3 to the cost; leave the biases out of the sum")
+HINT_L2_NOT_SQUARED = ("the weights were summed as they are, not squared: positive and negative entries cancel. "
+                       "Square every entry first: np.sum(np.square(W1)), and the same for W2 and W3")
+HINT_L2_SQUARE_OF_SUM = ("you squared the sum of each matrix instead of summing the squares of its entries: "
+                         "use np.sum(np.square(W1)), not np.square(np.sum(W1))")
+HINT_L2_NORM = ("the penalty uses the norm of the weights where formula (2) uses the sum of their squares "
+                "(the squared norm): np.sum(np.square(W1)), or np.linalg.norm(W1) ** 2")
+HINT_L2_ONLY_PENALTY = ("the cost is the penalty alone: add it to the cross-entropy part, which the function "
+                        "already computes as cross_entropy_cost")
+HINT_L2_FORGOT = ("the squares of %s are not in the penalty: formula (2) sums over all three weight matrices, "
+                  "W1, W2 and W3")
+HINT_L2_LAMBD = ("the penalty does not grow in proportion to lambd. Use the argument lambd (not a fixed number) "
+                 "as the factor: with lambd = 0 the cost must be exactly the cross-entropy")
+
+
+def _cost_mistakes(A3, Y, parameters, lambd):
+    """[(cost that mistake gives, hint)] on one input, worked out from each mistake's formula."""
+    m = Y.shape[1]
+    cross_entropy = float(nn_core.compute_cost(A3, Y))
+    squares = {key: float(np.sum(np.asarray(parameters[key], dtype=float) ** 2)) for key in parameters}
+    plain_sums = {key: float(np.sum(parameters[key])) for key in parameters}
+    weights = squares["W1"] + squares["W2"] + squares["W3"]
+    biases = squares["b1"] + squares["b2"] + squares["b3"]
+    factor = lambd / m / 2.0
+    mistakes = [
+        (cross_entropy, HINT_L2_MISSING),
+        (cross_entropy + weights * lambd / 2.0, HINT_L2_NO_M),
+        (cross_entropy + weights * lambd / m, HINT_L2_NO_HALF),
+        (cross_entropy + weights * lambd, HINT_L2_NO_M_NO_HALF),
+        (cross_entropy + factor * (weights + biases), HINT_L2_BIASES),
+        (cross_entropy + 2 * factor * (weights + biases), HINT_L2_BIASES + ". " + HINT_L2_NO_HALF),
+        (factor * weights, HINT_L2_ONLY_PENALTY),
+        (cross_entropy + factor * np.sqrt(weights), HINT_L2_NORM),
+        (cross_entropy + factor * sum(np.sqrt(squares[k]) for k in ("W1", "W2", "W3")), HINT_L2_NORM),
+        (cross_entropy + factor * sum(plain_sums[k] ** 2 for k in ("W1", "W2", "W3")), HINT_L2_SQUARE_OF_SUM),
+    ]
+    linear = sum(plain_sums[k] for k in ("W1", "W2", "W3"))
+    for scale in (factor, 2 * factor):
+        mistakes.append((cross_entropy + scale * linear, HINT_L2_NOT_SQUARED))
+    for left_out in ("W1", "W2", "W3"):
+        mistakes.append((cross_entropy + factor * (weights - squares[left_out]), HINT_L2_FORGOT % left_out))
+    return mistakes
+
+
+@_keeps_random_state
+def check_compute_cost_with_regularization(compute_cost_with_regularization):
+    """Self-check of compute_cost_with_regularization(A3, Y, parameters, lambd) on the notebook's example."""
+    __tracebackhide__ = True
+    check = Check("compute_cost_with_regularization")
+    A3, Y, parameters = testCases.compute_cost_with_regularization_test_case()
+    ok, cost = _run(check, compute_cost_with_regularization, A3, Y, parameters, COST_LAMBD)
+    what = "the cost for the example (lambd = %s)" % COST_LAMBD
+    if ok and cost is None:
+        check.fail("%s is None: the function returned nothing" % what)
+        check.hint("keep the last line of the function, `return cost`")
+    elif ok and check.is_number(cost, what):
+        if not check.close(cost, EXPECTED_COST, what, rtol=1e-9, atol=1e-10):
+            for number, hint in _cost_mistakes(A3, Y, parameters, COST_LAMBD):
+                if _matches(cost, number):
+                    check.hint(hint)
+                    break
+            else:
+                check.hint("the cost should be cross_entropy_cost + (lambd / (2 * m)) * (sum of the squares of all "
+                           "entries of W1, W2 and W3), formula (2)")
+        else:
+            # One example cannot show whether lambd is used: try lambd = 0 and lambd = 0.3.
+            cross_entropy = float(nn_core.compute_cost(A3, Y))
+            _, at_zero = _run(check, compute_cost_with_regularization, A3, Y, parameters, 0.0)
+            _, at_three = _run(check, compute_cost_with_regularization, A3, Y, parameters, 0.3)
+            if check.ok:
+                zero_ok = _matches(_number(at_zero), cross_entropy)
+                three_ok = _number(at_three) is not None and _matches(
+                    _number(at_three) - cross_entropy, 3 * (_number(cost) - cross_entropy))
+                check.expect(zero_ok, "with lambd = 0 the cost should be the cross-entropy alone, %.10f; got %s"
+                             % (cross_entropy, at_zero))
+                check.expect(three_ok, "with lambd = 0.3 the penalty should be 3 times the penalty for lambd = 0.1; "
+                                       "got a cost of %s" % (at_three,))
+                if not (zero_ok and three_ok):
+                    check.hint(HINT_L2_LAMBD)
+    return check.finish()
+
+
+# ============================================================================= backward_propagation_with_regularization
+HINT_DW_NO_TERM = ("%s has no L2 part: it is the gradient of the cross-entropy alone. The penalty "
+                   "(lambd / (2 m)) * sum(W ** 2) adds (lambd / m) * %s to it")
+HINT_DW_NOT_OVER_M = ("%s adds lambd * %s: divide by m too. The derivative of (lambd / (2 * m)) * W ** 2 is "
+                      "(lambd / m) * W, so the extra term is lambd / m * %s")
+HINT_DW_DOUBLED = ("%s adds 2 * (lambd / m) * %s: the 2 from differentiating W ** 2 cancels the 1/2 of the cost, "
+                   "so the extra term is just (lambd / m) * %s")
+HINT_DW_HALVED = ("%s adds (lambd / (2 * m)) * %s, the factor of the cost. Differentiating W ** 2 gives 2 * W, "
+                  "which cancels the 1/2: the extra term of the gradient is (lambd / m) * %s")
+HINT_DW_SIGN = ("%s subtracts the L2 term. The penalty grows with the weights, so its gradient is added: "
+                "+ (lambd / m) * %s")
+HINT_DW_SQUARED = ("%s adds (lambd / m) * %s squared; the derivative of W ** 2 is 2 * W, so the extra term is "
+                   "(lambd / m) * %s, not a square")
+HINT_DW_OTHER = ("%s should be the plain gradient 1. / m * np.dot(dZ, A_previous.T) plus (lambd / m) * %s")
+HINT_DB_PENALISED = ("%s changed, but the biases are not penalised: the L2 term only adds to dW1, dW2 and dW3, "
+                     "leave the db lines as they are")
+HINT_DW_LAMBD = ("the L2 term of the gradients does not grow in proportion to lambd: use the argument lambd "
+                 "(not a fixed number); with lambd = 0 the gradients must be those of backward_propagation")
+
+
+def _dw_mistakes(plain, W, lambd, m, key, weight):
+    """[(dW that mistake gives, hint)] for one weight matrix."""
+    names = (key, weight, weight)
+    return [
+        (plain, HINT_DW_NO_TERM % (key, weight)),
+        (plain + lambd * W, HINT_DW_NOT_OVER_M % names),
+        (plain + 2 * lambd / m * W, HINT_DW_DOUBLED % names),
+        (plain + lambd / (2 * m) * W, HINT_DW_HALVED % names),
+        (plain - lambd / m * W, HINT_DW_SIGN % (key, weight)),
+        (plain + lambd / m * W ** 2, HINT_DW_SQUARED % names),
+    ]
+
+
+@_keeps_random_state
+def check_backward_propagation_with_regularization(backward_propagation_with_regularization):
+    """Self-check of backward_propagation_with_regularization(X, Y, cache, lambd) on the notebook's example."""
+    __tracebackhide__ = True
+    check = Check("backward_propagation_with_regularization")
+    X, Y, cache = testCases.backward_propagation_with_regularization_test_case()
+    lambd, m = BACKWARD_LAMBD, X.shape[1]
+    ok, grads = _run(check, backward_propagation_with_regularization, X, Y, cache, lambd)
+    if not ok:
+        _unpack_error_hint(check, check.problems[-1] if check.problems else "",
+                           "Keep the line that unpacks the cache as given: it matches forward_propagation's cache.")
+        return check.finish()
+    if grads is None:
+        check.fail("the function returned nothing")
+        check.hint("keep the last line of the function, `return gradients`")
+        return check.finish()
+    if not check.is_dict_with(grads, GRADIENT_KEYS, "the returned gradients"):
+        check.hint("return the dict `gradients` built at the end of the function, with all its keys")
+        return check.finish()
+
+    plain = nn_core.backward_propagation(X, Y, cache)
+    weights = {"dW1": cache[2], "dW2": cache[6], "dW3": cache[10]}
+    all_right = True
+    for key in ("dW3", "dW2", "dW1"):
+        weight = key[1:]
+        if not _is_array_of_shape(check, grads[key], key, np.shape(weights[key])):
+            all_right = False
+            continue
+        if check.close(grads[key], EXPECTED_DW[key], key + " (lambd = %s)" % lambd, rtol=0, atol=FIGURE_ATOL):
+            continue
+        all_right = False
+        for number, hint in _dw_mistakes(plain[key], weights[key], lambd, m, key, weight):
+            if _matches(grads[key], number):
+                check.hint(hint)
+                break
+        else:
+            check.hint(HINT_DW_OTHER % (key, weight))
+    for key in ("db3", "db2", "db1"):
+        if not check.close(grads[key], plain[key], key, rtol=MATCH_RTOL, atol=MATCH_ATOL):
+            all_right = False
+            check.hint(HINT_DB_PENALISED % key)
+    if all_right and check.ok:
+        # One example cannot show whether lambd is used: try lambd = 0 and lambd = 1.4.
+        _, at_zero = _run(check, backward_propagation_with_regularization, X, Y, cache, 0.0)
+        _, doubled = _run(check, backward_propagation_with_regularization, X, Y, cache, 2 * lambd)
+        if check.ok:
+            for key in ("dW1", "dW2", "dW3"):
+                zero_ok = isinstance(at_zero, dict) and _matches(at_zero.get(key), plain[key])
+                twice = _as_array(doubled.get(key)) if isinstance(doubled, dict) else None
+                double_ok = twice is not None and twice.shape == plain[key].shape and _matches(
+                    twice - plain[key], 2 * (np.asarray(grads[key], dtype=float) - plain[key]))
+                check.expect(zero_ok, "with lambd = 0, %s should equal the plain gradient of "
+                                      "backward_propagation" % key)
+                check.expect(double_ok, "with lambd = %s, the L2 term of %s should be twice as large as with "
+                                        "lambd = %s" % (2 * lambd, key, lambd))
+                if not (zero_ok and double_ok):
+                    check.hint(HINT_DW_LAMBD)
+    return check.finish()
+
+
+# ============================================================================= dropout: the mistakes, simulated
+# How one hidden layer is treated: (draw, keep where, apply mask, scaling)
+#   draw: "rand" uniform numbers of the layer's shape, "randn" normal ones, "unit" one number per unit
+#         (shape (n, 1)), None: nothing drawn (no dropout at all on that layer)
+#   keep where: "below" keeps a unit when its number is < keep_prob, "above" when it is > keep_prob
+#   scaling: "div" divides by keep_prob, "mul" multiplies by it, "none" leaves the values
+LAYER_RULES = {
+    "right": ("rand", "below", True, "div"),
+    "inverted": ("rand", "above", True, "div"),
+    "mask_not_applied": ("rand", "below", False, "div"),
+    "not_scaled": ("rand", "below", True, "none"),
+    "times_keep_prob": ("rand", "below", True, "mul"),
+    "no_dropout": ("rand", "below", False, "none"),
+    "no_dropout_no_draw": (None, "below", False, "none"),
+    "normal_numbers": ("randn", "below", True, "div"),
+    "one_number_per_unit": ("unit", "below", True, "div"),
+}
+
+
+def _forward_layer_hint(rule, layer):
+    A, D = "A%d" % layer, "D%d" % layer
+    return {
+        "inverted": ("%s: the mask is inverted. Step 2 should keep a unit (1) when its random number is below "
+                     "keep_prob: (%s < keep_prob). With > you keep the units that should be dropped, and keep "
+                     "only about 1 - keep_prob of them" % (A, D)),
+        "mask_not_applied": ("%s: the mask %s is drawn but not applied (step 3). Multiply %s by %s so that the "
+                             "dropped units become 0, then divide by keep_prob" % (A, D, A, D)),
+        "not_scaled": ("%s: step 4 is missing: after the mask, divide %s by keep_prob, so that the expected value "
+                       "of each unit stays what it was without dropout (inverted dropout)" % (A, A)),
+        "times_keep_prob": ("%s: you multiplied by keep_prob; step 4 divides by keep_prob. The kept units must "
+                            "grow (by 1 / keep_prob) to make up for the dropped ones" % A),
+        "no_dropout": ("%s gets no dropout: apply the four steps to %s too (draw %s, threshold it, multiply, "
+                       "divide by keep_prob)" % (A, A, D)),
+        "no_dropout_no_draw": ("%s gets no dropout: apply the four steps to %s too (draw %s, threshold it, "
+                               "multiply, divide by keep_prob)" % (A, A, D)),
+        "normal_numbers": ("%s: the random numbers come from np.random.randn (normal numbers). Use "
+                           "np.random.rand, which gives uniform numbers between 0 and 1: then (%s < keep_prob) "
+                           "is 1 with probability keep_prob" % (A, D)),
+        "one_number_per_unit": ("%s: %s has the wrong shape: one random number per unit drops the same units for "
+                                "every example. Draw %s with the shape of %s: np.random.rand(%s.shape[0], "
+                                "%s.shape[1])" % (A, D, D, A, A, A)),
+    }[rule]
+
+
+HINT_OUTPUT_DROPOUT = ("A3, the output layer, got dropout too. Dropout belongs to the two hidden layers only: "
+                       "the output A3 = sigmoid(Z3) stays as it is")
+HINT_SEED = ("the result depends on the state of the random generator before the call. Keep "
+             "np.random.seed(1) as the first line of the function (it is in the notebook: do not remove or move "
+             "it); it makes the masks the same at every call, so the numbers can be checked")
+
+
+def _draw(draw, shape):
+    if draw == "rand":
+        return np.random.rand(*shape)
+    if draw == "randn":
+        return np.random.randn(*shape)
+    return np.random.rand(shape[0], 1)
+
+
+def _treat_layer(values, keep_prob, rule):
+    """Apply one layer rule of LAYER_RULES to the activations `values`; returns (new values, mask or None)."""
+    draw, keep_where, use_mask, scaling = rule
+    if draw is None:
+        return values, None
+    numbers = _draw(draw, values.shape)
+    kept = (numbers < keep_prob) if keep_where == "below" else (numbers > keep_prob)
+    result = values * kept if use_mask else values * 1.0
+    if scaling == "div":
+        result = result / keep_prob
+    elif scaling == "mul":
+        result = result * keep_prob
+    return result, kept
+
+
+def _dropout_forward(X, parameters, keep_prob, rule_1, rule_2, output_dropout=False):
+    """A3 of the forward pass with each hidden layer treated by a rule (masks drawn after np.random.seed(1))."""
+    np.random.seed(1)
+    hidden = X
+    for layer, rule in ((1, rule_1), (2, rule_2)):
+        pre_activation = np.dot(parameters["W%d" % layer], hidden) + parameters["b%d" % layer]
+        hidden, _ = _treat_layer(np.maximum(pre_activation, 0), keep_prob, LAYER_RULES[rule])
+    output = 1 / (1 + np.exp(-(np.dot(parameters["W3"], hidden) + parameters["b3"])))
+    if output_dropout:
+        output, _ = _treat_layer(output, keep_prob, LAYER_RULES["right"])
+    return output
+
+
+def _likelier_first(combo):
+    """Order of the combinations of layer rules tried: the same rule on both layers first (a
+    mistake is usually made twice, once per layer), then by the number of mistakes. The example
+    is small, so a rarer combination can give the same numbers by chance."""
+    rule_a, rule_b = combo[0], combo[1]
+    mistakes = (rule_a != "right") + (rule_b != "right") + sum(bool(extra) for extra in combo[2:])
+    return (rule_a != rule_b, mistakes)
+
+
+def _name_forward_mistakes(A3, X, parameters, keep_prob):
+    """Hints of the combination of layer mistakes (and output dropout) that gives A3; [] when none does."""
+    combos = sorted(itertools.product(LAYER_RULES, LAYER_RULES, (False, True)), key=_likelier_first)
+    for rule_1, rule_2, output_dropout in combos:
+        if (rule_1, rule_2, output_dropout) == ("right", "right", False):
+            continue
+        with np.errstate(all="ignore"):
+            if _matches(A3, _dropout_forward(X, parameters, keep_prob, rule_1, rule_2, output_dropout)):
+                hints = [_forward_layer_hint(rule, layer)
+                         for layer, rule in ((1, rule_1), (2, rule_2)) if rule != "right"]
+                return hints + ([HINT_OUTPUT_DROPOUT] if output_dropout else [])
+    return []
+
+
+def _is_mask(value, shape):
+    array = _as_array(value)
+    return array is not None and array.shape == tuple(shape) and bool(np.all((array == 0) | (array == 1)))
+
+
+def _check_cache_layout(check, cache, X, parameters):
+    """The cache must have the 14 entries in order, its masks D1, D2 the shapes of A1, A2. Returns True if so."""
+    if not isinstance(cache, (tuple, list)) or len(cache) != 14:
+        check.fail("the cache should have 14 entries (%s), got %s" % (
+            ", ".join(CACHE_NAMES), "%d entries" % len(cache) if isinstance(cache, (tuple, list))
+            else type(cache).__name__))
+        check.hint("keep the cache line as given: cache = (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3); "
+                   "backward_propagation_with_dropout unpacks it in exactly that order")
+        return False
+    layout_ok = True
+    for index, layer in ((1, 1), (6, 2)):
+        name = CACHE_NAMES[index]
+        shape = (parameters["W%d" % layer].shape[0], X.shape[1])
+        got = np.shape(cache[index]) if _as_array(cache[index]) is not None else None
+        if got != shape:
+            layout_ok = False
+            check.fail("%s in the cache has shape %s; it should have the shape of A%d, %s"
+                       % (name, got, layer, shape))
+            check.hint("%s has the wrong shape: draw it with the shape of A%d, np.random.rand(A%d.shape[0], "
+                       "A%d.shape[1]), one random number per unit and example (and keep the name %s for the "
+                       "mask: the cache stores it)" % (name, layer, layer, layer, name))
+    return layout_ok
+
+
+def _check_cache_values(check, cache, X, parameters, keep_prob):
+    """The cached masks are 0/1 and the ones that gave A3; the cached A1, A2 are the dropped-out, scaled ones."""
+    wanted = testCases.dropout_forward_cache(X, parameters, keep_prob)
+    for index in (1, 6):
+        name, activation = CACHE_NAMES[index], CACHE_NAMES[index + 1]
+        if not _is_mask(cache[index], np.shape(wanted[index])):
+            check.fail("%s in the cache should be a mask of 0s and 1s (the shape of %s)" % (name, activation))
+            check.hint("%s must end up as the 0/1 mask (step 2 replaces the random numbers with "
+                       "(%s < keep_prob)); the backward pass reuses it from the cache" % (name, name))
+        elif not _matches(cache[index], wanted[index]):
+            check.fail("%s in the cache is not the mask that gave A3" % name)
+            check.hint("the cache must hold the masks used in the forward pass: keep the names D1, D2 for them")
+    for index in (2, 7):
+        name = CACHE_NAMES[index]
+        if not _matches(cache[index], wanted[index]):
+            check.fail("%s in the cache should hold the activations after dropout (masked, divided by keep_prob)"
+                       % name)
+            check.hint("store the dropped-out, rescaled activations under the name %s: the next layer and the "
+                       "backward pass both use them" % name)
+
+
+@_keeps_random_state
+def check_forward_propagation_with_dropout(forward_propagation_with_dropout):
+    """Self-check of forward_propagation_with_dropout(X, parameters, keep_prob) on the notebook's example."""
+    __tracebackhide__ = True
+    check = Check("forward_propagation_with_dropout")
+    X, parameters = testCases.forward_propagation_with_dropout_test_case()
+    keep_prob = FORWARD_KEEP
+
+    def returned_pair(output, when):
+        if output is None:
+            check.fail("the function returned nothing %s" % when)
+            check.hint("keep the last line of the function, `return A3, cache`")
+            return None, None
+        if not isinstance(output, (tuple, list)) or len(output) != 2:
+            check.fail("the function should return the pair (A3, cache), got %s" % type(output).__name__)
+            check.hint("keep the last line of the function, `return A3, cache`")
+            return None, None
+        return output
+
+    _disturb(DISTURB_SEEDS[0])
+    ok, output = _run(check, forward_propagation_with_dropout, X, parameters, keep_prob=keep_prob)
+    if not ok:
+        return check.finish()
+    A3, cache = returned_pair(output, "")
+    if A3 is None or not _is_array_of_shape(check, A3, "A3", (1, X.shape[1])):
+        return check.finish()
+
+    what = "A3 (keep_prob = %s)" % keep_prob
+    layout_ok = _check_cache_layout(check, cache, X, parameters)
+    if np.allclose(_as_array(A3), EXPECTED_A3, rtol=0, atol=FIGURE_ATOL):
+        if layout_ok:
+            _check_cache_values(check, cache, X, parameters, keep_prob)
+    else:
+        # Again, right after np.random.seed(1): a function without its own seed then gets the right masks.
+        np.random.seed(1)
+        _, seeded_output = _run(check, forward_propagation_with_dropout, X, parameters, keep_prob=keep_prob)
+        seeded_A3 = seeded_output[0] if isinstance(seeded_output, (tuple, list)) and len(seeded_output) == 2 else None
+        depends_on_state = seeded_A3 is not None and not _matches(seeded_A3, A3)
+        check.close(A3, EXPECTED_A3, what, rtol=0, atol=FIGURE_ATOL)
+        if depends_on_state:
+            check.hint(HINT_SEED)
+        # (with masks of the wrong shape, the shape hints above already say what to fix)
+        named = _name_forward_mistakes(seeded_A3 if seeded_A3 is not None else A3, X, parameters,
+                                       keep_prob) if layout_ok else []
+        for hint in named:
+            check.hint(hint)
+        if layout_ok and not named and not (depends_on_state and _matches(seeded_A3, EXPECTED_A3)):
+            check.hint("apply the four steps to A1 and to A2 (not to X and not to A3): D = np.random.rand(...) of the "
+                       "activations' shape, D = (D < keep_prob), multiply the activations by D, divide them by "
+                       "keep_prob")
+
+    if check.ok:
+        # keep_prob = 1 keeps every unit: the result must be the plain forward pass.
+        _, output_one = _run(check, forward_propagation_with_dropout, X, parameters, keep_prob=1.0)
+        plain_A3, _ = nn_core.forward_propagation(X, parameters)
+        A3_one = output_one[0] if isinstance(output_one, (tuple, list)) and len(output_one) == 2 else None
+        if check.ok and not check.expect(_matches(A3_one, plain_A3),
+                                         "with keep_prob = 1 (nothing dropped), A3 should equal the plain "
+                                         "forward pass %s; got %s" % (np.round(plain_A3, 8).tolist(), A3_one)):
+            check.hint("use the argument keep_prob everywhere (in step 2 and in step 4), not a fixed number")
+    return check.finish()
+
+
+# ============================================================================= backward_propagation_with_dropout
+# How the gradient of one hidden layer is treated: (mask: "same" | "none" | "flipped", scaling)
+GRAD_RULES = {
+    "right": ("same", "div"),
+    "mask_not_applied": ("none", "div"),
+    "not_scaled": ("same", "none"),
+    "times_keep_prob": ("same", "mul"),
+    "inverted": ("flipped", "div"),
+    "untouched": ("none", "none"),
+}
+
+
+def _backward_layer_hint(rule, layer):
+    dA, D = "dA%d" % layer, "D%d" % layer
+    return {
+        "mask_not_applied": ("%s: the mask is not applied. Step 1 multiplies %s by %s from the cache, so that the "
+                             "units dropped in the forward pass get no gradient" % (dA, dA, D)),
+        "not_scaled": ("%s: step 2 is missing: divide %s by keep_prob, as the forward pass divided A%d by it"
+                       % (dA, dA, layer)),
+        "times_keep_prob": ("%s: you multiplied by keep_prob; divide by keep_prob, as the forward pass did"
+                            % dA),
+        "inverted": ("%s: the mask is inverted (1 - %s): the gradient flows through the dropped units instead of "
+                     "the kept ones. Multiply by %s itself" % (dA, D, D)),
+        "untouched": ("%s gets no dropout treatment: apply both steps to %s too (multiply by %s, divide by "
+                      "keep_prob)" % (dA, dA, D)),
+    }[rule]
+
+
+HINT_REDRAWN = ("the gradients change from call to call, so new random masks are drawn in the backward pass. "
+                "Use the masks D1 and D2 from the cache: the backward pass must switch off exactly the units "
+                "the forward pass dropped")
+
+
+def _dropout_backward(X, Y, cache, keep_prob, rule_2, rule_1):
+    """Gradients of the backward pass with each hidden layer's dA treated by a rule of GRAD_RULES."""
+    z1, d1, a1, w1, _, z2, d2, a2, w2, _, z3, a3, w3, _ = cache
+    m = X.shape[1]
+
+    def treat(grad, mask, rule):
+        mask_use, scaling = GRAD_RULES[rule]
+        if mask_use == "same":
+            grad = grad * mask
+        elif mask_use == "flipped":
+            grad = grad * (1 - np.asarray(mask, dtype=float))
+        return grad / keep_prob if scaling == "div" else grad * keep_prob if scaling == "mul" else grad
+
+    delta_3 = a3 - Y
+    grad_a2 = treat(np.dot(w3.T, delta_3), d2, rule_2)
+    delta_2 = grad_a2 * (a2 > 0)
+    grad_a1 = treat(np.dot(w2.T, delta_2), d1, rule_1)
+    delta_1 = grad_a1 * (a1 > 0)
+    return {"dA2": grad_a2, "dA1": grad_a1,
+            "dW3": np.dot(delta_3, a2.T) / m, "db3": delta_3.sum(axis=1, keepdims=True) / m,
+            "dW2": np.dot(delta_2, a1.T) / m, "db2": delta_2.sum(axis=1, keepdims=True) / m,
+            "dW1": np.dot(delta_1, X.T) / m, "db1": delta_1.sum(axis=1, keepdims=True) / m}
+
+
+def _redrawn_after_seed(X, Y, cache, keep_prob):
+    """dA2, dA1 when the backward pass draws its own masks right after np.random.seed(1)."""
+    z1, d1, a1, w1, _, z2, d2, a2, w2, _, z3, a3, w3, _ = cache
+    np.random.seed(1)
+    grad_a2 = np.dot(w3.T, a3 - Y)
+    grad_a2 = grad_a2 * (np.random.rand(*grad_a2.shape) < keep_prob) / keep_prob
+    grad_a1 = np.dot(w2.T, grad_a2 * (a2 > 0))
+    grad_a1 = grad_a1 * (np.random.rand(*grad_a1.shape) < keep_prob) / keep_prob
+    return grad_a2, grad_a1
+
+
+@_keeps_random_state
+def check_backward_propagation_with_dropout(backward_propagation_with_dropout):
+    """Self-check of backward_propagation_with_dropout(X, Y, cache, keep_prob) on the notebook's example."""
+    __tracebackhide__ = True
+    check = Check("backward_propagation_with_dropout")
+    X, Y, cache = testCases.backward_propagation_with_dropout_test_case()
+    keep_prob = BACKWARD_KEEP
+
+    _disturb(DISTURB_SEEDS[0])
+    ok, grads = _run(check, backward_propagation_with_dropout, X, Y, cache, keep_prob)
+    if not ok:
+        _unpack_error_hint(check, check.problems[-1] if check.problems else "",
+                           "Keep the line that unpacks the cache as given: it matches the cache of "
+                           "forward_propagation_with_dropout, (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)")
+        return check.finish()
+    if grads is None:
+        check.fail("the function returned nothing")
+        check.hint("keep the last line of the function, `return gradients`")
+        return check.finish()
+    if not check.is_dict_with(grads, GRADIENT_KEYS, "the returned gradients"):
+        check.hint("return the dict `gradients` built at the end of the function, with all its keys")
+        return check.finish()
+
+    shapes_ok = True
+    for key, shape in (("dA2", cache[5].shape), ("dA1", cache[0].shape)):
+        shapes_ok = _is_array_of_shape(check, grads[key], key, shape) and shapes_ok
+    if not shapes_ok:
+        return check.finish()
+
+    right = {key: check.close(grads[key], EXPECTED_DA[key], key + " (keep_prob = %s)" % keep_prob,
+                              rtol=0, atol=FIGURE_ATOL) for key in ("dA2", "dA1")}
+    if not all(right.values()):
+        _disturb(DISTURB_SEEDS[1])
+        _, again = _run(check, backward_propagation_with_dropout, X, Y, cache, keep_prob)
+        if isinstance(again, dict) and not all(_matches(again.get(k), grads[k]) for k in ("dA2", "dA1")):
+            check.hint(HINT_REDRAWN)
+        elif all(_matches(got, grads[k]) for got, k in zip(_redrawn_after_seed(X, Y, cache, keep_prob),
+                                                           ("dA2", "dA1"))):
+            check.hint(HINT_REDRAWN.replace("the gradients change from call to call, so new", "new"))
+        else:
+            for rule_2, rule_1 in sorted(itertools.product(GRAD_RULES, GRAD_RULES), key=_likelier_first):
+                expected = _dropout_backward(X, Y, cache, keep_prob, rule_2, rule_1)
+                if _matches(grads["dA2"], expected["dA2"]) and _matches(grads["dA1"], expected["dA1"]):
+                    for layer, rule in ((2, rule_2), (1, rule_1)):
+                        if rule != "right":
+                            check.hint(_backward_layer_hint(rule, layer))
+                    break
+            else:
+                check.hint("for each of dA2 and dA1: step 1 multiplies it by the mask from the cache (D2, D1), "
+                           "step 2 divides it by keep_prob")
+    else:
+        expected = _dropout_backward(X, Y, cache, keep_prob, "right", "right")
+        for key in ("dW3", "db3", "dW2", "db2", "dW1", "db1"):
+            if not check.close(grads[key], expected[key], key, rtol=MATCH_RTOL, atol=MATCH_ATOL):
+                check.hint("dA1 and dA2 are right, so %s should be too: keep the given lines that compute dZ, "
+                           "dW and db from them" % key)
+        if check.ok:
+            # keep_prob = 1 with masks of ones: the gradients must be those of the plain backward pass.
+            plain_X, plain_parameters = testCases.forward_propagation_with_dropout_test_case()
+            full_cache = testCases.dropout_forward_cache(plain_X, plain_parameters, 1.0)
+            _, plain_cache = nn_core.forward_propagation(plain_X, plain_parameters)
+            plain = nn_core.backward_propagation(plain_X, Y, plain_cache)
+            _, at_one = _run(check, backward_propagation_with_dropout, plain_X, Y, full_cache, 1.0)
+            if check.ok:
+                same = isinstance(at_one, dict) and all(_matches(at_one.get(k), plain[k])
+                                                       for k in ("dA2", "dA1", "dW1", "dW2", "dW3"))
+                if not check.expect(same, "with keep_prob = 1 and masks of ones, the gradients should equal "
+                                          "those of the plain backward pass"):
+                    check.hint("use the argument keep_prob in step 2, not a fixed number")
+    return check.finish()

@@ -1,0 +1,731 @@
+"""Regularization assignment: self-checks, hidden cases, and the source and release notebooks.
+
+(a) the reference solutions pass their self-checks; (b) each typical mistake fails its
+self-check with advice that names it, and fails the hidden tests; (c) the source notebook runs
+headless, prints the SPEC figures, and its training results (costs, accuracies, the results
+table, the numbers in its prose) are those of tools/training.py on the shipped data; (d) the
+release runs as shipped with readable failures only where unimplemented code is called; (e) the
+release gives no solution away.
+"""
+import contextlib
+import io
+import os
+import re
+import warnings
+
+import nbformat
+import numpy as np
+import pytest
+
+import checks_regularization as checks
+import grading_cases
+import nn_core
+import testCases
+from conftest import ORIGINAL_FOOTBALL
+from notebook_runner import error_cells, execute, outputs_of, stderr_cells, stdout_text
+from selfcheck_core import SelfCheckFailed
+from tools import ROOT, judge
+from tools.assignments import shipped_files
+from tools.reference import GRADED
+from tools.reference import regularization as reference
+from tools.sync_solutions import reference_blocks
+
+ASSIGNMENT = "regularization"
+SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Regularization.ipynb")
+RELEASE_DIR = os.path.join(ROOT, "release", ASSIGNMENT)
+RELEASE = os.path.join(RELEASE_DIR, "Regularization.ipynb")
+POINTS = {"compute_cost_with_regularization": 3, "backward_propagation_with_regularization": 4,
+          "forward_propagation_with_dropout": 5, "backward_propagation_with_dropout": 4}
+MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+EXPERIMENTS = {"baseline": {}, "L2": {"lambd": 0.7}, "dropout": {"keep_prob": 0.86}}
+SPEC_TOL = 1e-7
+
+# SPEC.md figures
+SPEC_COST = 1.7864859451590758
+SPEC_DW = {"dW1": [[-0.25604646, 0.12298827, -0.28297129], [-0.17706303, 0.34536094, -0.4410571]],
+           "dW2": [[0.79276486, 0.85133918], [-0.0957219, -0.01720463], [-0.13100772, -0.03750433]],
+           "dW3": [[-1.77691347, -0.11832879, -0.09397446]]}
+SPEC_A3 = [[0.36974721, 0.00305176, 0.04565099, 0.49683389, 0.36974721]]
+SPEC_DA = {"dA1": [[0.36544439, 0, -0.00188233, 0, -0.17408748], [0.65515713, 0, -0.00337459, 0, 0]],
+           "dA2": [[0.58180856, 0, -0.00299679, 0, -0.27715731], [0, 0.53159854, 0, 0.53159854, -0.34089673],
+                   [0, 0, -0.00292733, 0, 0]]}
+
+
+# ----------------------------------------------------------------------------- a notebook-like namespace
+def notebook_namespace():
+    """The names the notebook's import cell defines, and the reference functions."""
+    namespace = {}
+    exec("import numpy as np\n"
+         "from reg_utils import sigmoid, relu, initialize_parameters, compute_cost, forward_propagation\n"
+         "from reg_utils import backward_propagation, update_parameters, predict, predict_dec\n", namespace)
+    for text in reference_blocks(ASSIGNMENT).values():
+        exec(text, namespace)
+    return namespace
+
+
+def define(namespace, function, edits=()):
+    """(Re)define `function` in `namespace` from its reference block with text edits applied."""
+    text = reference_blocks(ASSIGNMENT)[function]
+    for old, new in edits:
+        assert old in text, "%r is not in the reference %s" % (old, function)
+        text = text.replace(old, new, 1)
+    exec("\n".join(line for line in text.splitlines() if not MARKER.match(line)), namespace)
+    return namespace[function]
+
+
+def run_check(function, namespace):
+    """Run check_<function> on namespace[function]; returns (passed, printed text)."""
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        try:
+            getattr(checks, "check_" + function)(namespace[function])
+            passed = True
+        except SelfCheckFailed as error:
+            print(error)
+            passed = False
+    return passed, output.getvalue()
+
+
+# reference lines the mutants edit
+L2 = ("L2_regularization_cost = lambd / (2 * m) * (np.sum(np.square(W1)) + np.sum(np.square(W2)) + "
+      "np.sum(np.square(W3)))")
+SQUARES = "(np.sum(np.square(W1)) + np.sum(np.square(W2)) + np.sum(np.square(W3)))"
+TOTAL = "cost = cross_entropy_cost + L2_regularization_cost"
+DW3 = "dW3 = 1. / m * np.dot(dZ3, A2.T) + lambd / m * W3"
+DW2 = "dW2 = 1. / m * np.dot(dZ2, A1.T) + lambd / m * W2"
+DW1 = "dW1 = 1. / m * np.dot(dZ1, X.T) + lambd / m * W1"
+DB3 = "db3 = 1. / m * np.sum(dZ3, axis=1, keepdims=True)"
+PLAIN_UNPACK = "(Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache"
+DROPOUT_UNPACK = "(Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache"
+DROPOUT_CACHE = "cache = (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)"
+SEED1 = "np.random.seed(1)  # same masks every call: keeps the results reproducible"
+D1_DRAW = "D1 = np.random.rand(A1.shape[0], A1.shape[1])"
+D2_DRAW = "D2 = np.random.rand(A2.shape[0], A2.shape[1])"
+D1_CUT = "D1 = (D1 < keep_prob).astype(int)"
+D2_CUT = "D2 = (D2 < keep_prob).astype(int)"
+A1_MASK = "A1 = A1 * D1 "
+A2_MASK = "A2 = A2 * D2\n"
+A1_SCALE = "A1 = A1 / keep_prob"
+A2_SCALE = "A2 = A2 / keep_prob"
+OUTPUT = "A3 = sigmoid(Z3)"
+DA2_MASK = "dA2 = dA2 * D2 "
+DA2_SCALE = "dA2 = dA2 / keep_prob"
+DA1_MASK = "dA1 = dA1 * D1\n"
+DA1_SCALE = "dA1 = dA1 / keep_prob"
+COST, BACK_L2 = "compute_cost_with_regularization", "backward_propagation_with_regularization"
+FWD, BACK = "forward_propagation_with_dropout", "backward_propagation_with_dropout"
+
+# id: (function, edits, substrings the self-check's output must contain)
+MUTANTS = {
+    # --- L2 cost
+    "l2_missing_one_over_m": (COST, [(L2, "L2_regularization_cost = lambd / 2 * " + SQUARES)],
+                              ["the 1/m is missing"]),
+    "l2_missing_half": (COST, [(L2, "L2_regularization_cost = lambd / m * " + SQUARES)], ["the 1/2 is missing"]),
+    "l2_lambd_over_m_in_cost": (COST, [(L2, "L2_regularization_cost = (lambd / m) * (np.sum(W1 ** 2) + "
+                                            "np.sum(W2 ** 2) + np.sum(W3 ** 2))")],
+                                ["lambd / m is the factor of the gradient"]),
+    "l2_missing_m_and_half": (COST, [(L2, "L2_regularization_cost = lambd * " + SQUARES)],
+                              ["both the 1/m and the 1/2 are missing"]),
+    "l2_sums_biases_too": (COST, [(L2, L2 + ' + lambd / (2 * m) * (np.sum(np.square(parameters["b1"])) + '
+                                             'np.sum(np.square(parameters["b2"])) + '
+                                             'np.sum(np.square(parameters["b3"])))')],
+                           ["biases b1, b2, b3 were penalised"]),
+    "l2_term_missing": (COST, [(L2, "L2_regularization_cost = 0")], ["the L2 penalty is missing"]),
+    "l2_not_squared": (COST, [(L2, "L2_regularization_cost = lambd / (2 * m) * (np.sum(W1) + np.sum(W2) + "
+                                   "np.sum(W3))")], ["not squared"]),
+    "l2_forgets_W3": (COST, [(L2, "L2_regularization_cost = lambd / (2 * m) * (np.sum(np.square(W1)) + "
+                                  "np.sum(np.square(W2)))")], ["the squares of W3 are not in the penalty"]),
+    "l2_penalty_alone": (COST, [(TOTAL, "cost = L2_regularization_cost")], ["the penalty alone"]),
+    "l2_fixed_lambd": (COST, [(L2, L2.replace("lambd", "0.1"))], ["does not grow in proportion to lambd"]),
+    # --- L2 backward
+    "dw_no_l2_term": (BACK_L2, [(DW3, "dW3 = 1. / m * np.dot(dZ3, A2.T)"), (DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T)"),
+                                (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)")],
+                      ["dW3 has no L2 part", "dW2 has no L2 part", "dW1 has no L2 part"]),
+    "dw_lambd_not_over_m": (BACK_L2, [(DW3, DW3.replace("lambd / m", "lambd")), (DW2, DW2.replace("lambd / m", "lambd")),
+                                      (DW1, DW1.replace("lambd / m", "lambd"))], ["divide by m too"]),
+    "dw_doubled": (BACK_L2, [(DW3, DW3.replace("lambd / m", "2 * lambd / m")),
+                             (DW2, DW2.replace("lambd / m", "2 * lambd / m")),
+                             (DW1, DW1.replace("lambd / m", "2 * lambd / m"))], ["cancels the 1/2 of the cost"]),
+    "dw_cost_factor": (BACK_L2, [(DW3, DW3.replace("lambd / m", "lambd / (2 * m)")),
+                                 (DW2, DW2.replace("lambd / m", "lambd / (2 * m)")),
+                                 (DW1, DW1.replace("lambd / m", "lambd / (2 * m)"))], ["the factor of the cost"]),
+    "dw_only_dW3": (BACK_L2, [(DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T)"), (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)")],
+                    ["dW1 has no L2 part", "dW2 has no L2 part"]),
+    "dw_subtracted": (BACK_L2, [(DW3, DW3.replace("+ lambd", "- lambd")), (DW2, DW2.replace("+ lambd", "- lambd")),
+                                (DW1, DW1.replace("+ lambd", "- lambd"))], ["subtracts the L2 term"]),
+    "db_penalised": (BACK_L2, [(DB3, DB3 + " + lambd / m * b3")], ["db3 changed, but the biases are not penalised"]),
+    "dw_fixed_lambd": (BACK_L2, [(DW3, DW3.replace("lambd / m", "0.7 / m")), (DW2, DW2.replace("lambd / m", "0.7 / m")),
+                                 (DW1, DW1.replace("lambd / m", "0.7 / m"))],
+                       ["does not grow in proportion to lambd"]),
+    "l2_backward_dropout_layout": (BACK_L2, [(PLAIN_UNPACK, DROPOUT_UNPACK)],
+                                   ["the cache does not have the layout"]),
+    # --- dropout forward
+    "dropout_inverted_mask": (FWD, [(D1_CUT, "D1 = (D1 > keep_prob).astype(int)"),
+                                    (D2_CUT, "D2 = (D2 > keep_prob).astype(int)")],
+                              ["A1: the mask is inverted", "A2: the mask is inverted"]),
+    "dropout_mask_not_applied": (FWD, [(A1_MASK, "pass "), (A2_MASK, "pass\n")],
+                                 ["A1: the mask D1 is drawn but not applied", "A2: the mask D2 is drawn but not"]),
+    "dropout_not_scaled": (FWD, [(A1_SCALE, "pass"), (A2_SCALE, "pass")], ["A1: step 4 is missing", "A2: step 4"]),
+    "dropout_times_keep_prob": (FWD, [(A1_SCALE, "A1 = A1 * keep_prob"), (A2_SCALE, "A2 = A2 * keep_prob")],
+                                ["you multiplied by keep_prob"]),
+    "dropout_on_output_layer": (FWD, [(OUTPUT, OUTPUT + "\n    A3 = A3 * (np.random.rand(*A3.shape) < keep_prob) "
+                                               "/ keep_prob")], ["the output layer, got dropout too"]),
+    "dropout_no_seed": (FWD, [(SEED1, "pass")], ["keep np.random.seed(1)"]),
+    "dropout_normal_numbers": (FWD, [(D1_DRAW, "D1 = np.random.randn(A1.shape[0], A1.shape[1])"),
+                                     (D2_DRAW, "D2 = np.random.randn(A2.shape[0], A2.shape[1])")],
+                               ["np.random.randn (normal numbers)"]),
+    "dropout_one_number_per_unit": (FWD, [(D1_DRAW, "D1 = np.random.rand(A1.shape[0], 1)"),
+                                          (D2_DRAW, "D2 = np.random.rand(A2.shape[0], 1)")],
+                                    ["D1 has the wrong shape", "D2 has the wrong shape"]),
+    "dropout_only_first_layer": (FWD, [(A2_MASK, "pass\n"), (A2_SCALE, "pass")], ["A2 gets no dropout"]),
+    "dropout_fixed_keep_prob": (FWD, [(D1_CUT, "D1 = (D1 < 0.7).astype(int)"), (D2_CUT, "D2 = (D2 < 0.7).astype(int)"),
+                                      (A1_SCALE, "A1 = A1 / 0.7"), (A2_SCALE, "A2 = A2 / 0.7")],
+                                ["use the argument keep_prob everywhere"]),
+    "dropout_plain_cache": (FWD, [(DROPOUT_CACHE, "cache = " + PLAIN_UNPACK.split(" = ")[0])],
+                            ["keep the cache line as given"]),
+    "dropout_raw_numbers_in_cache": (FWD, [(D1_CUT, "kept1 = (D1 < keep_prob).astype(int)"),
+                                           (A1_MASK, "A1 = A1 * kept1 ")], ["D1 must end up as the 0/1 mask"]),
+    # --- dropout backward
+    "backward_mask_not_applied": (BACK, [(DA2_MASK, "pass "), (DA1_MASK, "pass\n")],
+                                  ["dA2: the mask is not applied", "dA1: the mask is not applied"]),
+    "backward_not_scaled": (BACK, [(DA2_SCALE, "pass"), (DA1_SCALE, "pass")],
+                            ["dA2: step 2 is missing", "dA1: step 2 is missing"]),
+    "backward_times_keep_prob": (BACK, [(DA2_SCALE, "dA2 = dA2 * keep_prob"), (DA1_SCALE, "dA1 = dA1 * keep_prob")],
+                                 ["you multiplied by keep_prob; divide"]),
+    "backward_inverted_mask": (BACK, [(DA2_MASK, "dA2 = dA2 * (1 - D2) "), (DA1_MASK, "dA1 = dA1 * (1 - D1)\n")],
+                               ["dA2: the mask is inverted", "dA1: the mask is inverted"]),
+    "backward_redrawn_masks": (BACK, [(DA2_MASK, "dA2 = dA2 * (np.random.rand(*dA2.shape) < keep_prob) "),
+                                      (DA1_MASK, "dA1 = dA1 * (np.random.rand(*dA1.shape) < keep_prob)\n")],
+                               ["change from call to call", "Use the masks D1 and D2 from the cache"]),
+    "backward_redrawn_after_seed": (BACK, [(DA2_MASK, "np.random.seed(1)\n    dA2 = dA2 * (np.random.rand("
+                                                      "*dA2.shape) < keep_prob) "),
+                                           (DA1_MASK, "dA1 = dA1 * (np.random.rand(*dA1.shape) < keep_prob)\n")],
+                                    ["new random masks are drawn", "Use the masks D1 and D2 from the cache"]),
+    "backward_only_dA2": (BACK, [(DA1_MASK, "pass\n"), (DA1_SCALE, "pass")], ["dA1 gets no dropout treatment"]),
+    "backward_fixed_keep_prob": (BACK, [(DA2_SCALE, "dA2 = dA2 / 0.8"), (DA1_SCALE, "dA1 = dA1 / 0.8")],
+                                 ["use the argument keep_prob in step 2"]),
+    "backward_plain_layout": (BACK, [(DROPOUT_UNPACK, PLAIN_UNPACK)], ["the cache does not have the layout"]),
+}
+
+
+@pytest.fixture
+def warnings_are_errors():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+# ----------------------------------------------------------------------------- the stored figures
+def test_stored_cost_is_what_our_fixture_gives_and_within_1e7_of_spec():
+    A3, Y, parameters = testCases.compute_cost_with_regularization_test_case()
+    ours = reference.compute_cost_with_regularization(A3, Y, parameters, 0.1)
+    assert ours == pytest.approx(checks.EXPECTED_COST, rel=1e-12)
+    assert checks.SPEC_COST == SPEC_COST
+    assert abs(checks.EXPECTED_COST - SPEC_COST) <= SPEC_TOL
+    assert checks.EXPECTED_COST != SPEC_COST  # the difference is real (computed vs pasted A3), and small
+
+
+def test_stored_figures_are_the_spec_figures_and_the_reference_output():
+    for key in SPEC_DW:
+        np.testing.assert_array_equal(checks.EXPECTED_DW[key], SPEC_DW[key])
+    np.testing.assert_array_equal(checks.EXPECTED_A3, SPEC_A3)
+    for key in SPEC_DA:
+        np.testing.assert_array_equal(checks.EXPECTED_DA[key], SPEC_DA[key])
+    X, Y, cache = testCases.backward_propagation_with_regularization_test_case()
+    grads = reference.backward_propagation_with_regularization(X, Y, cache, checks.BACKWARD_LAMBD)
+    for key in SPEC_DW:
+        np.testing.assert_allclose(grads[key], SPEC_DW[key], rtol=0, atol=SPEC_TOL)
+    X, parameters = testCases.forward_propagation_with_dropout_test_case()
+    A3, _ = reference.forward_propagation_with_dropout(X, parameters, checks.FORWARD_KEEP)
+    np.testing.assert_allclose(A3, SPEC_A3, rtol=0, atol=SPEC_TOL)
+    X, Y, cache = testCases.backward_propagation_with_dropout_test_case()
+    grads = reference.backward_propagation_with_dropout(X, Y, cache, checks.BACKWARD_KEEP)
+    for key in SPEC_DA:
+        np.testing.assert_allclose(grads[key], SPEC_DA[key], rtol=0, atol=SPEC_TOL)
+
+
+# ----------------------------------------------------------------------------- (a) reference passes
+@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+def test_reference_passes_its_self_check(function, warnings_are_errors):
+    passed, output = run_check(function, notebook_namespace())
+    assert passed, output
+    assert output.strip().endswith("All checks passed for %s." % function)
+
+
+@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+def test_reference_module_functions_pass_too(function):
+    getattr(checks, "check_" + function)(getattr(reference, function))
+
+
+@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+def test_checks_leave_the_global_random_state_alone(function):
+    np.random.seed(7)
+    expected = np.random.rand(3)
+    np.random.seed(7)
+    run_check(function, notebook_namespace())
+    np.testing.assert_array_equal(np.random.rand(3), expected)
+
+
+def test_the_mistakes_give_numbers_of_their_own():
+    """On the visible examples the numbers the checks compare with are distinct, so a hint is never a guess."""
+    A3, Y, parameters = testCases.compute_cost_with_regularization_test_case()
+    numbers = [number for number, _ in checks._cost_mistakes(A3, Y, parameters, checks.COST_LAMBD)]
+    numbers.append(checks.EXPECTED_COST)
+    for i, a in enumerate(numbers):
+        for b in numbers[i + 1:]:
+            assert abs(a - b) > 1e-4, numbers
+
+
+# ----------------------------------------------------------------------------- (b) mistakes are named
+@pytest.mark.parametrize("mutant", sorted(MUTANTS))
+def test_mistake_fails_self_check_with_specific_hint(mutant):
+    function, edits, hints = MUTANTS[mutant]
+    namespace = notebook_namespace()
+    define(namespace, function, edits)
+    passed, output = run_check(function, namespace)
+    assert not passed, "%s passed the self-check:\n%s" % (mutant, output)
+    assert "Likely cause" in output, output
+    for hint in hints:
+        assert hint.lower() in output.lower(), "%s: %r not in\n%s" % (mutant, hint, output)
+
+
+@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+def test_stub_reports_not_implemented(function):
+    namespace = notebook_namespace()
+    exec("def %s(*args, **kwargs):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n" % function, namespace)
+    passed, output = run_check(function, namespace)
+    assert not passed
+    assert "%s is not implemented yet" % function in output
+
+
+@pytest.mark.parametrize("function, body, hint", [
+    (COST, "return None", "returned nothing"),
+    (COST, "return 'small'", "should be a number"),
+    (BACK_L2, "return None", "returned nothing"),
+    (BACK_L2, "return {'dW1': 0}", "missing the key(s)"),
+    (FWD, "return None", "returned nothing"),
+    (FWD, "return 0.5", "should return the pair (A3, cache)"),
+    (BACK, "return None", "returned nothing"),
+])
+def test_odd_return_values_are_explained(function, body, hint):
+    namespace = notebook_namespace()
+    exec("def %s(*args, **kwargs):\n    %s\n" % (function, body), namespace)
+    passed, output = run_check(function, namespace)
+    assert not passed and hint in output, output
+
+
+# ----------------------------------------------------------------------------- hidden cases separate them
+def hidden_test_source(function):
+    notebook = nbformat.read(SOURCE, as_version=4)
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_" + function:
+            return cell.source
+    raise LookupError("no test cell for %s" % function)
+
+
+def judged(function, implementation):
+    """The judge's verdicts on `implementation` for the hidden calls of `function`'s test cell."""
+    source = hidden_test_source(function)
+    records = []
+    for name, case, params in judge.hidden_calls(source):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            output, error = grading_cases.run_case(implementation, case, params)
+        records.append({"function": name, "case": case, "params": params,
+                        "output": None if error else grading_cases.encode(output), "error": error})
+    return judge.judge_records(source, records)
+
+
+@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+def test_hidden_cases_pass_the_reference(function):
+    results = judged(function, notebook_namespace()[function])
+    assert len(results) >= 3 and all(passed for passed, _ in results), results
+
+
+@pytest.mark.parametrize("mutant", sorted(MUTANTS))
+def test_hidden_cases_fail_each_mistake(mutant):
+    function, edits, _ = MUTANTS[mutant]
+    namespace = notebook_namespace()
+    results = judged(function, define(namespace, function, edits))
+    assert not any(passed for passed, _ in results), "%s passes a hidden case: %s" % (mutant, results)
+
+
+def test_hidden_cases_use_other_inputs_than_the_visible_example():
+    visible = {COST: ("lambd", checks.COST_LAMBD), BACK_L2: ("lambd", checks.BACKWARD_LAMBD),
+               FWD: ("keep_prob", checks.FORWARD_KEEP), BACK: ("keep_prob", checks.BACKWARD_KEEP)}
+    for function, (argument, value) in visible.items():
+        calls = judge.hidden_calls(hidden_test_source(function))
+        assert all(params[argument] != value for _, _, params in calls), calls
+        assert len({params[argument] for _, _, params in calls}) == len(calls)  # a different value each time
+        assert len({params["m"] for _, _, params in calls}) == len(calls)
+
+
+def test_catalog_entries_of_this_assignment():
+    """Variants: full marks and "All checks passed"; mutants: hidden tests fail, the self-check names them."""
+    from tools.catalog.build import assignment_of, function_source
+    from tools.catalog.entries import ENTRIES
+    seen = 0
+    for entry in ENTRIES:
+        if assignment_of(entry.function) != ASSIGNMENT:
+            continue
+        seen += 1
+        namespace = notebook_namespace()
+        exec(function_source(entry), namespace)
+        results = judged(entry.function, namespace[entry.function])
+        passed, output = run_check(entry.function, namespace)
+        if entry.kind == "variant":
+            assert all(ok for ok, _ in results), (entry.id, results)
+            assert passed, (entry.id, output)
+        else:
+            assert not any(ok for ok, _ in results), (entry.id, results)
+            if entry.self_check_catches:
+                assert not passed, (entry.id, output)
+                if entry.hint:
+                    assert entry.hint.lower() in output.lower(), (entry.id, output)
+    assert seen >= 20
+
+
+# ----------------------------------------------------------------------------- source notebook structure
+def nbgrader_cells(notebook):
+    return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in notebook.cells
+            if "nbgrader" in cell.metadata and cell.metadata["nbgrader"].get("grade_id")}
+
+
+def test_source_notebook_structure():
+    notebook = nbformat.read(SOURCE, as_version=4)
+    cells = nbgrader_cells(notebook)
+    total = 0
+    for function, points in POINTS.items():
+        meta = cells[function].metadata["nbgrader"]
+        assert meta["solution"] and not meta["grade"] and not meta["locked"]
+        assert cells[function].source.startswith("# GRADED FUNCTION: " + function)
+        test = cells["test_" + function]
+        meta = test.metadata["nbgrader"]
+        assert meta["grade"] and meta["locked"] and not meta["solution"] and meta["points"] == points
+        assert test.source.startswith("# Self-check: tells you in plain words what to fix.\ncheck_%s(%s)\n"
+                                      % (function, function))
+        calls = judge.hidden_calls(test.source)
+        assert len(calls) >= 3 and all(name == function for name, _, _ in calls)
+        total += points
+    assert total == 16 and "worth 16 points" in notebook.cells[0].source
+    assert set(cells) == set(POINTS) | {"test_" + f for f in POINTS}
+    skipped = [cell for cell in notebook.cells if "skip-in-autograde" in cell.metadata.get("tags", [])]
+    assert len(skipped) == 4  # the three experiments and the results table
+    for cell in skipped:
+        meta = cell.metadata.get("nbgrader", {})
+        assert not meta.get("grade") and not meta.get("solution"), cell.source[:80]
+    for name in EXPERIMENTS:
+        assert sum('run_experiment("%s"' % name in cell.source for cell in skipped) == 1
+    assert notebook.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                               "language": "python"}
+
+
+def test_graded_and_test_cells_do_not_use_what_training_cells_compute():
+    notebook = nbformat.read(SOURCE, as_version=4)
+    names = {"results", "parameters", "train_X", "train_Y", "test_X", "test_Y"}
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            used = set(re.findall(r"\b\w+\b", cell.source.split("### BEGIN HIDDEN TESTS")[0]))
+            assert not used & names, cell.source
+
+
+# ----------------------------------------------------------------------------- (c) the source notebook runs
+@pytest.fixture(scope="module")
+def executed_source():
+    notebook, seconds = execute(SOURCE)
+    print("\nsource notebook executed in %.1f s" % seconds)
+    return notebook
+
+
+def code_cell(notebook, text):
+    cells = [cell for cell in notebook.cells if cell.cell_type == "code" and text in cell.source]
+    assert len(cells) == 1, "%d cells contain %r" % (len(cells), text)
+    return cells[0]
+
+
+def printed_array(text, label):
+    """The numbers NumPy printed after `label = ` (up to the next `name = ` or the end)."""
+    match = re.search(re.escape(label) + r" = (.*?)(?=\n\w+ = |\Z)", text, re.S)
+    assert match, "no %r in %r" % (label, text)
+    return [float(v) for v in re.findall(r"-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+", match.group(1))]
+
+
+def experiment_output(notebook, name):
+    """(costs at 0, 10000, 20000; train accuracy; test accuracy) as the experiment's cell printed them."""
+    text = stdout_text(code_cell(notebook, 'run_experiment("%s"' % name))
+    costs = [float(v) for v in re.findall(r"^Cost after iteration \d+: (\S+)$", text, re.M)]
+    iterations = [int(v) for v in re.findall(r"^Cost after iteration (\d+):", text, re.M)]
+    accuracies = [float(v) for v in re.findall(r"^Accuracy: (\S+)$", text, re.M)]
+    assert iterations == [0, 10000, 20000] and len(accuracies) == 2, text
+    assert text.index("On the training set:") < text.index("On the test set:")
+    return costs, accuracies[0], accuracies[1]
+
+
+def table_rows(notebook):
+    """{row label: (train correct, train total, test correct, test total, squared weights)} of the results table."""
+    cell = code_cell(notebook, "not run yet")
+    markdown = [o.data["text/markdown"] for o in outputs_of(cell, "display_data") if "text/markdown" in o.data]
+    assert len(markdown) == 1
+    rows = {}
+    for line in markdown[0].splitlines()[2:]:
+        label, train, test, weights = [part.strip() for part in line.strip("|").split("|")]
+        if train == "not run yet":
+            rows[label] = None
+            continue
+        t = re.fullmatch(r"(\d+\.\d)% \((\d+) of (\d+)\)", train)
+        v = re.fullmatch(r"(\d+\.\d)% \((\d+) of (\d+)\)", test)
+        assert t and v, line
+        assert t.group(1) == "%.1f" % (100.0 * int(t.group(2)) / int(t.group(3)))
+        assert v.group(1) == "%.1f" % (100.0 * int(v.group(2)) / int(v.group(3)))
+        rows[label] = (int(t.group(2)), int(t.group(3)), int(v.group(2)), int(v.group(3)), float(weights))
+    return rows
+
+
+ROW_OF = {"baseline": "no regularization", "L2": "L2 regularization", "dropout": "dropout"}
+
+
+def row_for(rows, name):
+    found = [label for label in rows if label.endswith(ROW_OF[name]) or ROW_OF[name] + " (" in label]
+    assert len(found) == 1, (name, list(rows))
+    return rows[found[0]]
+
+
+@pytest.fixture(scope="module")
+def trainer_results():
+    """Costs and accuracies of tools/training.py's trainer on the shipped data, for the three experiments."""
+    from course_data import load_2D_dataset
+    cwd = os.getcwd()
+    os.chdir(os.path.join(ROOT, "source", ASSIGNMENT))
+    try:
+        train_X, train_Y, test_X, test_Y = load_2D_dataset(plot=False)
+    finally:
+        os.chdir(cwd)
+    try:
+        from tools.training import accuracy, train
+    except ImportError:  # no shared trainer: the notebook's loop, written out here
+        train, accuracy = _train, _accuracy
+    found = {}
+    for name, settings in EXPERIMENTS.items():
+        parameters, costs = train(train_X, train_Y, 0.3, 30000, **settings)
+        found[name] = {"costs": [costs[0], costs[10], costs[20]], "train": accuracy(train_X, train_Y, parameters),
+                       "test": accuracy(test_X, test_Y, parameters),
+                       "weights": sum(float(np.sum(parameters["W%d" % l] ** 2)) for l in (1, 2, 3))}
+    return found
+
+
+def _train(X, Y, learning_rate, num_iterations, lambd=0, keep_prob=1):
+    parameters = nn_core.initialize_parameters([X.shape[0], 20, 3, 1])
+    costs = []
+    for i in range(num_iterations):
+        if keep_prob == 1:
+            a3, cache = nn_core.forward_propagation(X, parameters)
+        else:
+            a3, cache = reference.forward_propagation_with_dropout(X, parameters, keep_prob)
+        cost = (nn_core.compute_cost(a3, Y) if lambd == 0
+                else reference.compute_cost_with_regularization(a3, Y, parameters, lambd))
+        if lambd == 0 and keep_prob == 1:
+            grads = nn_core.backward_propagation(X, Y, cache)
+        elif lambd != 0:
+            grads = reference.backward_propagation_with_regularization(X, Y, cache, lambd)
+        else:
+            grads = reference.backward_propagation_with_dropout(X, Y, cache, keep_prob)
+        parameters = nn_core.update_parameters(parameters, grads, learning_rate)
+        if i % 1000 == 0:
+            costs.append(cost)
+    return parameters, costs
+
+
+def _accuracy(X, Y, parameters):
+    return float(np.mean(nn_core.predict_dec(parameters, X).astype(np.int64)[0] == Y[0]))
+
+
+def test_source_notebook_runs_cleanly(executed_source):
+    assert error_cells(executed_source) == []
+    assert stderr_cells(executed_source) == []
+    for function in POINTS:
+        test = nbgrader_cells(executed_source)["test_" + function]
+        assert "All checks passed for %s." % function in stdout_text(test)
+        assert len(outputs_of(test, "display_data")) == len(judge.hidden_calls(test.source))
+
+
+def test_source_notebook_prints_the_spec_figures(executed_source):
+    text = stdout_text(code_cell(executed_source, "print(\"cost = \""))
+    cost = float(re.fullmatch(r"cost = (\S+)\n", text).group(1))
+    assert abs(cost - SPEC_COST) <= SPEC_TOL and cost == pytest.approx(checks.EXPECTED_COST, rel=1e-12)
+    text = stdout_text(code_cell(executed_source, "print(\"dW1 = \""))
+    for key, expected in SPEC_DW.items():
+        np.testing.assert_allclose(printed_array(text, key), np.ravel(expected), rtol=0, atol=SPEC_TOL)
+    text = stdout_text(code_cell(executed_source, "print(\"A3 = \""))
+    np.testing.assert_allclose(printed_array(text, "A3"), np.ravel(SPEC_A3), rtol=0, atol=SPEC_TOL)
+    text = stdout_text(code_cell(executed_source, "print(\"dA1 = \""))
+    for key, expected in SPEC_DA.items():
+        np.testing.assert_allclose(printed_array(text, key), np.ravel(expected), rtol=0, atol=SPEC_TOL)
+
+
+def test_expected_outputs_in_the_text_are_what_the_cells_print(executed_source):
+    cells = executed_source.cells
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "code" and cell.source.startswith(("A3, Y_assess", "X_assess")):
+            following = cells[index + 1]
+            assert following.cell_type == "markdown" and following.source.startswith("Expected output")
+            block = re.search(r"```\n(.*?)\n```", following.source, re.S).group(1)
+            assert block == stdout_text(cell).rstrip("\n")
+
+
+def test_training_matches_the_trainer_and_the_table(executed_source, trainer_results):
+    rows = table_rows(executed_source)
+    assert len(rows) == 3
+    for name in EXPERIMENTS:
+        costs, train_accuracy, test_accuracy = experiment_output(executed_source, name)
+        expected = trainer_results[name]
+        assert costs == pytest.approx(expected["costs"], rel=1e-12), name
+        assert train_accuracy == expected["train"] and test_accuracy == expected["test"], name
+        row = row_for(rows, name)
+        assert row is not None, name
+        assert row[0] / row[1] == train_accuracy and row[2] / row[3] == test_accuracy, (name, row)
+        assert row[4] == pytest.approx(expected["weights"], abs=0.051)
+    print("\n" + "\n".join("%-9s costs %s  train %.4f  test %.4f" % (name, ["%.6f" % c for c in r["costs"]],
+                                                                     r["train"], r["test"])
+                           for name, r in trainer_results.items()))
+
+
+def test_the_lesson_holds_on_the_shipped_data(trainer_results):
+    baseline, l2, dropout = (trainer_results[name] for name in ("baseline", "L2", "dropout"))
+    assert baseline["train"] > baseline["test"]
+    assert l2["test"] > baseline["test"] and dropout["test"] > baseline["test"]
+    assert l2["train"] < baseline["train"] and dropout["train"] < baseline["train"]
+    assert l2["weights"] < baseline["weights"]
+
+
+def test_prose_quotes_the_numbers_our_data_produces(executed_source, trainer_results):
+    """Every percentage in the text after the baseline run is one of the accuracies the models reach,
+    and the conclusions quote all six of them."""
+    def pct(x):
+        return "%.1f%%" % (100 * x)
+    accuracies = {pct(r[which]) for r in trainer_results.values() for which in ("train", "test")}
+    cells = executed_source.cells
+    start = cells.index(code_cell(executed_source, 'run_experiment("baseline"'))
+    quoted = []
+    for cell in cells[start:]:
+        if cell.cell_type == "markdown":
+            quoted += re.findall(r"\d+\.\d%", cell.source)
+    assert quoted and set(quoted) <= accuracies, (sorted(set(quoted) - accuracies), accuracies)
+    conclusions = [c for c in cells if c.cell_type == "markdown" and c.source.startswith("On our data")]
+    assert len(conclusions) == 1
+    for r in trainer_results.values():
+        for which in ("train", "test"):
+            assert pct(r[which]) in conclusions[0].source
+    weights = [c for c in cells if c.cell_type == "markdown" and "sum of their squares" in c.source]
+    assert len(weights) == 1
+    for name in ("L2", "baseline"):
+        assert "%.1f" % trainer_results[name]["weights"] in weights[0].source
+
+
+@pytest.mark.skipif(not os.path.exists(ORIGINAL_FOOTBALL),
+                    reason="the original football data (../shared/seed/original-football-data.mat) is not here")
+def test_notebook_model_reproduces_the_spec_training_figures_on_the_original_data():
+    """The notebook's own `model` cell, run on the original course data, prints the SPEC figures."""
+    import matplotlib.pyplot as plt
+    from course_data import load_2D_dataset
+    notebook = nbformat.read(SOURCE, as_version=4)
+    namespace = notebook_namespace()
+    exec("from reg_utils import plot_costs\n" + code_cell(notebook, "def model(").source, namespace)
+    X, Y, test_X, test_Y = load_2D_dataset(ORIGINAL_FOOTBALL, plot=False)
+    spec = {"baseline": ([0.6557412523481002, 0.16329987525724218, 0.13851642423267105], 0.9478672985781991, 0.915),
+            "L2": ([0.6974484493131264, 0.2684918873282239, 0.26809163371273004], 0.9383886255924171, 0.93),
+            "dropout": ([0.6543912405149825, 0.061016986574905584, 0.060582435798513114], 0.9289099526066351, 0.95)}
+    for name, settings in EXPERIMENTS.items():
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            parameters = namespace["model"](X, Y, **settings)
+        plt.close("all")
+        costs = [float(v) for v in re.findall(r"Cost after iteration \d+: (\S+)", output.getvalue())]
+        assert costs == pytest.approx(spec[name][0], rel=1e-9), name
+        assert _accuracy(X, Y, parameters) == spec[name][1] and _accuracy(test_X, test_Y, parameters) == spec[name][2]
+
+
+# ----------------------------------------------------------------------------- (d) the release as shipped
+@pytest.fixture(scope="module")
+def executed_release():
+    assert os.path.exists(RELEASE), "no release: run python -m tools.make_release regularization"
+    notebook, seconds = execute(RELEASE, allow_errors=True)
+    print("\nrelease notebook executed in %.1f s" % seconds)
+    return notebook
+
+
+STUDENT_CODE = re.compile(r"\b(compute_cost_with_regularization|backward_propagation_with_regularization|"
+                          r"forward_propagation_with_dropout|backward_propagation_with_dropout|check_\w+)\(|"
+                          r"run_experiment\(\"(L2|dropout)\"")
+
+
+def test_release_fails_only_where_unimplemented_code_is_called(executed_release):
+    assert stderr_cells(executed_release) == []
+    errors = error_cells(executed_release)
+    assert errors, "the release should stop at the stubs"
+    assert {ename for _, ename, _ in errors} <= {"NotImplementedError", "SelfCheckFailed"}, errors
+    for index, ename, _ in errors:
+        cell = executed_release.cells[index]
+        assert STUDENT_CODE.search(cell.source), cell.source
+        assert not cell.metadata.get("nbgrader", {}).get("solution"), cell.source
+        if ename == "SelfCheckFailed":
+            assert "is not implemented yet" in stdout_text(cell)
+    failing = {index for index, _, _ in errors}
+    # 4 demos, 4 self-checks, 2 experiments that call the missing functions
+    assert len(failing) == 10, errors
+    # what needs no student code runs: imports, data, the model, the baseline, the table
+    for text in ("load_2D_dataset()", "def model(", "def run_experiment(", 'run_experiment("baseline"',
+                 "not run yet"):
+        assert executed_release.cells.index(code_cell(executed_release, text)) not in failing, text
+    costs, train_accuracy, test_accuracy = experiment_output(executed_release, "baseline")
+    rows = table_rows(executed_release)
+    row = row_for(rows, "baseline")
+    assert row[0] / row[1] == train_accuracy and row[2] / row[3] == test_accuracy
+    assert row_for(rows, "L2") is None and row_for(rows, "dropout") is None
+
+
+# ----------------------------------------------------------------------------- (e) no solution in the release
+def solution_lines():
+    lines = set()
+    for function in GRADED[ASSIGNMENT]:
+        inside = False
+        for line in reference_blocks(ASSIGNMENT)[function].splitlines():
+            if MARKER.match(line):
+                inside = line.strip().startswith("### BEGIN")
+            elif inside and line.strip():
+                lines.add(line.strip())
+    return lines
+
+
+def leaked(line, lines):
+    """A line of shipped text that is a solution line (also when only its code, without a comment, matches)."""
+    stripped = line.strip()
+    code_part = stripped.split("#")[0].strip()
+    return stripped in lines or (code_part and code_part in {l.split("#")[0].strip() for l in lines})
+
+
+def test_solution_lines_are_found():
+    lines = solution_lines()
+    assert L2 in lines and DW1 in lines and "A2 = A2 / keep_prob" in lines and "dA1 = dA1 * D1" in lines
+    assert len(lines) == 16
+
+
+def test_release_notebook_has_no_solution_and_no_hidden_tests():
+    notebook = nbformat.read(RELEASE, as_version=4)
+    lines = solution_lines()
+    for cell in notebook.cells:
+        found = [line for line in cell.source.splitlines() if leaked(line, lines)]
+        assert not found, found
+        assert "BEGIN HIDDEN TESTS" not in cell.source and "grade_case" not in cell.source
+        assert "BEGIN SOLUTION" not in cell.source
+    for function in GRADED[ASSIGNMENT]:
+        stubs = nbgrader_cells(notebook)[function].source.count("raise NotImplementedError()")
+        assert stubs == len([l for l in reference_blocks(ASSIGNMENT)[function].splitlines()
+                             if l.strip() == "### BEGIN SOLUTION"])
+
+
+@pytest.mark.parametrize("filename", [f for f in shipped_files(ASSIGNMENT) if f.endswith(".py")])
+def test_shipped_helpers_hold_no_solution_line(filename):
+    lines = solution_lines()
+    with open(os.path.join(RELEASE_DIR, filename), encoding="utf-8") as handle:
+        found = [line.strip() for line in handle if leaked(line, lines)]
+    assert not found, found
