@@ -37,29 +37,45 @@ pin_course_kernel(ROOT)
 # training cells: the slowest (30,000 iterations) needs well under 4 minutes.
 c.Execute.timeout = 240
 c.Execute.interrupt_on_timeout = True
-# Autograding skips those cells, so a graded cell gets one minute.
-c.GradingExecute.timeout = 60
+# Autograding skips those cells, so a graded cell gets one minute
+# (NBGRADER_KIT_CELL_TIMEOUT=seconds overrides it, e.g. for the test suite).
+c.GradingExecute.timeout = int(os.environ.get("NBGRADER_KIT_CELL_TIMEOUT", "60"))
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
+c.LimitOutputSize.max_chars = 20000
+c.LimitOutputSize.max_cell_chars = 200000
 
 # -- autograde: restore deleted test cells, skip training cells, judge hidden tests --
 c.OverwriteCells.add_missing_cells = True
 c.SkipTrainingCells.source_directory = os.path.join(ROOT, "source")
-c.Autograde.autograde_preprocessors = [
-    "tools.nbgrader_plugins.SkipTrainingCells",
-    "tools.nbgrader_plugins.GradingExecute",
-    "tools.nbgrader_plugins.JudgeHiddenTests",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
+# NBGRADER_KIT_STOCK=1 keeps nbgrader's default autograde steps (every cell runs, no
+# out-of-kernel judge, no repairs): only `python -m tools.benchmark` uses it, to time stock nbgrader.
+if os.environ.get("NBGRADER_KIT_STOCK") != "1":
+    c.Autograde.sanitize_preprocessors = [
+        "nbgrader.preprocessors.ClearOutput",
+        "tools.nbgrader_plugins.RestoreCellRoles",  # a test cell flipped to solution: true is restored
+        "nbgrader.preprocessors.DeduplicateIds",
+        "nbgrader.preprocessors.OverwriteKernelspec",
+        "tools.nbgrader_plugins.RestoreCells",      # OverwriteCells; deleted test cells come back
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+    c.Autograde.autograde_preprocessors = [
+        "tools.nbgrader_plugins.SkipTrainingCells",
+        "tools.nbgrader_plugins.GradingExecute",
+        "tools.nbgrader_plugins.JudgeHiddenTests",
+        "nbgrader.preprocessors.IgnorePattern",
+        "nbconvert.preprocessors.ClearMetadataPreprocessor",
+        "nbgrader.preprocessors.LimitOutput",
+        "tools.nbgrader_plugins.LimitOutputSize",
+        "nbgrader.preprocessors.SaveAutoGrades",
+        "nbgrader.preprocessors.AssignLatePenalties",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
 
 # -- feedback: never show hidden tests ------------------------------------------
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "tools.nbgrader_plugins.HideHiddenTestDetails",  # tracebacks and stderr that could quote hidden tests
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
