@@ -11,15 +11,15 @@ import csv
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 
 import nbformat
 import pytest
+
+import background
 
 from tools import ROOT
 from tools.assignments import ASSIGNMENTS
@@ -61,9 +61,10 @@ def _build(course):
     result = run_pipeline(course, "--bad-inputs")
     with open(os.path.join(course, "pipeline-output.txt"), "w") as handle:
         handle.write(result.stdout + "\n--- stderr ---\n" + result.stderr)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     with open(os.path.join(course, "pipeline-seconds.txt"), "w") as handle:
         handle.write("%.1f" % (time.monotonic() - started))
+    if result.returncode != 0:
+        sys.exit(result.stdout[-3000:] + result.stderr[-3000:])
 
 
 def source_notebooks_missing():
@@ -77,85 +78,22 @@ def require_source_notebooks():
         pytest.skip("source notebooks not written yet: %s" % ", ".join(missing))
 
 
-# Under pytest-xdist the shared course is built once per test run, in the background from the moment
-# the workers collect this module, so that no worker sits idle waiting for it while other tests could run.
-SHARED_ROOT = os.path.join(tempfile.gettempdir(), "kit-pipeline-tests")
-RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-
-
-def _shared_folder():
-    return os.path.join(SHARED_ROOT, RUN_ID)
-
-
-def start_background_build():
-    """Start building the shared graded course (once per xdist test run; old runs' folders are removed)."""
-    if not RUN_ID or source_notebooks_missing():
-        return
-    os.makedirs(SHARED_ROOT, exist_ok=True)
-    for old in os.listdir(SHARED_ROOT):
-        path = os.path.join(SHARED_ROOT, old)
-        if old != RUN_ID and time.time() - os.path.getmtime(path) > 6 * 3600:
-            shutil.rmtree(path, ignore_errors=True)
-    folder = _shared_folder()
-    os.makedirs(folder, exist_ok=True)
-    try:
-        os.close(os.open(os.path.join(folder, "started"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-    except FileExistsError:
-        return  # another worker started it
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.path.join(ROOT, "tests")]))
-    subprocess.Popen([sys.executable, os.path.abspath(__file__), folder], cwd=ROOT, env=env,
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def _build_in_background(folder):
-    status = os.path.join(folder, "status")
-    try:
-        _build(os.path.join(folder, "course"))
-        outcome = "ok"
-    except BaseException as error:  # reported by the tests that wait for it
-        outcome = "failed: %s" % error
-    with open(status + ".tmp", "w") as handle:
-        handle.write(outcome)
-    os.replace(status + ".tmp", status)
-
-
-def _wait_for_background_build(timeout=1800):
-    folder = _shared_folder()
-    start_background_build()
-    deadline = time.monotonic() + timeout
-    status = os.path.join(folder, "status")
-    while not os.path.exists(status):
-        if time.monotonic() > deadline:
-            pytest.fail("the shared graded course was not built within %d s (%s)" % (timeout, folder))
-        time.sleep(1)
-    with open(status) as handle:
-        outcome = handle.read()
-    if outcome != "ok":
-        pytest.fail("building the shared graded course failed:\n" + outcome[-4000:])
-    return os.path.join(folder, "course")
-
-
-_LOCAL = {}
-
-
-def shared_graded_course(tmp_path_factory):
-    """Path of the graded course copy, built once per test run (once for all xdist workers)."""
-    require_source_notebooks()
-    if RUN_ID:
-        return _wait_for_background_build()
-    if "course" not in _LOCAL:  # a plain pytest run: build it here, once
-        course = os.path.join(str(tmp_path_factory.getbasetemp()), "graded-course")
-        _build(course)
-        _LOCAL["course"] = course
-    return _LOCAL["course"]
+# built once per test run (tests/background.py): `python tests/test_pipeline_table.py FOLDER/course`
+BUILD = ("graded-course", [sys.executable, os.path.abspath(__file__), os.path.join("{folder}", "course")])
 
 
 @pytest.fixture(scope="module")
 def graded_course(tmp_path_factory):
-    return shared_graded_course(tmp_path_factory)
+    """Path of the graded course copy, built once per test run (once for all xdist workers)."""
+    require_source_notebooks()
+    folder, status = background.result(*BUILD, tmp_path_factory=tmp_path_factory)
+    if status["returncode"] != 0:
+        pytest.fail("building the shared graded course failed:\n" + status["tail"])
+    return os.path.join(folder, "course")
 
 
-start_background_build()
+if not source_notebooks_missing():
+    background.start(*BUILD)
 
 
 # ----------------------------------------------------------------------------- reading a graded course
@@ -280,5 +218,5 @@ def test_grading_used_the_copy_not_the_repository(graded_course):
     assert os.path.isdir(os.path.join(graded_course, "autograded", "correct", "initialization"))
 
 
-if __name__ == "__main__":  # the background build (see start_background_build)
-    _build_in_background(sys.argv[1])
+if __name__ == "__main__":  # the shared build (see BUILD)
+    _build(sys.argv[1])

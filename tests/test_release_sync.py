@@ -2,28 +2,18 @@
 import filecmp
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from tools import ROOT
+from tools import ROOT, pipeline
 from tools.assignments import ASSIGNMENTS
-
-COURSE_PARTS = ["nbgrader_config.py", "tools", "utils", "datasets", "source"]
 
 
 def copy_course(destination):
-    """A throwaway copy of the course (symlinks kept, so assignment folders still point into utils/)."""
-    for part in COURSE_PARTS:
-        source = os.path.join(ROOT, part)
-        if os.path.isdir(source):
-            shutil.copytree(source, os.path.join(destination, part), symlinks=True,
-                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-        elif os.path.exists(source):
-            shutil.copy2(source, destination)
-    return destination
+    """A copy of the course without its release/ (which the test regenerates)."""
+    return pipeline.copy_course(destination, parts=[p for p in pipeline.COURSE_PARTS if p != "release"])
 
 
 def test_source_notebooks_hold_the_reference_code():

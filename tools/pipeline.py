@@ -649,12 +649,12 @@ def grade_table(course, stamps):
 COURSE_PARTS = ["nbgrader_config.py", "tools", "utils", "datasets", "source", "release"]
 
 
-def copy_course(destination, root=None):
+def copy_course(destination, root=None, parts=COURSE_PARTS):
     """A throwaway copy of the course's code, notebooks and data (no gradebook, submissions or grades), e.g.
     for tests and benchmarks; symlinks are kept, so assignment folders still point into its utils/."""
     root = root or ROOT
     os.makedirs(destination, exist_ok=True)
-    for part in COURSE_PARTS:
+    for part in parts:
         source = os.path.join(root, part)
         if os.path.isdir(source):
             shutil.copytree(source, os.path.join(destination, part), symlinks=True,

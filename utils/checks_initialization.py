@@ -115,7 +115,9 @@ def _diagnose_weights(check, parameters, layers_dims, wanted_factor, factor_advi
         if c is not None:
             if not np.isclose(c, wanted, rtol=1e-6):
                 check.fail("W%d is the seed-3 draw times %.6g; expected times %.6g" % (l, c, wanted))
-                check.hint(factor_advice(layers_dims, l, c))
+                advice = factor_advice(layers_dims, l, c)
+                if advice:
+                    check.hint(advice)
             continue
         check.fail("W%d does not hold the expected seed-3 random values" % l)
         if _scale_factors(W, transposed[l - 1]) is not None:
@@ -175,15 +177,21 @@ def _random_advice(layers_dims, l, c):
 
 
 def _he_advice(layers_dims, l, c):
+    """Name the scaling that gives factor c; None when two mistakes give the same factor on this layer
+    (e.g. no scaling and sqrt(2 / current layer) when the current layer has 2 units): other layers decide."""
     previous, current = layers_dims[l - 1], layers_dims[l]
-    if np.isclose(c, np.sqrt(1.0 / previous)):
-        return ("That is sqrt(1/n) (Xavier scaling). He initialization uses sqrt(2 / layers_dims[l-1]): "
-                "the factor 2 suits ReLU layers.")
-    if np.isclose(c, np.sqrt(2.0 / current)) and previous != current:
-        return ("The scale uses the size of the current layer; He scaling uses the previous layer: "
-                "sqrt(2 / layers_dims[l-1]).")
-    if np.isclose(c, 1.0):
-        return "The draw is not scaled: multiply it by sqrt(2 / layers_dims[l-1]) (He scaling)."
+    explanations = [
+        (np.sqrt(1.0 / previous), "That is sqrt(1/n) (Xavier scaling). He initialization uses "
+                                  "sqrt(2 / layers_dims[l-1]): the factor 2 suits ReLU layers."),
+        (np.sqrt(2.0 / current), "The scale uses the size of the current layer; He scaling uses the previous "
+                                 "layer: sqrt(2 / layers_dims[l-1])."),
+        (1.0, "The draw is not scaled: multiply it by sqrt(2 / layers_dims[l-1]) (He scaling)."),
+    ]
+    matching = [text for factor, text in explanations if np.isclose(c, factor)]
+    if len(matching) == 1:
+        return matching[0]
+    if matching:
+        return None
     return "He initialization multiplies the draw by sqrt(2 / layers_dims[l-1]); the factor used is %.6g." % c
 
 

@@ -92,7 +92,7 @@ VARIANTS = [
                                   '/ np.sqrt(layers_dims[l - 1] / 2)')),
     V("he_zeros_list_and_fstring", HE, (H_W, 'parameters[f"W{l}"] = np.random.randn(layers_dims[l], '
                                              'layers_dims[l - 1]) * np.sqrt(2 / layers_dims[l - 1])'),
-      ('parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))', 'parameters[f"b{l}"] = np.zeros([layers_dims[l], 1])')),
+      (Z_B, 'parameters[f"b{l}"] = np.zeros([layers_dims[l], 1])')),
     V("l2_norm_squared", COST, (L2, "L2_regularization_cost = lambd / (2 * m) * (np.linalg.norm(W1) ** 2 + "
                                     "np.linalg.norm(W2) ** 2 + np.linalg.norm(W3) ** 2)")),
     V("l2_pow_sum", COST, (L2, "L2_regularization_cost = (lambd / (2 * m)) * ((W1 ** 2).sum() + (W2 ** 2).sum() + "
@@ -144,27 +144,27 @@ MUTANTS = [
     M("zeros_small_random", ZEROS, (Z_W, 'parameters["W" + str(l)] = np.random.randn(layers_dims[l], '
                                          'layers_dims[l - 1]) * 0.01'), hint="zero"),
     M("random_not_times_10", RANDOM, (R_W, 'parameters["W" + str(l)] = np.random.randn(layers_dims[l], '
-                                           'layers_dims[l - 1])'), hint="10"),
+                                           'layers_dims[l - 1])'), hint="not multiplied by 10"),
     M("random_times_100", RANDOM, (R_W, 'parameters["W" + str(l)] = np.random.randn(layers_dims[l], '
-                                        'layers_dims[l - 1]) * 100'), hint="10"),
+                                        'layers_dims[l - 1]) * 100'), hint="multiplied by 100"),
     M("random_bias_not_zero", RANDOM, (Z_B, 'parameters["b" + str(l)] = np.random.randn(layers_dims[l], 1)'),
       hint="bias"),
     M("random_transposed", RANDOM, (R_W, 'parameters["W" + str(l)] = np.random.randn(layers_dims[l - 1], '
                                          'layers_dims[l]) * 10'), hint="shape"),
-    M("random_other_seed", RANDOM, (SEED3, "np.random.seed(1)"), hint="seed"),
-    M("random_no_seed", RANDOM, (SEED3, "pass"), hint="seed"),
+    M("random_other_seed", RANDOM, (SEED3, "np.random.seed(1)"), hint="another seed"),
+    M("random_no_seed", RANDOM, (SEED3, "pass"), hint="seed the generator inside the function"),
     M("he_xavier", HE, (H_W, 'parameters["W" + str(l)] = np.random.randn(layers_dims[l], layers_dims[l - 1]) * '
                              'np.sqrt(1 / layers_dims[l - 1])'), hint="sqrt(2"),
     M("he_current_layer", HE, (H_W, 'parameters["W" + str(l)] = np.random.randn(layers_dims[l], layers_dims[l - 1]) '
-                                    '* np.sqrt(2 / layers_dims[l])'), hint="previous"),
+                                    '* np.sqrt(2 / layers_dims[l])'), hint="current layer"),
     M("he_unscaled", HE, (H_W, 'parameters["W" + str(l)] = np.random.randn(layers_dims[l], layers_dims[l - 1])'),
-      hint="sqrt(2"),
+      hint="not scaled"),
     M("he_bias_random", HE, (Z_B, 'parameters["b" + str(l)] = np.random.randn(layers_dims[l], 1) * 0.01'),
       hint="bias"),
-    M("he_reseed_in_loop", HE, (H_W, "np.random.seed(3)\n        " + H_W), hint="seed"),
-    M("he_no_seed", HE, (SEED3, "pass"), hint="seed"),
+    M("he_reseed_in_loop", HE, (H_W, "np.random.seed(3)\n        " + H_W), hint="reset inside the loop"),
+    M("he_no_seed", HE, (SEED3, "pass"), hint="seed the generator inside the function"),
     M("he_transposed", HE, (H_W, 'parameters["W" + str(l)] = np.random.randn(layers_dims[l - 1], layers_dims[l]).T '
-                                 '* np.sqrt(2 / layers_dims[l - 1])'), hint="seed"),
+                                 '* np.sqrt(2 / layers_dims[l - 1])'), hint="transposed draw"),
     M("he_hard_coded_visible_output", HE, ("    np.random.seed(3)", "    return {'W1': np.array([[1.78862847, "
        "0.43650985], [0.09649747, -1.8634927], [-0.2773882, -0.35475898], [-0.08274148, -0.62700068]]), "
        "'b1': np.zeros((4, 1)), 'W2': np.array([[-0.03098412, -0.33744411, -0.92904268, 0.62552248]]), "
@@ -178,53 +178,54 @@ MUTANTS = [
                                        'np.sum(np.square(parameters["b2"])) + np.sum(np.square(parameters["b3"])))'),
       hint="bias"),
     M("l2_linear_in_W", COST, (L2, "L2_regularization_cost = lambd / m * (np.sum(W1) + np.sum(W2) + np.sum(W3))"),
-      hint="square"),
-    M("l2_term_missing", COST, (L2, "L2_regularization_cost = 0"), hint="missing"),
+      hint="not squared"),
+    M("l2_term_missing", COST, (L2, "L2_regularization_cost = 0"), hint="L2 penalty is missing"),
     M("l2_forgets_W3", COST, (L2, "L2_regularization_cost = lambd / (2 * m) * (np.sum(np.square(W1)) + "
-                                  "np.sum(np.square(W2)))"), hint="W3"),
+                                  "np.sum(np.square(W2)))"), hint="squares of W3"),
     M("l2_backward_no_reg_term", BACK_L2, (DW3, "dW3 = 1. / m * np.dot(dZ3, A2.T)"),
-      (DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T)"), (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)"), hint="lambd"),
+      (DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T)"), (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)"), hint="no L2 part"),
     M("l2_backward_lambd_not_over_m", BACK_L2, (DW3, "dW3 = 1. / m * np.dot(dZ3, A2.T) + lambd * W3"),
       (DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T) + lambd * W2"), (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T) + lambd * W1"),
-      hint="/ m"),
+      hint="divide by m"),
     M("l2_backward_doubled", BACK_L2, (DW3, "dW3 = 1. / m * np.dot(dZ3, A2.T) + 2 * lambd / m * W3"),
       (DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T) + 2 * lambd / m * W2"),
-      (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T) + 2 * lambd / m * W1"), hint="lambd"),
+      (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T) + 2 * lambd / m * W1"), hint="cancels the 1/2"),
     M("l2_backward_only_dW3", BACK_L2, (DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T)"),
-      (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)"), hint="dW1"),
+      (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)"), hint="dW1 has no L2 part"),
     # --- dropout forward
     M("dropout_inverted_mask", FWD_DO, (D1_CUT, "D1 = (D1 > keep_prob).astype(int)"),
       (D2_CUT, "D2 = (D2 > keep_prob).astype(int)"), hint="invert"),
     M("dropout_mask_not_applied", FWD_DO, (A1_MASK, ""), (A2_MASK, ""), hint="mask"),
-    M("dropout_no_scaling", FWD_DO, (A1_SCALE, ""), (A2_SCALE, ""), hint="keep_prob"),
+    M("dropout_no_scaling", FWD_DO, (A1_SCALE, ""), (A2_SCALE, ""), hint="divide A1 by keep_prob"),
     M("dropout_times_keep_prob", FWD_DO, (A1_SCALE, "A1 = A1 * keep_prob"), (A2_SCALE, "A2 = A2 * keep_prob"),
-      hint="keep_prob"),
+      hint="multiplied by keep_prob"),
     M("dropout_on_output_layer", FWD_DO, ("A3 = sigmoid(Z3)", "A3 = sigmoid(Z3)\n    A3 = A3 * (np.random.rand("
-                                                              "*A3.shape) < keep_prob) / keep_prob"), hint="output"),
-    M("dropout_no_seed", FWD_DO, (SEED1, "pass"), hint="seed"),
+                                                              "*A3.shape) < keep_prob) / keep_prob"),
+      hint="the output layer"),
+    M("dropout_no_seed", FWD_DO, (SEED1, "pass"), hint="state of the random generator"),
     M("dropout_randn_mask", FWD_DO, (D1_DRAW, "D1 = np.random.randn(A1.shape[0], A1.shape[1])"),
-      (D2_DRAW, "D2 = np.random.randn(A2.shape[0], A2.shape[1])"), hint="rand"),
+      (D2_DRAW, "D2 = np.random.randn(A2.shape[0], A2.shape[1])"), hint="normal numbers"),
     M("dropout_one_mask_per_unit", FWD_DO, (D1_DRAW, "D1 = np.random.rand(A1.shape[0], 1)"),
       (D2_DRAW, "D2 = np.random.rand(A2.shape[0], 1)"), hint="shape"),
-    M("dropout_only_first_layer", FWD_DO, (A2_MASK, ""), (A2_SCALE, ""), hint="A2"),
+    M("dropout_only_first_layer", FWD_DO, (A2_MASK, ""), (A2_SCALE, ""), hint="A2 gets no dropout"),
     # --- dropout backward
     M("dropout_backward_mask_not_applied", BACK_DO, (DA2_MASK, ""), (DA1_MASK, ""), hint="mask"),
-    M("dropout_backward_no_scaling", BACK_DO, (DA2_SCALE, ""), (DA1_SCALE, ""), hint="keep_prob"),
+    M("dropout_backward_no_scaling", BACK_DO, (DA2_SCALE, ""), (DA1_SCALE, ""), hint="divide dA2 by keep_prob"),
     M("dropout_backward_redrawn_masks", BACK_DO,
       (DA2_MASK, "dA2 = dA2 * (np.random.rand(*dA2.shape) < keep_prob)"),
       (DA1_MASK, "dA1 = dA1 * (np.random.rand(*dA1.shape) < keep_prob)"), hint="cache"),
     M("dropout_backward_inverted_mask", BACK_DO, (DA2_MASK, "dA2 = dA2 * (1 - D2)"),
       (DA1_MASK, "dA1 = dA1 * (1 - D1)"), hint="invert"),
     M("dropout_backward_times_keep_prob", BACK_DO, (DA2_SCALE, "dA2 = dA2 * keep_prob"),
-      (DA1_SCALE, "dA1 = dA1 * keep_prob"), hint="keep_prob"),
-    M("dropout_backward_only_dA2", BACK_DO, (DA1_MASK, ""), (DA1_SCALE, ""), hint="dA1"),
+      (DA1_SCALE, "dA1 = dA1 * keep_prob"), hint="multiplied by keep_prob"),
+    M("dropout_backward_only_dA2", BACK_DO, (DA1_MASK, ""), (DA1_SCALE, ""), hint="dA1 gets no dropout"),
     # --- gradient checking, 1-D
     M("forward_adds", FWD1, ("J = theta * x", "J = theta + x"), hint="theta * x"),
     M("forward_squares", FWD1, ("J = theta * x", "J = theta * x ** 2"), hint="theta * x"),
-    M("backward_returns_theta", BACK1, ("dtheta = x", "dtheta = theta"), hint="x"),
+    M("backward_returns_theta", BACK1, ("dtheta = x", "dtheta = theta"), hint="you return theta"),
     M("gc_one_sided", GC1, (GAPPROX, "gradapprox = (J_plus - forward_propagation(x, theta)) / epsilon"),
       hint="one-sided"),
-    M("gc_epsilon_not_doubled", GC1, (GAPPROX, "gradapprox = (J_plus - J_minus) / epsilon"), hint="2"),
+    M("gc_epsilon_not_doubled", GC1, (GAPPROX, "gradapprox = (J_plus - J_minus) / epsilon"), hint="2 * epsilon"),
     M("gc_no_norm", GC1, (NUM, "numerator = grad - gradapprox"), (DEN, "denominator = grad + gradapprox"),
       hint="norm"),
     M("gc_swapped_ratio", GC1, (DIFF, "difference = denominator / numerator"), hint="swap"),
@@ -234,7 +235,8 @@ MUTANTS = [
     # --- gradient checking, N-D
     M("gcn_one_sided", GCN, (TM_STEP, "thetaminus[i][0] = thetaminus[i][0]"),
       (GAPPROX_N, "gradapprox[i] = (J_plus[i] - J_minus[i]) / epsilon"), hint="one-sided"),
-    M("gcn_epsilon_not_doubled", GCN, (GAPPROX_N, "gradapprox[i] = (J_plus[i] - J_minus[i]) / epsilon"), hint="2"),
+    M("gcn_epsilon_not_doubled", GCN, (GAPPROX_N, "gradapprox[i] = (J_plus[i] - J_minus[i]) / epsilon"),
+      hint="2 * epsilon"),
     M("gcn_no_copy", GCN, (TP_COPY, "thetaplus = parameters_values"), (TM_COPY, "thetaminus = parameters_values"),
       hint="copy"),
     M("gcn_sum_of_squares", GCN, (NUM, "numerator = np.sum((grad - gradapprox) ** 2)"),
@@ -254,12 +256,13 @@ MUTANTS = [
     M("tamper_recorder_dropout", FWD_DO, (A1_SCALE, ""), (A2_SCALE, ""),
       prelude="import grading_cases\ngrading_cases.run_case = lambda function, case, params, **kw: (None, None)\n"
               "grading_cases.encode = lambda value: {'__array__': [0.5], 'shape': [], 'dtype': 'f'}\n",
-      hint="keep_prob"),
+      hint="divide A1 by keep_prob"),
     M("tamper_builtins_gradient_check", GC1, (GAPPROX, "gradapprox = (J_plus - J_minus) / epsilon"),
       prelude="import builtins\nbuiltins.AssertionError = type('Quiet', (Exception,), {})\n"
               "import numpy\nnumpy.linalg.norm = lambda *args, **kwargs: 0.0\n", self_check_catches=False),
     M("tamper_display_dropout_backward", BACK_DO, (DA2_SCALE, ""), (DA1_SCALE, ""),
-      prelude="import IPython.display\nIPython.display.display = lambda *args, **kwargs: None\n", hint="keep_prob"),
+      prelude="import IPython.display\nIPython.display.display = lambda *args, **kwargs: None\n",
+      hint="divide dA2 by keep_prob"),
 ]
 
 ENTRIES = VARIANTS + MUTANTS
