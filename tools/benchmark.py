@@ -12,7 +12,9 @@ autograded/ are not touched), on one full submission (the `correct` sample: 3 no
     and keeps only the course's paths, timeouts and output limits;
 (c) kit: `nbgrader autograde` with the course's configuration (training cells skipped, hidden
     tests judged outside the kernel), then the whole pipeline for that one submission
-    (`python -m tools.pipeline --no-samples --student correct --force`: autograde, feedback, export).
+    (`python -m tools.pipeline --no-samples --student correct --force`: autograde, feedback, export);
+(d) the catalog path (tools/catalog/harness.py): N catalog entries, one submission each, graded by
+    the kit's autograde with many submissions per nbgrader call, per entry.
 
 Each nbgrader call includes nbgrader's own start-up (a few seconds). Figures vary with the machine.
 """
@@ -80,9 +82,23 @@ def scores(course):
     return float(out[0]), float(out[1])
 
 
+def catalog_run(count, workdir):
+    """Seconds to grade `count` catalog entries (spread over the catalog) as tools.catalog does."""
+    from tools.catalog.entries import ENTRIES
+    from tools.catalog.harness import run_catalog
+    step = max(1, len(ENTRIES) // count)
+    entries = ENTRIES[::step][:count]
+    seconds, (results, _) = timed(run_catalog, entries, workdir=os.path.join(workdir, "catalog"))
+    if not all(r.ok for r in results):
+        raise SystemExit("catalog entries misjudged: %s" % [r.entry.id for r in results if not r.ok])
+    return seconds, len(entries)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Grading speed figures of the course kit.")
     parser.add_argument("--skip-bare", action="store_true", help="skip (a), the full notebook runs")
+    parser.add_argument("--catalog", type=int, default=12, metavar="N",
+                        help="(d) grade N catalog entries through the kit's path (0: skip; default 12)")
     args = parser.parse_args(argv)
     workdir = tempfile.mkdtemp(prefix="kit-benchmark-")
     course = copy_course(os.path.join(workdir, "course"), ROOT)
@@ -111,6 +127,11 @@ def main(argv=None):
                                                      "--student", "correct", "--force"], **env)
         print("(c) kit pipeline, 1 submission (autograde + feedback + export) %7.1f s" % figures["pipeline"],
               flush=True)
+        if args.catalog:
+            figures["catalog"], entries = catalog_run(args.catalog, workdir)
+            per_entry = figures["catalog"] / entries
+            print("(d) kit catalog path, %d entries (+3 reference submissions), release included %7.1f s"
+                  "   (%.1f s per entry)" % (entries, figures["catalog"], per_entry), flush=True)
         print()
         print("ratios:")
         print("  stock autograde / kit autograde      %5.1fx" % (figures["stock"] / figures["kit"]))
@@ -118,6 +139,9 @@ def main(argv=None):
             print("  bare runs / kit autograde            %5.1fx" % (figures["bare"] / figures["kit"]))
             print("  stock autograde / bare runs          %5.1fx" % (figures["stock"] / figures["bare"]))
         print("  kit pipeline / kit autograde         %5.1fx" % (figures["pipeline"] / figures["kit"]))
+        if "catalog" in figures:
+            print("  stock autograde per notebook / kit catalog per entry  %5.1fx"
+                  % (figures["stock"] / 3 / (figures["catalog"] / entries)))
         return figures
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
