@@ -299,9 +299,20 @@ def failing_parts(course, student, assignment, parts):
             order = ("CellTimeoutError", "KernelDied", "OutputOnStderr", "NameError")
             errors.sort(key=lambda o: order.index(o.get("ename")) if o.get("ename") in order else len(order))
             reasons[grade_id] = _one_line("%s: %s" % (errors[0].get("ename"), errors[0].get("evalue")))
+            if errors[0].get("ename") == "SelfCheckFailed":
+                reasons[grade_id] = "self-check: " + _self_check_finding(cell, errors[0].get("evalue"))
         elif any(o.get("name") == "stderr" for o in cell.get("outputs", [])):
             reasons[grade_id] = "wrote to stderr"
     return [(grade_id, reasons[grade_id]) for grade_id in failing]
+
+
+def _self_check_finding(cell, fallback):
+    """The self-check's diagnosis of a failed test cell: its first likely cause, else its first finding."""
+    printed = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stdout")
+    lines = printed.splitlines()
+    causes = [line[4:] for line in lines if line.startswith("  * ")]
+    findings = [line[4:] for line in lines if line.startswith("  - ")]
+    return _one_line((causes or findings or [fallback])[0])
 
 
 def _one_line(text, limit=110):
