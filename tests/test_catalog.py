@@ -54,7 +54,8 @@ def test_every_entry_was_graded(graded):
 
 
 def _context(result):
-    return "%s: %s\n--- test cell output ---\n%s" % (result["id"], result["got"], result["check_text"][-2500:])
+    return "%s: %s\nerrors: %s\n--- test cell output ---\n%s" % (
+        result["id"], result["got"], result["errors"][:3], result["check_text"][-2500:])
 
 
 @pytest.mark.parametrize("entry", VARIANTS, ids=lambda e: e.id)

@@ -15,13 +15,11 @@ import numpy as np
 import pytest
 
 import checks_gradient_checking as checks
-import grading_cases
 from notebook_runner import error_cells, execute, stderr_cells, stdout_text
-from selfcheck_core import SelfCheckFailed
 from tools import ROOT, judge
 from tools.assignments import shipped_files
 from tools.reference import GRADED
-from tools.sync_solutions import reference_blocks
+from tools.catalog import build
 
 ASSIGNMENT = "gradient_checking"
 SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Gradient_Checking.ipynb")
@@ -29,47 +27,9 @@ RELEASE_DIR = os.path.join(ROOT, "release", ASSIGNMENT)
 RELEASE = os.path.join(RELEASE_DIR, "Gradient_Checking.ipynb")
 FIX_ID = "backward_propagation_n_fixed"
 POINTS = {"forward_propagation": 1, "backward_propagation": 1, "gradient_check": 4, "gradient_check_n": 6}
-MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 
-# ----------------------------------------------------------------------------- a notebook-like namespace
-def notebook_namespace():
-    """The names the notebook defines before its graded cells run, and the reference functions."""
-    namespace = {}
-    exec("import numpy as np\n"
-         "from gc_utils import sigmoid, relu, dictionary_to_vector, vector_to_dictionary, gradients_to_vector\n"
-         "from nn_core import forward_propagation as three_layer_forward, compute_cost\n", namespace)
-    for text in reference_blocks(ASSIGNMENT).values():
-        exec(text, namespace)
-    return namespace
-
-
-def define(namespace, function, edits=()):
-    """(Re)define `function` in `namespace` from its reference block with text edits applied."""
-    text = reference_blocks(ASSIGNMENT)[function]
-    for old, new in edits:
-        assert old in text, "%r is not in the reference %s" % (old, function)
-        text = text.replace(old, new, 1)
-    exec("\n".join(line for line in text.splitlines() if not MARKER.match(line)), namespace)
-    return namespace[function]
-
-
-def run_check(function, namespace):
-    """Run check_<function> on namespace[function]; returns (passed, printed text)."""
-    import contextlib
-    import io
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
-        try:
-            getattr(checks, "check_" + function)(namespace[function])
-            passed = True
-        except SelfCheckFailed as error:
-            print(error)
-            passed = False
-    return passed, output.getvalue()
-
-
-# reference lines the mutants edit
+# ----------------------------------------------------------------------------- reference lines the mutants edit
 GAPPROX = "gradapprox = (J_plus - J_minus) / (2 * epsilon)"
 NUM = "numerator = np.linalg.norm(grad - gradapprox)"
 DEN = "denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)"
@@ -159,7 +119,7 @@ def warnings_are_errors():
 # ----------------------------------------------------------------------------- (a) reference passes
 @pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
 def test_reference_passes_its_self_check(function, warnings_are_errors):
-    passed, output = run_check(function, notebook_namespace())
+    passed, output = build.run_check(function, build.reference_namespace(ASSIGNMENT))
     assert passed, output
     assert output.strip().endswith("All checks passed for %s." % function)
 
@@ -175,14 +135,14 @@ def test_reference_module_functions_pass_too(capsys):
 
 
 def test_checks_restore_the_notebook_functions():
-    namespace = notebook_namespace()
+    namespace = build.reference_namespace(ASSIGNMENT)
     saved = {name: namespace[name] for name in ("forward_propagation", "backward_propagation",
                                                  "forward_propagation_n")}
-    run_check("gradient_check", namespace)
-    run_check("gradient_check_n", namespace)
+    build.run_check("gradient_check", namespace)
+    build.run_check("gradient_check_n", namespace)
     assert all(namespace[name] is value for name, value in saved.items())
-    define(namespace, "gradient_check", [(GAPPROX, "gradapprox = (J_plus - J_minus) / epsilon")])
-    assert not run_check("gradient_check", namespace)[0]
+    build.define(namespace, "gradient_check", [(GAPPROX, "gradapprox = (J_plus - J_minus) / epsilon")])
+    assert not build.run_check("gradient_check", namespace)[0]
     assert all(namespace[name] is value for name, value in saved.items())
 
 
@@ -190,7 +150,7 @@ def test_checks_leave_the_global_random_state_alone():
     np.random.seed(7)
     expected = np.random.rand(3)
     np.random.seed(7)
-    run_check("gradient_check_n", notebook_namespace())
+    build.run_check("gradient_check_n", build.reference_namespace(ASSIGNMENT))
     np.testing.assert_array_equal(np.random.rand(3), expected)
 
 
@@ -198,9 +158,9 @@ def test_checks_leave_the_global_random_state_alone():
 @pytest.mark.parametrize("mutant", sorted(MUTANTS))
 def test_mistake_fails_self_check_with_specific_hint(mutant):
     function, edits, hints = MUTANTS[mutant]
-    namespace = notebook_namespace()
-    define(namespace, function, edits)
-    passed, output = run_check(function, namespace)
+    namespace = build.reference_namespace(ASSIGNMENT)
+    build.define(namespace, function, edits)
+    passed, output = build.run_check(function, namespace)
     assert not passed, "%s passed the self-check:\n%s" % (mutant, output)
     assert "Likely cause" in output or "raised" in output, output
     for hint in hints:
@@ -212,9 +172,9 @@ def test_mistake_fails_self_check_with_specific_hint(mutant):
     ("backward_propagation", "calls backward_propagation, which is not implemented yet"),
 ])
 def test_gradient_check_says_which_helper_is_missing(stubbed, message):
-    namespace = notebook_namespace()
+    namespace = build.reference_namespace(ASSIGNMENT)
     exec("def %s(x, theta):\n    raise NotImplementedError()\n" % stubbed, namespace)
-    passed, output = run_check("gradient_check", namespace)
+    passed, output = build.run_check("gradient_check", namespace)
     assert not passed and message in output, output
 
 
@@ -225,18 +185,18 @@ def test_gradient_check_says_which_helper_is_missing(stubbed, message):
      "relies on your backward_propagation, which returns 4"),
 ])
 def test_correct_gradient_check_blames_a_wrong_helper(helper, edits, hint):
-    namespace = notebook_namespace()
-    define(namespace, helper, edits)
-    passed, output = run_check("gradient_check", namespace)
+    namespace = build.reference_namespace(ASSIGNMENT)
+    build.define(namespace, helper, edits)
+    passed, output = build.run_check("gradient_check", namespace)
     assert not passed and hint in output, output
     assert "one-sided" not in output and "norm" not in output  # gradient_check itself is not blamed
 
 
 @pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
 def test_stub_reports_not_implemented(function):
-    namespace = notebook_namespace()
+    namespace = build.reference_namespace(ASSIGNMENT)
     exec("def %s(*args, **kwargs):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n" % function, namespace)
-    passed, output = run_check(function, namespace)
+    passed, output = build.run_check(function, namespace)
     assert not passed
     assert "%s is not implemented yet" % function in output
 
@@ -247,46 +207,24 @@ def test_stub_reports_not_implemented(function):
     ("gradient_check", "return 'small'", "should be a number"),
 ])
 def test_odd_return_values_are_explained(function, body, hint):
-    namespace = notebook_namespace()
+    namespace = build.reference_namespace(ASSIGNMENT)
     exec("def %s(*args, **kwargs):\n    %s\n" % (function, body), namespace)
-    passed, output = run_check(function, namespace)
+    passed, output = build.run_check(function, namespace)
     assert not passed and hint in output, output
 
 
 # ----------------------------------------------------------------------------- hidden cases separate them
-def hidden_test_source(function):
-    notebook = nbformat.read(SOURCE, as_version=4)
-    for cell in notebook.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_" + function:
-            return cell.source
-    raise LookupError("no test cell for %s" % function)
-
-
-
-def judged(function, implementation):
-    """The judge's verdicts on `implementation` for the hidden calls of `function`'s test cell."""
-    source = hidden_test_source(function)
-    records = []
-    for name, case, params in judge.hidden_calls(source):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            output, error = grading_cases.run_case(implementation, case, params)
-        records.append({"function": name, "case": case, "params": params,
-                        "output": None if error else grading_cases.encode(output), "error": error})
-    return judge.judge_records(source, records)
-
-
 @pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
 def test_hidden_cases_pass_the_reference(function):
-    results = judged(function, notebook_namespace()[function])
+    results = build.judged(function, build.reference_namespace(ASSIGNMENT)[function])
     assert len(results) >= 3 and all(passed for passed, _ in results), results
 
 
 @pytest.mark.parametrize("mutant", sorted(MUTANTS))
 def test_hidden_cases_fail_each_mistake(mutant):
     function, edits, _ = MUTANTS[mutant]
-    namespace = notebook_namespace()
-    results = judged(function, define(namespace, function, edits))
+    namespace = build.reference_namespace(ASSIGNMENT)
+    results = build.judged(function, build.define(namespace, function, edits))
     assert not all(passed for passed, _ in results), "%s passes every hidden case" % mutant
 
 
@@ -296,11 +234,11 @@ def test_hidden_cases_pass_the_catalog_variants():
     for entry in VARIANTS:
         if assignment_of(entry.function) != ASSIGNMENT:
             continue
-        namespace = notebook_namespace()
+        namespace = build.reference_namespace(ASSIGNMENT)
         exec(function_source(entry), namespace)
-        results = judged(entry.function, namespace[entry.function])
+        results = build.judged(entry.function, namespace[entry.function])
         assert all(passed for passed, _ in results), (entry.id, results)
-        assert run_check(entry.function, namespace)[0], entry.id
+        assert build.run_check(entry.function, namespace)[0], entry.id
 
 
 # ----------------------------------------------------------------------------- source notebook structure
@@ -427,17 +365,9 @@ def test_release_fails_only_where_unimplemented_code_is_called(executed_release)
 
 # ----------------------------------------------------------------------------- (e) no solution in the release
 def solution_lines():
-    lines = set()
-    blocks = reference_blocks(ASSIGNMENT)
+    """The solution lines of the graded functions and of the fix cell."""
     fix = nbgrader_cells(nbformat.read(SOURCE, as_version=4))[FIX_ID].source
-    for text in [blocks[f] for f in GRADED[ASSIGNMENT]] + [fix]:
-        inside = False
-        for line in text.splitlines():
-            if MARKER.match(line):
-                inside = line.strip().startswith("### BEGIN")
-            elif inside and line.strip():
-                lines.add(line.strip())
-    return lines
+    return build.solution_lines(ASSIGNMENT, [fix])
 
 
 def test_solution_lines_are_found():

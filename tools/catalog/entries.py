@@ -8,7 +8,7 @@ Mutants are mistakes students make: they must lose the points of that function
 in the hidden tests, and the self-check must name the mistake (`hint`, a
 case-insensitive substring of the self-check's output).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from tools import ROOT
 from tools.assignments import ASSIGNMENTS
-from tools.catalog.build import assignment_of, function_source, notebook_namespace
+from tools.catalog.build import assignment_of, function_source, judged, notebook_namespace, source_notebook
 from tools.catalog.entries import ENTRIES
 
 PASS_LINE = "All checks passed for %s."
@@ -54,11 +53,6 @@ class Result:
 
 def test_cell_id(function):
     return "test_" + function
-
-
-def source_notebook(assignment, root=None):
-    return nbformat.read(os.path.join(root or ROOT, "source", assignment, ASSIGNMENTS[assignment]["notebook"]),
-                         as_version=4)
 
 
 def self_check_cells(nb):
@@ -119,20 +113,10 @@ def read_autograded(course, student, assignment, function):
 
 def hidden_verdict(entry, root=None):
     """Run the entry's function on the hidden cases of its source test cell; (passed, total) by tools.judge."""
-    import grading_cases
-    from tools.judge import hidden_calls, judge_records
-    assignment = assignment_of(entry.function)
-    nb = source_notebook(assignment, root)
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == test_cell_id(entry.function))
-    namespace = notebook_namespace(assignment)
-    records = []
+    namespace = notebook_namespace(assignment_of(entry.function))
     with contextlib.redirect_stdout(io.StringIO()):
         exec(function_source(entry), namespace)  # the function as written (a tampering prelude is not run here)
-        for function, case, params in hidden_calls(cell.source):
-            output, error = grading_cases.run_case(namespace[entry.function], case, params)
-            records.append({"function": function, "case": case, "params": params,
-                            "output": None if error else grading_cases.encode(output), "error": error})
-    results = judge_records(cell.source, records)
+    results = judged(entry.function, namespace[entry.function], root)
     return sum(1 for passed, _ in results if passed), len(results)
 
 
@@ -216,6 +200,9 @@ def run_catalog(entries=None, workdir=None, jobs=None, quiet=True):
                                 parts=part_scores(gradebook, assignment, student_of(entry)))
                 result.check_text, result.errors, result.passes = read_autograded(
                     course, student_of(entry), assignment, entry.function)
+                stamp = pipeline.read_stamp(pipeline.Course(course), student_of(entry), assignment) or {}
+                if stamp.get("status") == "failed":  # the pipeline recorded a zero: say why
+                    result.errors.insert(0, "ZERO: %s" % stamp.get("reason"))
                 result.hidden = hidden_verdict(entry, course)
                 judge_entry(result, full[assignment], pass_lines[assignment])
                 results.append(result)
