@@ -320,6 +320,7 @@ def _one_line(text, limit=110):
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+SETTLED_FAILURES = ("Inconsistent checksums", "NotJSONError", "No submitted file")
 PLAIN_REASONS = [
     ("Inconsistent checksums", "a locked test cell could not be restored"),
     ("NotJSONError", "the notebook is not valid JSON"),
@@ -327,6 +328,12 @@ PLAIN_REASONS = [
     ("Kernel died", "the Python kernel died and could not be restarted"),
     ("No submitted file", "no notebook was submitted"),
 ]
+
+
+def settled_failure(log_lines):
+    """True when the failure lies in the submitted file itself (grading it again cannot help)."""
+    text = "\n".join(log_lines)
+    return any(needle in text for needle in SETTLED_FAILURES)
 
 
 def failure_reason(log_lines):
@@ -538,6 +545,11 @@ def grade(course, pairs, force=False, jobs=1):
                 clean_pair(course, gradebook, student, assignment)
                 if pair in errors:
                     reason = failure_reason(errors[pair])
+                    if not settled_failure(errors[pair]) and attempts.get(pair, 0) < 1:
+                        attempts[pair] = attempts.get(pair, 0) + 1
+                        made_progress = True
+                        say("  %s / %s: %s; grading it once more" % (student, assignment, reason))
+                        continue  # maybe the machine, not the notebook (a kernel slow to start under load)
                 elif pair in cut_offs:
                     attempts[pair] = attempts.get(pair, 0) + 1
                     made_progress = True
