@@ -8,11 +8,10 @@ is left alone) to see which scale factor was used, whether the draw was
 transposed, or whether the seed was changed. Ends with "All checks passed for
 <name>." or raises `SelfCheckFailed` after saying what to fix.
 """
-import functools
 
 import numpy as np
 
-from selfcheck_core import Check, SelfCheckFailed, call
+from selfcheck_core import Check, SelfCheckFailed, call, keeps_random_state
 
 __all__ = ["check_initialize_parameters_zeros", "check_initialize_parameters_random",
            "check_initialize_parameters_he", "SelfCheckFailed"]
@@ -30,19 +29,6 @@ EXPECTED_HE_2_4_1 = {
 FIGURE_ATOL = 1e-7
 EXAMPLES = ([3, 2, 1], [4, 3, 2, 1], [2, 4, 1], [5, 1])
 DISTURB_SEED = 20261124
-
-
-def _keeps_random_state(check_function):
-    """Run a check and put NumPy's global random state back as it was."""
-    @functools.wraps(check_function)
-    def wrapper(function):
-        __tracebackhide__ = True
-        state = np.random.get_state()
-        try:
-            return check_function(function)
-        finally:
-            np.random.set_state(state)
-    return wrapper
 
 
 def _seed3_draws(layers_dims, transposed=False, fresh_per_layer=False):
@@ -156,7 +142,7 @@ def _results(check, function, examples):
     return results
 
 
-@_keeps_random_state
+@keeps_random_state
 def check_initialize_parameters_zeros(function):
     """Self-check of initialize_parameters_zeros: dict of the right shapes, every entry 0."""
     __tracebackhide__ = True
@@ -195,7 +181,7 @@ def _he_advice(layers_dims, l, c):
     return "He initialization multiplies the draw by sqrt(2 / layers_dims[l-1]); the factor used is %.6g." % c
 
 
-@_keeps_random_state
+@keeps_random_state
 def check_initialize_parameters_random(function):
     """Self-check of initialize_parameters_random: seed-3 normal draws times 10, zero biases."""
     __tracebackhide__ = True
@@ -212,7 +198,7 @@ def check_initialize_parameters_random(function):
     return check.finish()
 
 
-@_keeps_random_state
+@keeps_random_state
 def check_initialize_parameters_he(function):
     """Self-check of initialize_parameters_he: seed-3 normal draws times sqrt(2 / previous layer size)."""
     __tracebackhide__ = True

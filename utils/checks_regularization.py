@@ -15,7 +15,6 @@ pass. The global NumPy random state is put back as it was after every check.
 """
 import contextlib
 import copy
-import functools
 import io
 import itertools
 
@@ -23,7 +22,7 @@ import numpy as np
 
 import nn_core
 import testCases
-from selfcheck_core import Check, SelfCheckFailed, not_implemented
+from selfcheck_core import Check, SelfCheckFailed, keeps_random_state, not_implemented
 
 __all__ = ["check_compute_cost_with_regularization", "check_backward_propagation_with_regularization",
            "check_forward_propagation_with_dropout", "check_backward_propagation_with_dropout",
@@ -69,19 +68,6 @@ CACHE_NAMES = ["Z1", "D1", "A1", "W1", "b1", "Z2", "D2", "A2", "W2", "b2", "Z3",
 
 
 # ----------------------------------------------------------------------------- calling the student's code
-def _keeps_random_state(check_function):
-    """Run a check and put NumPy's global random state back as it was, whatever happens."""
-    @functools.wraps(check_function)
-    def wrapper(function):
-        __tracebackhide__ = True
-        state = np.random.get_state()
-        try:
-            return check_function(function)
-        finally:
-            np.random.set_state(state)
-    return wrapper
-
-
 def _disturb(seed):
     """Put the global generator in a state a correct function must not depend on."""
     np.random.seed(seed)
@@ -204,7 +190,7 @@ def _cost_mistakes(A3, Y, parameters, lambd):
     return mistakes
 
 
-@_keeps_random_state
+@keeps_random_state
 def check_compute_cost_with_regularization(compute_cost_with_regularization):
     """Self-check of compute_cost_with_regularization(A3, Y, parameters, lambd) on the notebook's example."""
     __tracebackhide__ = True
@@ -275,7 +261,7 @@ def _dw_mistakes(plain, W, lambd, m, key, weight):
     ]
 
 
-@_keeps_random_state
+@keeps_random_state
 def check_backward_propagation_with_regularization(backward_propagation_with_regularization):
     """Self-check of backward_propagation_with_regularization(X, Y, cache, lambd) on the notebook's example."""
     __tracebackhide__ = True
@@ -495,7 +481,7 @@ def _check_cache_values(check, cache, X, parameters, keep_prob):
                        "backward pass both use them" % name)
 
 
-@_keeps_random_state
+@keeps_random_state
 def check_forward_propagation_with_dropout(forward_propagation_with_dropout):
     """Self-check of forward_propagation_with_dropout(X, parameters, keep_prob) on the notebook's example."""
     __tracebackhide__ = True
@@ -626,7 +612,7 @@ def _redrawn_after_seed(X, Y, cache, keep_prob):
     return grad_a2, grad_a1
 
 
-@_keeps_random_state
+@keeps_random_state
 def check_backward_propagation_with_dropout(backward_propagation_with_dropout):
     """Self-check of backward_propagation_with_dropout(X, Y, cache, keep_prob) on the notebook's example."""
     __tracebackhide__ = True

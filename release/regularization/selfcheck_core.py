@@ -5,7 +5,22 @@ instead of stopping at the first bare assert, prints them, and ends with one
 clear line: either "All checks passed." or a `SelfCheckFailed` error that
 repeats what to fix. Runs offline, with nothing but NumPy.
 """
+import functools
+
 import numpy as np
+
+
+def keeps_random_state(check_function):
+    """Run a check and put NumPy's global random state back as it was, whatever happens."""
+    @functools.wraps(check_function)
+    def wrapper(function):
+        __tracebackhide__ = True
+        state = np.random.get_state()
+        try:
+            return check_function(function)
+        finally:
+            np.random.set_state(state)
+    return wrapper
 
 
 class SelfCheckFailed(AssertionError):
