@@ -41,18 +41,23 @@ def generated():
     return generator.make_football_data()
 
 
-@pytest.fixture(scope="module")
-def lesson():
-    """Train the three models of the lesson once; {name: (train accuracy, test accuracy)}."""
+def train_the_lesson(init=None):
+    """Train the three models of the lesson; {name: (train accuracy, test accuracy)}."""
     train_X, train_Y, test_X, test_Y = course_data.load_2D_dataset(SHIPPED, plot=False)
     results = {}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for name, options in MODELS.items():
-            parameters, costs = train(train_X, train_Y, **COURSE_SETTINGS, **options)
+            parameters, costs = train(train_X, train_Y, **COURSE_SETTINGS, **options, init=init)
             assert len(costs) == 30 and all(np.isfinite(costs)), (name, costs)
             results[name] = (accuracy(train_X, train_Y, parameters), accuracy(test_X, test_Y, parameters))
     return results
+
+
+@pytest.fixture(scope="module")
+def lesson():
+    """The three models of the lesson, trained once."""
+    return train_the_lesson()
 
 
 # ---------------------------------------------------------------- the file itself
@@ -197,11 +202,7 @@ def test_lesson_does_not_hinge_on_rounding(relative):
             parameters[key] = parameters[key] * (1 + relative * nudge.standard_normal(parameters[key].shape))
         return parameters
 
-    train_X, train_Y, test_X, test_Y = course_data.load_2D_dataset(SHIPPED, plot=False)
-    found = {}
-    for name, options in MODELS.items():
-        parameters, _ = train(train_X, train_Y, **COURSE_SETTINGS, **options, init=nudged_init)
-        found[name] = (accuracy(train_X, train_Y, parameters), accuracy(test_X, test_Y, parameters))
+    found = train_the_lesson(init=nudged_init)
     baseline_train, baseline_test = found["baseline"]
     assert baseline_train - baseline_test >= 0.03, found
     for name in ("L2", "dropout"):
