@@ -20,10 +20,11 @@ STAMP = os.path.join(VENV, ".requirements.sha256")
 REQUIREMENTS = os.path.join(ROOT, "requirements.txt")
 
 COMMANDS = {
-    "grade": ["-m", "tools.pipeline"],
+    "grade": ["-m", "pipeline"],
     "test": ["-m", "pytest", "-n", "auto", "--dist", "loadfile", "-q", "-p", "no:cacheprovider", "tests"],
-    "benchmark": ["-m", "tools.benchmark"],
-    "figures": ["-m", "tools.figures"],
+    "benchmark": ["-m", "proofs.benchmark"],
+    "figures": ["-m", "proofs.figures"],
+    "catalog": ["-m", "proofs.catalog"],
 }
 
 
@@ -50,6 +51,8 @@ def main(argv):
         sys.exit("usage: python3 kit.py {%s} [extra arguments]" % "|".join(COMMANDS))
     ensure_environment()
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
+    # the course's packages, and the helpers they share with the notebooks (imported as top-level modules)
+    env["PYTHONPATH"] = os.pathsep.join([ROOT, os.path.join(ROOT, "utils")])
     env["PATH"] = os.pathsep.join([os.path.dirname(PYTHON), env.get("PATH", "")])
     return subprocess.call([PYTHON] + COMMANDS[argv[0]] + argv[1:], cwd=ROOT, env=env)
 

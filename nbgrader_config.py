@@ -7,12 +7,14 @@ postgresql://user:password@host/dbname) and nothing else changes.
 import os
 import sys
 
+# The one place the import path is set: the grader package (this folder) and the helpers it
+# shares with the notebooks (utils/, imported as top-level modules, as the notebooks do).
 ROOT = os.path.dirname(os.path.abspath(__file__))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+for folder in (os.path.join(ROOT, "utils"), ROOT):
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
 
-import tools  # noqa: E402  (puts utils/ on sys.path for the grading plugins)
-from tools.kernel import pin_course_kernel  # noqa: E402
+from grader.kernelspec import pin_course_kernel  # noqa: E402
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
@@ -37,6 +39,10 @@ pin_course_kernel(ROOT)
 # training cells: the slowest (30,000 iterations) needs well under 4 minutes.
 c.Execute.timeout = 240
 c.Execute.interrupt_on_timeout = True
+# -- the sandbox: every kernel nbgrader starts (autograde, validate, stock or not) runs in
+# bubblewrap, talking over IPC sockets in a folder of its own (grader/sandbox/). The pinned
+# kernelspec's argv starts it through grader.sandbox.launch.
+c.Execute.kernel_manager_class = "grader.sandbox.kernel_manager.SandboxedKernelManager"
 # Autograding skips those cells, so a graded cell gets one minute
 # (NBGRADER_KIT_CELL_TIMEOUT=seconds overrides it, e.g. for the test suite).
 c.GradingExecute.timeout = int(os.environ.get("NBGRADER_KIT_CELL_TIMEOUT", "60"))
@@ -49,24 +55,25 @@ c.LimitOutputSize.max_cell_chars = 200000
 c.OverwriteCells.add_missing_cells = True
 c.SkipTrainingCells.source_directory = os.path.join(ROOT, "source")
 # NBGRADER_KIT_STOCK=1 keeps nbgrader's default autograde steps (every cell runs, no
-# out-of-kernel judge, no repairs): only `python -m tools.benchmark` uses it, to time stock nbgrader.
+# out-of-kernel judge, no repairs): only `python -m proofs.benchmark` uses it, to time stock nbgrader.
 if os.environ.get("NBGRADER_KIT_STOCK") != "1":
     c.Autograde.sanitize_preprocessors = [
         "nbgrader.preprocessors.ClearOutput",
-        "tools.nbgrader_plugins.RestoreCellRoles",  # a test cell flipped to solution: true is restored
+        # a test cell flipped to solution: true gets its role back
+        "grader.preprocessors.restore_cell_roles.RestoreCellRoles",
         "nbgrader.preprocessors.DeduplicateIds",
         "nbgrader.preprocessors.OverwriteKernelspec",
-        "tools.nbgrader_plugins.RestoreCells",      # OverwriteCells; deleted test cells come back
+        "grader.preprocessors.restore_cells.RestoreCells",  # OverwriteCells; deleted test cells come back
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
     c.Autograde.autograde_preprocessors = [
-        "tools.nbgrader_plugins.SkipTrainingCells",
-        "tools.nbgrader_plugins.GradingExecute",
-        "tools.nbgrader_plugins.JudgeHiddenTests",
+        "grader.preprocessors.skip_training_cells.SkipTrainingCells",
+        "grader.preprocessors.grading_execute.GradingExecute",
+        "grader.preprocessors.judge_hidden_tests.JudgeHiddenTests",
         "nbgrader.preprocessors.IgnorePattern",
         "nbconvert.preprocessors.ClearMetadataPreprocessor",
         "nbgrader.preprocessors.LimitOutput",
-        "tools.nbgrader_plugins.LimitOutputSize",
+        "grader.preprocessors.limit_output_size.LimitOutputSize",
         "nbgrader.preprocessors.SaveAutoGrades",
         "nbgrader.preprocessors.AssignLatePenalties",
         "nbgrader.preprocessors.CheckCellMetadata",
@@ -75,7 +82,8 @@ if os.environ.get("NBGRADER_KIT_STOCK") != "1":
 # -- feedback: never show hidden tests ------------------------------------------
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "tools.nbgrader_plugins.HideHiddenTestDetails",  # tracebacks and stderr that could quote hidden tests
+    # tracebacks and stderr that could quote hidden tests
+    "grader.preprocessors.hide_hidden_test_details.HideHiddenTestDetails",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -22,7 +22,7 @@ _LOCAL = {}
 
 
 def _env():
-    return dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.path.join(ROOT, "tests")]))
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.path.join(ROOT, "utils"), os.path.join(ROOT, "tests")]))
 
 
 def _clean_old_runs():

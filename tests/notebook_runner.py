@@ -1,16 +1,12 @@
 """Execute notebooks headless for tests, the way a student's Jupyter would (one kernel, cwd = the notebook's folder)."""
-import sys
 import os
 import time
 
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from tools.kernel import pin_course_kernel  # noqa: E402
+from grader.kernelspec import pin_course_kernel
+from grader.manifest import ROOT
 
 
 def execute(path, allow_errors=False, timeout=600, cwd=None):

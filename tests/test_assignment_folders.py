@@ -3,9 +3,8 @@ import os
 
 import pytest
 
-from tools import ROOT
-from tools.assignments import ASSIGNMENTS, shipped_files
-from tools.link_helpers import target_of
+from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
+from authoring.link_helpers import target_of
 
 
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
@@ -13,7 +12,7 @@ def test_shipped_files_are_links_to_the_master_copy(assignment):
     folder = os.path.join(ROOT, "source", assignment)
     for relative in shipped_files(assignment):
         path = os.path.join(folder, relative)
-        assert os.path.islink(path), "%s should be a symlink (run python -m tools.link_helpers)" % path
+        assert os.path.islink(path), "%s should be a symlink (run python -m authoring.link_helpers)" % path
         assert os.path.realpath(path) == os.path.realpath(target_of(relative)), path
         assert os.path.isfile(path), "%s points nowhere" % path
 

@@ -1,10 +1,10 @@
-"""The variant and mutant catalogs, graded through the real autograde path (tools/catalog/harness.py).
+"""The variant and mutant catalogs, graded through the real autograde path (proofs/catalog/harness.py).
 
 Every variant (a correct solution written differently) gets full marks and passes every
 self-check; every mutant (a plausible mistake, or an attempt to tamper with the tests from
 inside the kernel) scores 0 on its function's test cell, and the self-check names the mistake.
 The grading runs once per test run in the background (tests/background.py):
-`python -m tools.catalog --json FOLDER/catalog.json --workdir FOLDER`.
+`python -m proofs.catalog --json FOLDER/catalog.json --workdir FOLDER`.
 """
 import json
 import os
@@ -14,11 +14,11 @@ from collections import Counter
 import pytest
 
 import background
-from tools.catalog.entries import ENTRIES, MUTANTS, VARIANTS
-from tools.catalog.harness import likely_cause
-from tools.reference import GRADED
+from proofs.catalog.entries import ENTRIES, MUTANTS, VARIANTS
+from proofs.catalog.harness import likely_cause
+from grader.reference import GRADED
 
-BUILD = ("catalog", [sys.executable, "-m", "tools.catalog", "--json", os.path.join("{folder}", "catalog.json"),
+BUILD = ("catalog", [sys.executable, "-m", "proofs.catalog", "--json", os.path.join("{folder}", "catalog.json"),
                      "--workdir", "{folder}"])
 background.start(*BUILD)
 

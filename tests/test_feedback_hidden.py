@@ -15,10 +15,9 @@ import numpy as np
 import pytest
 
 from test_pipeline_table import graded_course  # noqa: F401  (fixture)
-from tools import ROOT
-from tools.assignments import ASSIGNMENTS
-from tools.judge import hidden_calls, reference_output
-from tools.nbgrader_plugins import hidden_lines
+from grader.manifest import ASSIGNMENTS, ROOT
+from grader.judge import hidden_calls, reference_output
+from grader.hidden_block import hidden_lines
 
 
 def page_text(path):

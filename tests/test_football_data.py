@@ -18,9 +18,10 @@ import pytest
 import scipy.io
 
 import course_data
-from tools import ROOT
-from tools import make_football_data as generator
-from tools.training import accuracy, train
+from course_env import python_env
+from grader.manifest import ROOT
+from authoring import make_football_data as generator
+from proofs.training import accuracy, train
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -80,7 +81,7 @@ def test_regenerating_gives_exactly_the_shipped_arrays(generated):
     for key, wanted in generated.items():
         assert stored[key].shape == wanted.shape and stored[key].dtype == wanted.dtype, key
         assert np.array_equal(stored[key], wanted), \
-            "%s differs from the generator: run python tools/make_football_data.py" % key
+            "%s differs from the generator: run python -m authoring.make_football_data" % key
     assert generator.differences(SHIPPED, generated) == []
 
 
@@ -109,12 +110,11 @@ def test_loader_returns_one_example_per_column():
 
 # ---------------------------------------------------------------- the command line
 
-def test_check_mode_passes_on_the_shipped_file_when_run_by_path():
-    """`python tools/make_football_data.py --check` works from the root (the command REGENERATE_HINT names)."""
-    assert course_data.REGENERATE_HINT == "python tools/make_football_data.py"
-    script = os.path.join(ROOT, *course_data.REGENERATE_HINT.split()[1].split("/"))
-    assert os.path.isfile(script)
-    run = subprocess.run([sys.executable, script, "--check"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+def test_check_mode_passes_on_the_shipped_file_from_the_command_line():
+    """`python -m authoring.make_football_data --check` works from the root (the command REGENERATE_HINT names)."""
+    assert course_data.REGENERATE_HINT == "python -m authoring.make_football_data"
+    run = subprocess.run([sys.executable] + course_data.REGENERATE_HINT.split()[1:] + ["--check"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120, env=python_env(ROOT))
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stderr == ""
 
@@ -141,7 +141,7 @@ def test_writing_reproduces_the_shipped_arrays(tmp_path, capsys):
 def _assert_names_file_and_command(error):
     message = str(error.value)
     assert os.path.join("datasets", "data.mat") in message
-    assert "python tools/make_football_data.py" in message
+    assert "python -m authoring.make_football_data" in message
 
 
 def test_missing_file_with_a_path_argument(tmp_path):

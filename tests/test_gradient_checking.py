@@ -16,10 +16,10 @@ import pytest
 
 import checks_gradient_checking as checks
 from notebook_runner import error_cells, execute, stderr_cells, stdout_text
-from tools import ROOT, judge
-from tools.assignments import shipped_files
-from tools.reference import GRADED
-from tools.catalog import build
+from grader import judge
+from grader.manifest import ROOT, shipped_files
+from grader.reference import GRADED
+from proofs.catalog import build
 
 ASSIGNMENT = "gradient_checking"
 SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Gradient_Checking.ipynb")
@@ -126,7 +126,7 @@ def test_reference_passes_its_self_check(function, warnings_are_errors):
 
 def test_reference_module_functions_pass_too(capsys):
     """The checks also work on functions whose globals are a module's (the swap is undone)."""
-    from tools.reference import gradient_checking as reference_module
+    from grader.reference import gradient_checking as reference_module
     forward, backward = reference_module.forward_propagation, reference_module.backward_propagation
     for function in GRADED[ASSIGNMENT]:
         getattr(checks, "check_" + function)(getattr(reference_module, function))
@@ -229,8 +229,8 @@ def test_hidden_cases_fail_each_mistake(mutant):
 
 
 def test_hidden_cases_pass_the_catalog_variants():
-    from tools.catalog.build import assignment_of, function_source
-    from tools.catalog.entries import VARIANTS
+    from proofs.catalog.build import assignment_of, function_source
+    from proofs.catalog.entries import VARIANTS
     for entry in VARIANTS:
         if assignment_of(entry.function) != ASSIGNMENT:
             continue
@@ -332,7 +332,7 @@ def test_report_names_exactly_the_two_bugs(executed_source):
 # ----------------------------------------------------------------------------- (d) the release as shipped
 @pytest.fixture(scope="module")
 def executed_release():
-    assert os.path.exists(RELEASE), "no release: run python -m tools.make_release gradient_checking"
+    assert os.path.exists(RELEASE), "no release: run python -m authoring.make_release gradient_checking"
     notebook, seconds = execute(RELEASE, allow_errors=True)
     print("\nrelease notebook executed in %.1f s" % seconds)
     return notebook

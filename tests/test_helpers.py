@@ -12,7 +12,7 @@ import init_utils
 import nn_core
 import reg_utils
 import testCases
-from tools import ROOT
+from grader.manifest import ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +56,7 @@ def test_saturated_cost_is_inf_without_warnings():
 
 
 def test_large_random_init_first_step_is_inf_and_quiet():
-    from tools.reference.initialization import initialize_parameters_random
+    from grader.reference.initialization import initialize_parameters_random
     train_X, train_Y, _, _ = init_utils.load_dataset(plot=False)
     parameters = initialize_parameters_random([2, 10, 5, 1])
     a3, _ = nn_core.forward_propagation(train_X, parameters)
@@ -98,7 +98,7 @@ def test_vector_round_trip_and_report(capsys):
 
 def test_plots_work_headless():
     train_X, train_Y, _, _ = init_utils.load_dataset(plot=True)
-    from tools.reference.initialization import initialize_parameters_he
+    from grader.reference.initialization import initialize_parameters_he
     parameters = initialize_parameters_he([2, 10, 5, 1])
     init_utils.plot_decision_boundary(lambda x: nn_core.predict_dec(parameters, x.T), train_X, train_Y)
     init_utils.plot_costs([0.7, 0.5, 0.3], learning_rate=0.01)

@@ -6,9 +6,10 @@ import nbformat
 import pytest
 
 from notebook_runner import error_cells, execute, stderr_cells, stdout_text
-from tools import ROOT, judge
-from tools.catalog import build, entries
-from tools.reference import GRADED
+from grader import judge
+from grader.manifest import ROOT
+from proofs.catalog import build, entries
+from grader.reference import GRADED
 
 ASSIGNMENT = "initialization"
 SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Initialization.ipynb")

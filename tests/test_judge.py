@@ -2,8 +2,8 @@
 import numpy as np
 
 import grading_cases
-from tools import judge
-from tools.reference import reference
+from grader import judge
+from grader.reference import reference
 
 SOURCE = '''check_something(initialize_parameters_he)
 ### BEGIN HIDDEN TESTS

@@ -18,15 +18,15 @@ import pytest
 
 from test_pipeline_table import (
     course_env, gradebook_dump, points_of, require_source_notebooks, run_pipeline, stamp)
-from tools.assignments import ASSIGNMENTS
-from tools.pipeline import copy_course
+from grader.manifest import ASSIGNMENTS
+from pipeline.course import copy_course
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     require_source_notebooks()
     own = copy_course(os.path.join(str(tmp_path_factory.mktemp("reruns")), "course"))
-    code = ("from tools.submissions import build_samples, build_bad_inputs\n"
+    code = ("from samples.students import build_samples, build_bad_inputs\n"
             "build_samples(students=['correct'])\nbuild_bad_inputs(students=['kernel_crash', 'noisy_stderr'])\n")
     written = subprocess.run([sys.executable, "-c", code], cwd=own, capture_output=True, text=True,
                              env=course_env(own))
@@ -38,9 +38,9 @@ def course(tmp_path_factory):
 
 
 def submissions_module(course):
-    """The course copy's tools.submissions, run in a subprocess (writes into the copy's submitted/)."""
+    """The course copy's samples.notebook_edits, run in a subprocess (writes into the copy's submitted/)."""
     def write(student, assignment, builder_code):
-        code = ("import sys\nfrom tools.submissions import *\n"
+        code = ("from samples.notebook_edits import *\n"
                 "nb = read_release(%r)\n%s\nwrite_submission(%r, %r, nb, timestamp=%r)\n"
                 % (assignment, builder_code, student, assignment, "2026-02-01 10:00:00.000000 UTC"))
         result = subprocess.run([sys.executable, "-c", code], cwd=course, capture_output=True, text=True,
@@ -140,7 +140,7 @@ def test_an_interrupted_run_loses_nothing_and_duplicates_nothing(course):
     for student in late:
         write(student, "gradient_checking", "fill_all(nb, 'gradient_checking')")
     before = scores(course)
-    process = subprocess.Popen([sys.executable, "-m", "tools.pipeline", "--no-samples", "--jobs", "1"], cwd=course,
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1"], cwd=course,
                                env=course_env(course), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                start_new_session=True)
     seen = ""

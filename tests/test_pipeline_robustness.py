@@ -1,7 +1,7 @@
 """Bad submissions never crash the pipeline and cost exactly the part they affect.
 
 All cases were graded in one pipeline run on a throwaway copy of the course
-(tests/test_pipeline_table.py: `graded_course`, students from tools/submissions.py
+(tests/test_pipeline_table.py: `graded_course`, students from samples/
 SAMPLE_STUDENTS and BAD_INPUTS), with a bogus `python3` kernelspec first on JUPYTER_PATH.
 """
 import os
@@ -14,7 +14,7 @@ import pytest
 from test_pipeline_table import (  # noqa: F401  (graded_course is a fixture)
     CELL_TIMEOUT, course_env, expected_sample_scores, graded_course, gradebook_dump, pipeline_output, points_of,
     stamp)
-from tools.assignments import ASSIGNMENTS
+from grader.manifest import ASSIGNMENTS
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +167,7 @@ def test_bad_submissions_cost_nobody_else_anything(dump):  # noqa: F811
 
 
 def test_stray_python3_kernelspec_on_jupyter_path_does_not_win(graded_course, dump):  # noqa: F811
-    """The whole graded course ran with a bogus `python3` kernelspec first on JUPYTER_PATH (tools/kernel.py
+    """The whole graded course ran with a bogus `python3` kernelspec first on JUPYTER_PATH (grader/kernelspec.py
     pins the course's own): every notebook still ran (full marks for `correct`)."""
     spec = os.path.join(graded_course, ".stray-jupyter", "kernels", "python3", "kernel.json")
     assert "/bin/false" in open(spec).read()
@@ -182,7 +182,7 @@ def test_stray_python3_kernelspec_on_jupyter_path_does_not_win(graded_course, du
 def test_a_failure_of_the_file_itself_is_final_others_get_a_second_attempt():
     """A broken or tampered file fails again on every attempt: zero at once. Any other failure (say a
     kernel slow to start on a loaded machine) is graded once more before it is recorded as a zero."""
-    from tools import pipeline
+    from pipeline import autograde as pipeline
     final = {"nbformat.reader.NotJSONError: Notebook does not appear to be JSON": "not valid JSON",
              "nbgrader.preprocessors.overwritecells: Inconsistent checksums for cell test_x": "could not be restored",
              "No submitted file: submitted/s/a/A.ipynb": "no notebook was submitted"}

@@ -1,85 +1,86 @@
-"""tools/submissions.py: sample submissions built from the release notebooks and the reference solutions (fast)."""
+"""samples/: sample submissions built from the release notebooks and the reference solutions (fast)."""
 import json
 import os
 
 import nbformat
 import pytest
 
-from tools import ROOT, submissions
-from tools.assignments import ASSIGNMENTS
-from tools.reference import GRADED
+from grader.manifest import ASSIGNMENTS, ROOT
+from grader.reference import GRADED
+from samples import notebook_edits as edits
+from samples import students
 
 pytestmark = pytest.mark.skipif(
-    not all(os.path.exists(submissions.release_path(a)) for a in ASSIGNMENTS), reason="release/ not generated yet")
+    not all(os.path.exists(edits.release_path(a)) for a in ASSIGNMENTS), reason="release/ not generated yet")
 
 
 def stubs(nb, grade_id):
-    cell = nb.cells[submissions.find_cell_index(nb, grade_id=grade_id)]
-    return len(submissions.stub_positions(cell.source.splitlines()))
+    cell = nb.cells[edits.find_cell_index(nb, grade_id=grade_id)]
+    return len(edits.stub_positions(cell.source.splitlines()))
 
 
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
 def test_every_stub_of_a_graded_function_has_a_reference_region(assignment):
-    nb = submissions.read_release(assignment)
+    nb = edits.read_release(assignment)
     for function in GRADED[assignment]:
-        assert stubs(nb, function) == len(submissions.reference_regions(function)) > 0, function
+        assert stubs(nb, function) == len(edits.reference_regions(function)) > 0, function
 
 
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
 def test_correct_submission_is_the_source_without_markers(assignment):
     """Filled from the reference, each graded cell equals the source notebook's cell minus nbgrader's markers."""
-    nb = submissions.correct(assignment, submissions.read_release(assignment))
+    nb = students.correct(assignment, edits.read_release(assignment))
     source = nbformat.read(os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment]["notebook"]),
                            as_version=4)
     for function in GRADED[assignment]:
-        expected = "\n".join(line for line in submissions.function_cell(source, function).source.splitlines()
-                             if line.strip() not in (submissions.BEGIN, submissions.END))
-        assert submissions.function_cell(nb, function).source == expected
-    assert not any(submissions.stub_positions(c.source.splitlines()) for c in nb.cells
+        expected = "\n".join(line for line in edits.function_cell(source, function).source.splitlines()
+                             if line.strip() not in (edits.BEGIN, edits.END))
+        assert edits.function_cell(nb, function).source == expected
+    assert not any(edits.stub_positions(c.source.splitlines()) for c in nb.cells
                    if c.metadata.get("nbgrader", {}).get("solution"))
 
 
 def test_sample_students_differ_where_designed():
     for assignment in ASSIGNMENTS:
-        correct = submissions.correct(assignment, submissions.read_release(assignment))
-        wrong = submissions.partly_wrong(assignment, submissions.read_release(assignment))
+        correct = students.correct(assignment, edits.read_release(assignment))
+        wrong = students.partly_wrong(assignment, edits.read_release(assignment))
         differing = [f for f in GRADED[assignment]
-                     if submissions.function_cell(correct, f).source != submissions.function_cell(wrong, f).source]
+                     if edits.function_cell(correct, f).source != edits.function_cell(wrong, f).source]
         assert len(differing) == 1, (assignment, differing)
-        unimplemented = submissions.unimplemented(assignment, submissions.read_release(assignment))
-        assert [f for f in GRADED[assignment] if stubs(unimplemented, f)] == submissions.UNIMPLEMENTED[assignment]
-    nb = submissions.tampered_test("regularization", submissions.read_release("regularization"))
-    meta = nb.cells[submissions.find_cell_index(nb, grade_id="test_compute_cost_with_regularization")].metadata
+        unimplemented = students.unimplemented(assignment, edits.read_release(assignment))
+        assert [f for f in GRADED[assignment] if stubs(unimplemented, f)] == students.UNIMPLEMENTED[assignment]
+    nb = students.tampered_test("regularization", edits.read_release("regularization"))
+    meta = nb.cells[edits.find_cell_index(nb, grade_id="test_compute_cost_with_regularization")].metadata
     assert meta["nbgrader"]["solution"] is True
-    nb = submissions.deleted_test("initialization", submissions.read_release("initialization"))
-    with pytest.raises(submissions.SubmissionError):
-        submissions.find_cell_index(nb, grade_id="test_initialize_parameters_zeros")
+    nb = students.deleted_test("initialization", edits.read_release("initialization"))
+    with pytest.raises(edits.SubmissionError):
+        edits.find_cell_index(nb, grade_id="test_initialize_parameters_zeros")
 
 
 def test_fill_refuses_a_region_count_mismatch():
-    nb = submissions.read_release("initialization")
-    with pytest.raises(submissions.SubmissionError):
-        submissions.fill_function(nb, "initialize_parameters_he", regions=[["x = 1"], ["y = 2"]])
+    nb = edits.read_release("initialization")
+    with pytest.raises(edits.SubmissionError):
+        edits.fill_function(nb, "initialize_parameters_he", regions=[["x = 1"], ["y = 2"]])
 
 
 def test_write_submission_is_idempotent_and_in_nbgraders_layout(tmp_path):
-    nb = submissions.correct("initialization", submissions.read_release("initialization"))
-    assert submissions.write_submission("alice", "initialization", nb, root=str(tmp_path))
+    nb = students.correct("initialization", edits.read_release("initialization"))
+    assert edits.write_submission("alice", "initialization", nb, root=str(tmp_path))
     folder = tmp_path / "submitted" / "alice" / "initialization"
     assert sorted(os.listdir(folder)) == ["Initialization.ipynb", "timestamp.txt"]
-    assert (folder / "timestamp.txt").read_text().strip() == submissions.SAMPLE_TIMESTAMP
+    assert (folder / "timestamp.txt").read_text().strip() == edits.SAMPLE_TIMESTAMP
     json.loads((folder / "Initialization.ipynb").read_text())
-    assert not submissions.write_submission("alice", "initialization", nb, root=str(tmp_path))
-    assert submissions.write_submission("alice", "initialization", None, root=str(tmp_path))  # notebook gone
+    assert not edits.write_submission("alice", "initialization", nb, root=str(tmp_path))
+    assert edits.write_submission("alice", "initialization", None, root=str(tmp_path))  # notebook gone
     assert os.listdir(folder) == ["timestamp.txt"]
 
 
 def test_bad_inputs_are_what_they_claim():
-    text = submissions.broken_json(submissions.read_release("initialization"))
+    text = students.broken_json(edits.read_release("initialization"))
     with pytest.raises(ValueError):
         json.loads(text)
-    assert submissions.missing_notebook(None) is None
-    nb = submissions.kernel_crash(submissions.read_release("regularization"))
-    assert "os._exit(1)" in submissions.function_cell(nb, "forward_propagation_with_dropout").source
-    nb = submissions.endless_loop(submissions.read_release("initialization"))
-    assert "while True:" in submissions.function_cell(nb, "initialize_parameters_random").source
+    assert students.missing_notebook(None) is None
+    nb = students.kernel_crash(edits.read_release("regularization"))
+    assert "os._exit(1)" in edits.function_cell(nb, "forward_propagation_with_dropout").source
+    nb = students.endless_loop(edits.read_release("initialization"))
+    assert "while True:" in edits.function_cell(nb, "initialize_parameters_random").source

@@ -2,7 +2,7 @@
 
 This module also builds the graded course the other pipeline test modules read
 (`graded_course`): a copy of the course in a temp folder (never the repository's
-gradebook, submitted/ or autograded/), on which `python -m tools.pipeline --bad-inputs`
+gradebook, submitted/ or autograded/), on which `python -m pipeline --bad-inputs`
 ran once, with a bogus `python3` kernelspec first on JUPYTER_PATH. Under pytest-xdist
 the copy is built once per test run, in the background as soon as the workers collect
 this module, and shared by the workers.
@@ -20,10 +20,9 @@ import nbformat
 import pytest
 
 import background
-
-from tools import ROOT
-from tools.assignments import ASSIGNMENTS
-from tools.pipeline import copy_course
+from course_env import python_env
+from grader.manifest import ASSIGNMENTS, ROOT
+from pipeline.course import copy_course
 
 CELL_TIMEOUT = "15"  # seconds per graded cell in the test courses (the course default is 60)
 SAMPLES = ["correct", "partly_wrong", "unimplemented", "tampered_test", "deleted_test"]
@@ -40,8 +39,8 @@ def bogus_kernel_path(folder):
 
 
 def course_env(course, **extra):
-    env = {k: v for k, v in os.environ.items() if k != "NBGRADER_DB_URL"}  # never the user's database
-    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
+    env = python_env(course)
+    env.pop("NBGRADER_DB_URL", None)  # never the user's database
     env["NBGRADER_KIT_CELL_TIMEOUT"] = CELL_TIMEOUT
     env["JUPYTER_PATH"] = bogus_kernel_path(os.path.join(course, ".stray-jupyter"))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -50,8 +49,8 @@ def course_env(course, **extra):
 
 
 def run_pipeline(course, *args, **popen):
-    """`python -m tools.pipeline` in `course`; returns the CompletedProcess (output as text)."""
-    return subprocess.run([sys.executable, "-m", "tools.pipeline"] + list(args), cwd=course, capture_output=True,
+    """`python -m pipeline` in `course`; returns the CompletedProcess (output as text)."""
+    return subprocess.run([sys.executable, "-m", "pipeline"] + list(args), cwd=course, capture_output=True,
                           text=True, env=course_env(course), timeout=1500, **popen)
 
 
@@ -150,7 +149,7 @@ def expected_sample_scores():
     p = {a: points_of(a) for a in ASSIGNMENTS}
     full = {a: sum(p[a].values()) for a in ASSIGNMENTS}
     lose = lambda a, *functions: full[a] - sum(p[a]["test_" + f] for f in functions)  # noqa: E731
-    from tools.submissions import UNIMPLEMENTED
+    from samples.students import UNIMPLEMENTED
     return {
         "correct": dict(full),
         "partly_wrong": {"initialization": lose("initialization", "initialize_parameters_he"),

@@ -3,7 +3,7 @@
 (a) the reference solutions pass their self-checks; (b) each typical mistake fails its
 self-check with advice that names it, and fails the hidden tests; (c) the source notebook runs
 headless, prints the SPEC figures, and its training results (costs, accuracies, the results
-table, the numbers in its prose) are those of tools/training.py on the shipped data; (d) the
+table, the numbers in its prose) are those of proofs/training.py on the shipped data; (d) the
 release runs as shipped with readable failures only where unimplemented code is called; (e) the
 release gives no solution away.
 """
@@ -21,12 +21,12 @@ import checks_regularization as checks
 import testCases
 from conftest import ORIGINAL_FOOTBALL
 from notebook_runner import error_cells, execute, outputs_of, stderr_cells, stdout_text
-from tools import ROOT, judge
-from tools.assignments import shipped_files
-from tools.reference import GRADED
-from tools.reference import regularization as reference
-from tools.catalog import build
-from tools.sync_solutions import reference_blocks
+from grader import judge
+from grader.manifest import ROOT, shipped_files
+from grader.reference import GRADED
+from grader.reference import regularization as reference
+from proofs.catalog import build
+from authoring.sync_solutions import reference_blocks
 
 ASSIGNMENT = "regularization"
 SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Regularization.ipynb")
@@ -303,8 +303,8 @@ def test_hidden_cases_use_other_inputs_than_the_visible_example():
 
 def test_catalog_entries_of_this_assignment():
     """Variants: full marks and "All checks passed"; mutants: hidden tests fail, the self-check names them."""
-    from tools.catalog.build import assignment_of, function_source
-    from tools.catalog.entries import ENTRIES
+    from proofs.catalog.build import assignment_of, function_source
+    from proofs.catalog.entries import ENTRIES
     seen = 0
     for entry in ENTRIES:
         if assignment_of(entry.function) != ASSIGNMENT:
@@ -433,7 +433,7 @@ def row_for(rows, name):
 
 @pytest.fixture(scope="module")
 def trainer_results():
-    """Costs and accuracies of tools/training.py's trainer on the shipped data, for the three experiments."""
+    """Costs and accuracies of proofs/training.py's trainer on the shipped data, for the three experiments."""
     from course_data import load_2D_dataset
     cwd = os.getcwd()
     os.chdir(os.path.join(ROOT, "source", ASSIGNMENT))
@@ -441,7 +441,7 @@ def trainer_results():
         train_X, train_Y, test_X, test_Y = load_2D_dataset(plot=False)
     finally:
         os.chdir(cwd)
-    from tools.training import accuracy, train
+    from proofs.training import accuracy, train
     found = {}
     for name, settings in EXPERIMENTS.items():
         parameters, costs = train(train_X, train_Y, 0.3, 30000, **settings)
@@ -529,7 +529,7 @@ def test_notebook_model_reproduces_the_spec_training_figures_on_the_original_dat
     """The notebook's own `model` cell, run on the original course data, prints the SPEC figures."""
     import matplotlib.pyplot as plt
     from course_data import load_2D_dataset
-    from tools.training import accuracy
+    from proofs.training import accuracy
     notebook = nbformat.read(SOURCE, as_version=4)
     namespace = build.reference_namespace(ASSIGNMENT)
     exec("from reg_utils import plot_costs\n" + code_cell(notebook, "def model(").source, namespace)
@@ -550,7 +550,7 @@ def test_notebook_model_reproduces_the_spec_training_figures_on_the_original_dat
 # ----------------------------------------------------------------------------- (d) the release as shipped
 @pytest.fixture(scope="module")
 def executed_release():
-    assert os.path.exists(RELEASE), "no release: run python -m tools.make_release regularization"
+    assert os.path.exists(RELEASE), "no release: run python -m authoring.make_release regularization"
     notebook, seconds = execute(RELEASE, allow_errors=True)
     print("\nrelease notebook executed in %.1f s" % seconds)
     return notebook

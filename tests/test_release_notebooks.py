@@ -5,11 +5,10 @@ import nbformat
 import pytest
 
 from notebook_runner import execute, outputs_of
-from tools import ROOT
-from tools.assignments import ASSIGNMENTS, shipped_files
-from tools.reference import GRADED
-from tools.submissions import solution_regions
-from tools.sync_solutions import reference_blocks
+from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
+from grader.reference import GRADED
+from samples.notebook_edits import solution_regions
+from authoring.sync_solutions import reference_blocks
 
 STUDENT_ERRORS = {"NotImplementedError", "SelfCheckFailed"}
 

@@ -7,27 +7,27 @@ import sys
 
 import pytest
 
-from tools import ROOT, pipeline
-from tools.assignments import ASSIGNMENTS
+from course_env import python_env
+from grader.manifest import ASSIGNMENTS, ROOT
+from pipeline.course import COURSE_PARTS, copy_course as copy_whole_course
 
 
 def copy_course(destination):
     """A copy of the course without its release/ (which the test regenerates)."""
-    return pipeline.copy_course(destination, parts=[p for p in pipeline.COURSE_PARTS if p != "release"])
+    return copy_whole_course(destination, parts=[p for p in COURSE_PARTS if p != "release"])
 
 
 def test_source_notebooks_hold_the_reference_code():
-    result = subprocess.run([sys.executable, "-m", "tools.sync_solutions", "--check"], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, "source notebooks drifted from tools/reference: " + result.stdout + result.stderr
+    result = subprocess.run([sys.executable, "-m", "authoring.sync_solutions", "--check"], cwd=ROOT,
+                            capture_output=True, text=True, env=python_env(ROOT))
+    assert result.returncode == 0, "source notebooks drifted from grader/reference: " + result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory):
     course = copy_course(str(tmp_path_factory.mktemp("course")))
-    env = dict(os.environ, PATH=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
-    result = subprocess.run([sys.executable, "-m", "tools.make_release"], cwd=course, capture_output=True,
-                            text=True, env=env)
+    result = subprocess.run([sys.executable, "-m", "authoring.make_release"], cwd=course, capture_output=True,
+                            text=True, env=python_env(course))
     assert result.returncode == 0, result.stderr[-3000:]
     return os.path.join(course, "release")
 
@@ -43,12 +43,12 @@ def _files(folder):
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
 def test_committed_release_is_current(regenerated, assignment):
     fresh, committed = os.path.join(regenerated, assignment), os.path.join(ROOT, "release", assignment)
-    assert os.path.isdir(committed), "release/%s is missing: run python -m tools.make_release" % assignment
-    assert _files(fresh) == _files(committed), "file lists differ: run python -m tools.make_release"
+    assert os.path.isdir(committed), "release/%s is missing: run python -m authoring.make_release" % assignment
+    assert _files(fresh) == _files(committed), "file lists differ: run python -m authoring.make_release"
     for relative in sorted(_files(fresh)):
         a, b = os.path.join(fresh, relative), os.path.join(committed, relative)
         if relative.endswith(".ipynb"):
             with open(a, encoding="utf-8") as fa, open(b, encoding="utf-8") as fb:
-                assert json.load(fa) == json.load(fb), "%s is stale: run python -m tools.make_release" % relative
+                assert json.load(fa) == json.load(fb), "%s is stale: run python -m authoring.make_release" % relative
         else:
-            assert filecmp.cmp(a, b, shallow=False), "%s is stale: run python -m tools.make_release" % relative
+            assert filecmp.cmp(a, b, shallow=False), "%s is stale: run python -m authoring.make_release" % relative

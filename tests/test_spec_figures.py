@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 import testCases
-from tools.reference import gradient_checking as gc_ref
-from tools.reference import initialization as init_ref
-from tools.reference import regularization as reg_ref
+from grader.reference import gradient_checking as gc_ref
+from grader.reference import initialization as init_ref
+from grader.reference import regularization as reg_ref
 import nn_core
 
 TOL = 1e-7

@@ -1,4 +1,4 @@
-"""The training figures of SPEC.md, reproduced with the notebooks' training loop (tools.training).
+"""The training figures of SPEC.md, reproduced with the notebooks' training loop (proofs.training).
 
 * Initialization lesson: make_circles data, layers [2, 10, 5, 1], lr 0.01, 15000 iterations,
   with the reference zeros / random (x10) / He initializers.
@@ -20,8 +20,8 @@ import scipy.io
 
 import course_data
 from conftest import ORIGINAL_FOOTBALL
-from tools.reference import initialization as init_ref
-from tools.training import accuracy, train
+from grader.reference import initialization as init_ref
+from proofs.training import accuracy, train
 
 pytestmark = pytest.mark.filterwarnings("error")
 

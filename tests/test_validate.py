@@ -1,4 +1,4 @@
-"""python -m tools.validate: nbgrader's validator with an exit code that says the result (nbgrader
+"""python -m authoring.validate: nbgrader's validator with an exit code that says the result (nbgrader
 validate itself exits 0 even on failure or for a missing file)."""
 import os
 import shutil
@@ -8,7 +8,9 @@ import sys
 import nbformat
 import pytest
 
-from tools import ROOT, submissions
+from course_env import python_env
+from grader.manifest import ROOT
+from samples import notebook_edits as edits
 
 ASSIGNMENT = "gradient_checking"  # the fastest notebook to run
 
@@ -18,9 +20,9 @@ def folder(tmp_path_factory):
     """A student's copy of the release folder, with a correct and an untouched notebook in it."""
     target = str(tmp_path_factory.mktemp("student") / ASSIGNMENT)
     shutil.copytree(os.path.join(ROOT, "release", ASSIGNMENT), target)
-    correct = submissions.fill_all(submissions.read_release(ASSIGNMENT), ASSIGNMENT)
+    correct = edits.fill_all(edits.read_release(ASSIGNMENT), ASSIGNMENT)
     nbformat.write(correct, os.path.join(target, "Correct.ipynb"))
-    edited = submissions.edit_test_cell(submissions.fill_all(submissions.read_release(ASSIGNMENT), ASSIGNMENT),
+    edited = edits.edit_test_cell(edits.fill_all(edits.read_release(ASSIGNMENT), ASSIGNMENT),
                                         "gradient_check", "assert True\n")
     nbformat.write(edited, os.path.join(target, "Edited.ipynb"))
     with open(os.path.join(target, "Broken.ipynb"), "w") as handle:
@@ -29,8 +31,8 @@ def folder(tmp_path_factory):
 
 
 def validate(*paths):
-    return subprocess.run([sys.executable, "-m", "tools.validate"] + list(paths), cwd=ROOT, capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run([sys.executable, "-m", "authoring.validate"] + list(paths), cwd=ROOT, capture_output=True,
+                          text=True, timeout=600, env=python_env(ROOT))
 
 
 def test_a_correct_notebook_passes(folder):

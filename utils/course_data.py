@@ -14,7 +14,7 @@ import sklearn.datasets
 from plotting import scatter_dataset
 
 FOOTBALL_FILE = os.path.join("datasets", "data.mat")
-REGENERATE_HINT = "python tools/make_football_data.py"
+REGENERATE_HINT = "python -m authoring.make_football_data"
 
 
 def load_dataset(plot=True):

@@ -1,0 +1,1 @@
+"""Instructor authoring commands: release, solution sync, helper links, validation, the football data."""

@@ -1,0 +1,79 @@
+"""Check notebooks before submitting, with an exit code that tells the result.
+
+    python -m authoring.validate path/to/Notebook.ipynb [...]
+
+`nbgrader validate` prints "VALIDATION FAILED ON N CELL(S)!" but exits 0, even for a file
+that does not exist, so a script or a CI job cannot trust it. This runs nbgrader's own
+Validator with the course's nbgrader_config.py (same kernel, same timeouts) and exits 1 when
+any notebook is missing, is not a notebook, has a failing test cell or an edited test cell.
+"""
+import os
+import re
+import sys
+
+import nbformat
+from traitlets.config.loader import PyFileConfigLoader
+
+from grader.manifest import ROOT
+
+
+def course_config():
+    """The configuration nbgrader would load from the course root (it also pins the course kernel)."""
+    return PyFileConfigLoader("nbgrader_config.py", path=ROOT).load_config()
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _last_line(text):
+    lines = [line for line in ANSI.sub("", text or "").strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "(no message)"
+
+
+def _first_line(source):
+    """What a test cell checks: its self-check call if it has one, else its first line."""
+    found = re.search(r"^\s*check_(\w+)\(", source, re.M)
+    if found:
+        return "the test of %s" % found.group(1)
+    return next((line for line in source.splitlines() if line.strip()), "(empty cell)")
+
+
+def validate(path, validator=None):
+    """(ok, lines to print) for one notebook."""
+    from nbgrader.validator import Validator
+    if not os.path.isfile(path):
+        return False, ["%s: no such file" % path]
+    try:
+        nbformat.read(path, as_version=4)
+    except Exception as error:  # not JSON, not a notebook: nbgrader would crash or pass it
+        return False, ["%s: not a readable notebook (%s)" % (path, _last_line(str(error)))]
+    validator = validator or Validator(config=course_config())
+    results = validator.validate(os.path.abspath(path))
+    if results.get("type_changed"):
+        return False, ["%s: %d cell(s) changed type (code <-> markdown); undo that" % (path, len(results["type_changed"]))]
+    if results.get("changed"):
+        lines = ["%s: %d test cell(s) were edited; restore them (the autograder runs the originals):"
+                 % (path, len(results["changed"]))]
+        return False, lines + ["  - " + _first_line(cell["source"]) for cell in results["changed"]]
+    if results.get("failed"):
+        lines = ["%s: VALIDATION FAILED on %d cell(s):" % (path, len(results["failed"]))]
+        return False, lines + ["  - %s\n      %s" % (_first_line(cell["source"]), _last_line(cell.get("raw_error")))
+                               for cell in results["failed"]]
+    return True, ["%s: passed (every test cell runs without errors)" % path]
+
+
+def main(argv=None):
+    paths = argv if argv is not None else sys.argv[1:]
+    if not paths:
+        print("usage: python -m authoring.validate NOTEBOOK.ipynb [...]", file=sys.stderr)
+        return 2
+    all_ok = True
+    for path in paths:
+        ok, lines = validate(path)
+        all_ok = all_ok and ok
+        print("\n".join(lines), flush=True)
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

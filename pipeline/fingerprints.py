@@ -1,0 +1,51 @@
+"""Fingerprints: of the grading set-up of an assignment, and of one submission graded with it.
+
+The set-up is everything a grade depends on besides the submission: the files of the grader
+package (walked, so a new module counts at once), nbgrader_config.py, the assignment's source
+folder (its shipped helpers included), the interpreter and the versions of the grading libraries.
+"""
+import hashlib
+import os
+import sys
+from importlib.metadata import version
+
+from pipeline.course import files_under
+
+STAMP_VERSION = 1
+ENV_KNOBS = ("NBGRADER_KIT_CELL_TIMEOUT", "NBGRADER_KIT_STOCK")
+# a new version of any of these re-grades everything (as does a change of the grader package)
+VERSIONED = ("nbgrader", "nbclient", "nbconvert", "ipykernel", "jupyter_client", "numpy")
+
+
+def _hash_files(paths, digest, base):
+    for path in sorted(paths):
+        digest.update(os.path.relpath(path, base).encode())
+        try:
+            with open(path, "rb") as handle:
+                digest.update(hashlib.sha256(handle.read()).digest())
+        except OSError:
+            digest.update(b"<missing>")
+
+
+def grading_files(course, assignment):
+    """The files whose contents can change a grade of `assignment`."""
+    return (files_under(course.path("grader")) + [course.path("nbgrader_config.py")]
+            + files_under(course.path("source", assignment)))
+
+
+def setup_fingerprint(course, assignment):
+    """Everything the grade of a submission of `assignment` depends on besides the submission."""
+    tools_versions = " ".join("%s %s" % (name, version(name)) for name in VERSIONED)
+    digest = hashlib.sha256(("v%d %s %s" % (STAMP_VERSION, sys.executable, tools_versions)).encode())
+    for knob in ENV_KNOBS:
+        digest.update(("%s=%s;" % (knob, os.environ.get(knob, ""))).encode())
+    _hash_files(grading_files(course, assignment), digest, course.root)
+    return digest.hexdigest()
+
+
+def submission_fingerprint(course, student, assignment, setup):
+    """The set-up fingerprint combined with every file of the submission folder."""
+    digest = hashlib.sha256(setup.encode())
+    folder = course.submitted(student, assignment)
+    _hash_files(files_under(folder, skip_dot=False), digest, folder)
+    return digest.hexdigest()

@@ -1,0 +1,88 @@
+"""The pipeline's view of nbgrader's gradebook: read scores, drop a stale submission, record a zero.
+
+The database URL and course id come from nbgrader_config.py itself (loaded the way
+nbgrader loads it), so NBGRADER_DB_URL and any other setting there apply here too.
+"""
+import os
+import sys
+import warnings
+
+from nbgrader.api import Gradebook, MissingEntry
+from traitlets.config.loader import PyFileConfigLoader
+
+from grader.manifest import ROOT
+
+
+def course_settings(root=None):
+    """(db_url, course_id) as nbgrader_config.py at `root` sets them."""
+    root = root or ROOT
+    config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
+    course = config.get("CourseDirectory", {})
+    db_url = course.get("db_url") or "sqlite:///" + os.path.join(root, "gradebook.db")
+    return db_url, course.get("course_id") or "default_course"
+
+
+def open_gradebook(root=None):
+    """nbgrader's Gradebook of the course (a new database runs `alembic`, so this venv's bin/ goes on PATH)."""
+    scripts = os.path.dirname(sys.executable)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
+    db_url, course_id = course_settings(root)
+    return Gradebook(db_url, course_id)
+
+
+def submission_score(gradebook, assignment, student):
+    """(score, max_score) of a submission, or None when the gradebook has none."""
+    try:
+        submission = gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        return None
+    return float(submission.score), float(submission.max_score)
+
+
+def part_scores(gradebook, assignment, student):
+    """{grade_id: (score, max_score)} of a submission's graded cells (empty when there is none)."""
+    try:
+        submission = gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        return {}
+    return {grade.name: (float(grade.score), float(grade.max_score))
+            for notebook in submission.notebooks for grade in notebook.grades}
+
+
+def remove_submission(gradebook, assignment, student):
+    """Forget a submission's grades (so a failed re-grade can never leave the old score behind)."""
+    try:
+        gradebook.remove_submission(assignment, student)
+        return True
+    except MissingEntry:
+        return False
+
+
+def record_zero(gradebook, assignment, student, reason, timestamp=None):
+    """A submission with every graded part at 0 (not awaiting manual grading) and `reason` as comment."""
+    gradebook.update_or_create_student(student)
+    kwargs = {"timestamp": timestamp} if timestamp else {}
+    with warnings.catch_warnings():  # nbgrader's own SQLAlchemy warnings about its session
+        warnings.simplefilter("ignore")
+        submission = gradebook.update_or_create_submission(assignment, student, **kwargs)
+    for notebook in submission.notebooks:
+        for grade in notebook.grades:
+            grade.auto_score = 0.0
+            grade.manual_score = None
+            grade.needs_manual_grade = False
+        for index, comment in enumerate(notebook.comments):
+            comment.manual_comment = "Not graded: %s" % reason if index == 0 else comment.manual_comment
+    gradebook.db.commit()
+    return submission_score(gradebook, assignment, student)
+
+
+def all_scores(gradebook):
+    """{(student, assignment): (score, max_score)} of every submission, and {assignment: max_score}."""
+    scores, maxima = {}, {}
+    for assignment in gradebook.assignments:
+        maxima[assignment.name] = float(assignment.max_score)
+        for submission in assignment.submissions:
+            scores[(submission.student.id, assignment.name)] = (float(submission.score),
+                                                                float(submission.max_score))
+    return scores, maxima

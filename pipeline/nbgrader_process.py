@@ -1,0 +1,61 @@
+"""The one way the kit starts nbgrader: this environment's nbgrader, in a course folder, its log streamed."""
+import contextlib
+import os
+import subprocess
+import sys
+
+_CHILDREN = set()
+
+
+def nbgrader_command():
+    """The nbgrader executable of this interpreter's environment."""
+    candidate = os.path.join(os.path.dirname(sys.executable), "nbgrader")
+    return [candidate] if os.path.exists(candidate) else [sys.executable, "-m", "nbgrader"]
+
+
+def nbgrader_env(**extra):
+    """Environment for an nbgrader process: this environment's bin/ first on PATH, no PYTHONPATH.
+
+    nbgrader runs `alembic` by name when it opens the gradebook, so the venv's scripts must be
+    on PATH. The import path comes from the course's nbgrader_config.py alone, and the kernels
+    nbgrader starts (which inherit this environment) see only the submission's folder.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(extra)
+    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
+    return env
+
+
+def stop_children():
+    """Terminate the nbgrader processes still running (on Ctrl-C or a kill of the pipeline)."""
+    for process in list(_CHILDREN):
+        with contextlib.suppress(OSError):
+            process.terminate()
+    for process in list(_CHILDREN):
+        with contextlib.suppress(Exception):
+            process.wait(timeout=10)
+
+
+def nbgrader(course, args, on_line=None, **env):
+    """Run `nbgrader <args>` in the course root, streaming its log lines to `on_line`.
+
+    Returns (exit code, log text). Never raises for nbgrader's own failures: callers read
+    the results (nbgrader exits 0 on some failures and 1 on others).
+    """
+    process = subprocess.Popen(nbgrader_command() + list(args), cwd=course.root,
+                               env=nbgrader_env(PYTHONUNBUFFERED="1", **env), text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, errors="replace")
+    _CHILDREN.add(process)
+    lines = []
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if on_line:
+                on_line(line.rstrip("\n"))
+        process.wait()
+    except BaseException:  # Ctrl-C or a kill of this process: do not leave nbgrader running
+        stop_children()
+        raise
+    finally:
+        _CHILDREN.discard(process)
+    return process.returncode, "".join(lines)

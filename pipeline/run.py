@@ -1,0 +1,50 @@
+"""The whole pipeline, step after step, on one course folder."""
+import os
+import threading
+import time
+
+from pipeline.autograde import grade
+from pipeline.course import Course, course_lock, say, submitted_pairs
+from pipeline.export import export
+from pipeline.feedback import generate_feedback
+from pipeline.release import generate_release
+from pipeline.table import grade_table
+from samples.students import build_bad_inputs, build_samples
+
+
+def default_jobs():
+    """Parallel nbgrader processes: one per core, at most 4 (grading is start-up and kernel bound)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def run(root=None, samples=True, bad_inputs=False, force=False, students=None, jobs=None):
+    """The whole pipeline; returns {(student, assignment): stamp}."""
+    course = Course(root)
+    started = time.monotonic()
+    with course_lock(course):
+        generate_release(course)
+        if samples or bad_inputs:
+            changed = build_samples(course.root) if samples else {}
+            if bad_inputs:
+                changed.update(build_bad_inputs(course.root))
+            rewritten = sum(len(v) for v in changed.values())
+            say("samples: %s" % ("%d submission(s) written" % rewritten if rewritten else "unchanged"))
+        pairs = submitted_pairs(course, students)
+        stamps = grade(course, pairs, force=force, jobs=jobs or default_jobs())
+        exporting = threading.Thread(target=export, args=(course, stamps))  # two nbgrader start-ups at once
+        exporting.start()
+        try:
+            generate_feedback(course, stamps)
+        finally:
+            exporting.join()
+        table, notes = grade_table(course, stamps)
+    say()
+    say(table)
+    if notes:
+        say()
+        say("Notes:")
+        for note in notes:
+            say("  " + note)
+    say()
+    say("done in %.0f s (feedback in feedback/, grades in grades.csv)" % (time.monotonic() - started))
+    return stamps

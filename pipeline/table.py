@@ -1,0 +1,41 @@
+"""Step 6: the grade table (student x assignment, score / max, total) and its notes."""
+from grader.manifest import ASSIGNMENTS
+from pipeline.gradebook import all_scores, open_gradebook
+
+
+def format_number(value):
+    return ("%.2f" % value).rstrip("0").rstrip(".")
+
+
+def grade_table(course, stamps):
+    """The grade table (student x assignment, score / max, total) from the gradebook, and notes."""
+    with open_gradebook(course.root) as gradebook:
+        scores, maxima = all_scores(gradebook)
+    assignments = [a for a in ASSIGNMENTS if a in maxima] + sorted(set(maxima) - set(ASSIGNMENTS))
+    students = sorted({student for student, _ in scores})
+    header = ["student"] + assignments + ["total"]
+    rows = []
+    for student in students:
+        row, total = [student], 0.0
+        for assignment in assignments:
+            if (student, assignment) in scores:
+                score, maximum = scores[(student, assignment)]
+                total += score
+                row.append("%s / %s" % (format_number(score), format_number(maximum)))
+            else:
+                row.append("-")
+        row.append("%s / %s" % (format_number(total), format_number(sum(maxima[a] for a in assignments))))
+        rows.append(row)
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+             for r in [header] + rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    notes = []
+    for (student, assignment), stamp in sorted(stamps.items()):
+        if stamp.get("status") == "failed":
+            notes.append("%s / %s: 0 points, %s" % (student, assignment, stamp.get("reason")))
+        for note in stamp.get("notes", []):
+            notes.append("%s / %s: %s" % (student, assignment, note))
+        for grade_id, reason in stamp.get("failing", []):
+            notes.append("%s / %s: %s scored 0 (%s)" % (student, assignment, grade_id, reason))
+    return "\n".join(lines), notes

@@ -1,0 +1,1 @@
+"""Sample and bad-input student submissions, built by editing the release notebooks."""
