@@ -46,10 +46,31 @@ def ensure_environment():
         handle.write(wanted)
 
 
+SYSTEM_PACKAGES = {"bwrap": "bubblewrap", "setpriv": "util-linux"}  # the grading sandbox (grader/sandbox/)
+
+
+def ensure_system_packages():
+    """Install the sandbox's Debian packages when missing and we may (root with apt-get, as on CI); else say how."""
+    import shutil
+    missing = sorted({package for command, package in SYSTEM_PACKAGES.items() if not shutil.which(command)})
+    if not missing:
+        return
+    if os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("kit: installing %s with apt-get (the grading sandbox needs it)" % " ".join(missing), flush=True)
+        quiet = {"stdout": subprocess.DEVNULL}
+        if subprocess.call(["apt-get", "install", "-y", "-q"] + missing, **quiet) != 0:
+            subprocess.call(["apt-get", "update", "-q"], **quiet)
+            subprocess.call(["apt-get", "install", "-y", "-q"] + missing, **quiet)
+    if any(not shutil.which(command) for command in SYSTEM_PACKAGES):
+        print("kit: %s is missing: grading untrusted submissions will refuse to start. Install it (Debian/Ubuntu: "
+              "sudo apt-get install %s)." % (" and ".join(missing), " ".join(missing)), flush=True)
+
+
 def main(argv):
     if not argv or argv[0] not in COMMANDS:
         sys.exit("usage: python3 kit.py {%s} [extra arguments]" % "|".join(COMMANDS))
     ensure_environment()
+    ensure_system_packages()
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
     # the course's packages, and the helpers they share with the notebooks (imported as top-level modules)
     env["PYTHONPATH"] = os.pathsep.join([ROOT, os.path.join(ROOT, "utils")])

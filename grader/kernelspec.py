@@ -4,6 +4,10 @@ nbgrader starts the kernel named in the gradebook ("python3"); Jupyter picks the
 first kernelspec of that name on its path, which on a user's machine can be
 another Python without our packages. We write a `python3` kernelspec for
 sys.executable into the project and put it first on JUPYTER_PATH.
+
+The kernelspec starts the kernel through grader.sandbox.launch, so every kernel
+nbgrader starts with the course configuration (autograde, validate, the catalogs)
+runs inside the bubblewrap sandbox.
 """
 import json
 import os
@@ -14,9 +18,10 @@ def pin_course_kernel(root, name="python3"):
     """Create <root>/.jupyter-kernel/kernels/<name> for this interpreter and put it first on JUPYTER_PATH."""
     share = os.path.join(root, ".jupyter-kernel")
     spec_dir = os.path.join(share, "kernels", name)
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "Python 3 (course kit)", "language": "python",
-            "env": {"PYTHONNOUSERSITE": "1", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}}
+    spec = {"argv": [sys.executable, "-m", "grader.sandbox.launch", "-f", "{connection_file}"],
+            "display_name": "Python 3 (course kit, sandboxed)", "language": "python",
+            "env": {"PYTHONNOUSERSITE": "1", "PYTHONPATH": os.path.abspath(root),
+                    "MPLBACKEND": "module://matplotlib_inline.backend_inline"}}
     path = os.path.join(spec_dir, "kernel.json")
     try:
         with open(path, encoding="utf-8") as handle:

@@ -36,10 +36,10 @@ class Course:
         return ASSIGNMENTS[assignment]["notebook"]
 
 
-def files_under(folder, skip_dot=True):
-    """Every file below `folder` (links followed), without caches and, unless told, dot files."""
+def files_under(folder, skip_dot=True, follow_links=True):
+    """Every file below `folder` (links followed unless told), without caches and, unless told, dot files."""
     found = []
-    for base, dirs, files in os.walk(folder, followlinks=True):
+    for base, dirs, files in os.walk(folder, followlinks=follow_links):
         dirs[:] = sorted(d for d in dirs if not (skip_dot and d.startswith(".")) and d != "__pycache__")
         found += [os.path.join(base, f) for f in files if not (skip_dot and f.startswith("."))
                   and not f.endswith(".pyc")]
@@ -51,8 +51,9 @@ def remove_tree(path):
     if os.path.isdir(path):
         for base, dirs, files in os.walk(path):
             for name in dirs + files:
-                with contextlib.suppress(OSError):
-                    os.chmod(os.path.join(base, name), 0o755)
+                if not os.path.islink(os.path.join(base, name)):  # never change a link's target
+                    with contextlib.suppress(OSError):
+                        os.chmod(os.path.join(base, name), 0o755)
         shutil.rmtree(path, ignore_errors=True)
 
 

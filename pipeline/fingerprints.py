@@ -12,7 +12,7 @@ from importlib.metadata import version
 from pipeline.course import files_under
 
 STAMP_VERSION = 1
-ENV_KNOBS = ("NBGRADER_KIT_CELL_TIMEOUT", "NBGRADER_KIT_STOCK")
+ENV_KNOBS = ("NBGRADER_KIT_CELL_TIMEOUT", "NBGRADER_KIT_STOCK", "KIT_UNSAFE_NO_SANDBOX")
 # a new version of any of these re-grades everything (as does a change of the grader package)
 VERSIONED = ("nbgrader", "nbclient", "nbconvert", "ipykernel", "jupyter_client", "numpy")
 
@@ -43,9 +43,11 @@ def setup_fingerprint(course, assignment):
     return digest.hexdigest()
 
 
-def submission_fingerprint(course, student, assignment, setup):
-    """The set-up fingerprint combined with every file of the submission folder."""
+def submission_fingerprint(admitted_folder, setup, problem=None):
+    """The set-up fingerprint combined with the admitted copy of a submission (regular files only, no links)
+    and the reason it could not be admitted, if any."""
     digest = hashlib.sha256(setup.encode())
-    folder = course.submitted(student, assignment)
-    _hash_files(files_under(folder, skip_dot=False), digest, folder)
+    digest.update(("problem=%s;" % problem).encode())
+    if os.path.isdir(admitted_folder):
+        _hash_files(files_under(admitted_folder, skip_dot=False, follow_links=False), digest, admitted_folder)
     return digest.hexdigest()

@@ -10,9 +10,10 @@ def _role(cell):
     return {k: bool(meta.get(k, False)) for k in ("grade", "solution", "locked")} if isinstance(meta, dict) else {}
 
 
-def precheck(course, student, assignment):
-    """(reason it cannot be graded or None, notes on repairs nbgrader will make)."""
-    folder = course.submitted(student, assignment)
+def precheck(course, student, assignment, folder=None):
+    """(reason it cannot be graded or None, notes on repairs nbgrader will make); `folder` is the
+    submission's admitted copy (pipeline/intake.py) unless told otherwise."""
+    folder = folder or course.submitted(student, assignment)
     expected = course.notebook(assignment)
     path = os.path.join(folder, expected)
     if not os.path.exists(path):
@@ -43,7 +44,7 @@ def precheck(course, student, assignment):
     by_id = {}
     for cell in cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if isinstance(meta, dict) and meta.get("grade_id"):
+        if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str) and meta["grade_id"]:
             by_id.setdefault(meta["grade_id"], cell)
     for cell in release.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})

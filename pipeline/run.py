@@ -13,12 +13,17 @@ from samples.students import build_bad_inputs, build_samples
 
 
 def default_jobs():
-    """Parallel nbgrader processes: one per core, at most 4 (grading is start-up and kernel bound)."""
-    return max(1, min(4, os.cpu_count() or 1))
+    """Grading worker processes: one per core."""
+    return max(1, os.cpu_count() or 1)
 
 
-def run(root=None, samples=True, bad_inputs=False, force=False, students=None, jobs=None):
-    """The whole pipeline; returns {(student, assignment): stamp}."""
+def run(root=None, samples=True, bad_inputs=False, force=False, students=None, jobs=None, unsafe=False,
+        pool=None):
+    """The whole pipeline; returns {(student, assignment): stamp}.
+
+    unsafe: grade without the sandbox (trusted notebooks only). pool: where submissions are
+    graded (default: local worker processes, `jobs` of them; or a pipeline.dask_pool.DaskPool).
+    """
     course = Course(root)
     started = time.monotonic()
     with course_lock(course):
@@ -30,7 +35,7 @@ def run(root=None, samples=True, bad_inputs=False, force=False, students=None, j
             rewritten = sum(len(v) for v in changed.values())
             say("samples: %s" % ("%d submission(s) written" % rewritten if rewritten else "unchanged"))
         pairs = submitted_pairs(course, students)
-        stamps = grade(course, pairs, force=force, jobs=jobs or default_jobs())
+        stamps = grade(course, pairs, force=force, jobs=jobs or default_jobs(), pool=pool, unsafe=unsafe)
         exporting = threading.Thread(target=export, args=(course, stamps))  # two nbgrader start-ups at once
         exporting.start()
         try:

@@ -1,0 +1,83 @@
+"""Per-cell limits that do not depend on how busy the machine is, and an output budget applied while output streams.
+
+A graded cell's time limit is counted in CPU seconds of the kernel's whole process
+tree (the sandbox), read from /proc, so a loaded machine does not turn a correct cell
+into a timeout; a wall-clock backstop (a multiple of the limit) still stops a cell
+that sleeps or waits forever. Output beyond the budget is dropped as it arrives.
+"""
+import os
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _children(pid):
+    found = []
+    try:
+        for task in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, task)) as handle:
+                found += [int(p) for p in handle.read().split()]
+    except (OSError, ValueError):
+        pass
+    return found
+
+
+def _own_cpu(pid):
+    """utime + stime + cutime + cstime of one process, in seconds (0 when it is gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return sum(int(v) for v in fields[11:15]) / _TICKS
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def tree_cpu_seconds(pid):
+    """CPU seconds used so far by process `pid` and every descendant it has (including reaped ones)."""
+    if not pid or not os.path.isdir("/proc/%d" % pid):
+        return 0.0
+    total, seen, stack = 0.0, set(), [pid]
+    while stack:
+        current = stack.pop()
+        if current in seen or len(seen) > 10000:
+            continue
+        seen.add(current)
+        total += _own_cpu(current)
+        stack += _children(current)
+    return total
+
+
+class OutputBudget:
+    """Counts the characters of a cell's outputs as they arrive; `admit` says whether the next one is kept."""
+
+    def __init__(self, max_cell_chars, max_notebook_chars):
+        self.max_cell_chars, self.max_notebook_chars = max_cell_chars, max_notebook_chars
+        self.notebook_chars = 0
+        self.cell_chars = 0
+        self.dropped = 0
+
+    def new_cell(self):
+        self.cell_chars, self.dropped = 0, 0
+
+    @staticmethod
+    def size(content):
+        """Characters of a message's content (text, data values, traceback lines)."""
+        total = 0
+        for key in ("text", "evalue"):
+            value = content.get(key)
+            total += len(value) if isinstance(value, str) else 0
+        for value in (content.get("data") or {}).values():
+            total += len(value) if isinstance(value, str) else len(str(value))
+        for line in content.get("traceback") or []:
+            total += len(line) if isinstance(line, str) else 0
+        return total
+
+    def admit(self, content, essential=False):
+        """Count `content`; False when it goes over the budget and should be dropped (errors always stay)."""
+        size = self.size(content)
+        if essential or (self.cell_chars + size <= self.max_cell_chars
+                         and self.notebook_chars + size <= self.max_notebook_chars):
+            self.cell_chars += size
+            self.notebook_chars += size
+            return True
+        self.dropped += 1
+        return False

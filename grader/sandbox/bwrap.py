@@ -1,0 +1,141 @@
+"""Find and probe bubblewrap, and build the command line of one sandbox.
+
+The sandbox (see grader/sandbox/__init__.py) is built from read-only binds of the
+system and of this Python, tmpfs folders for the working folder, /tmp and $HOME, a
+read-write bind of the kernel's private IPC folder, and new PID, network, IPC and
+UTS namespaces. Started as root, bubblewrap keeps only CAP_SETUID/CAP_SETGID so that
+`setpriv` can turn the kernel into an unprivileged user of its own before anything
+of the student's runs; started as another user, bubblewrap's user namespace does it.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from functools import lru_cache
+
+WORKDIR = "/home/student/work"
+HOME = "/home/student"
+SANDBOX_UID_BASE = 200000   # root grading: each sandbox runs as SANDBOX_UID_BASE + its launcher's PID
+INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`, Fedora: `sudo dnf install "
+                "bubblewrap`) and make sure unprivileged user namespaces are enabled "
+                "(`sysctl kernel.unprivileged_userns_clone=1` on older Debian kernels)")
+
+SYSTEM_DIRS = ["/usr", "/opt/conda"]
+ETC_FILES = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/nsswitch.conf",
+             "/etc/alternatives", "/etc/fonts", "/etc/ssl", "/etc/mime.types", "/etc/matplotlibrc"]
+
+
+def bwrap_path():
+    """The bwrap executable on PATH (or KIT_BWRAP), or None."""
+    return os.environ.get("KIT_BWRAP") or shutil.which("bwrap")
+
+
+def python_roots():
+    """Folders that make up this Python: the base installation and the virtual environment (read-only in the sandbox)."""
+    roots = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sysconfig.get_paths()["purelib"])}
+    # keep the outermost folders only
+    return sorted(r for r in roots if not any(r != o and r.startswith(o + os.sep) for o in roots))
+
+
+def _parents(path):
+    parents, current = [], os.path.dirname(path.rstrip("/"))
+    while current not in ("/", ""):
+        parents.append(current)
+        current = os.path.dirname(current)
+    return list(reversed(parents))
+
+
+def _dirs(paths, made):
+    """--dir arguments (mode 0755) for every missing parent of `paths`, so an unprivileged user can traverse them."""
+    args = []
+    for path in paths:
+        for parent in _parents(path):
+            if parent not in made:
+                made.add(parent)
+                args += ["--perms", "0755", "--dir", parent]
+    return args
+
+
+def as_root():
+    return os.geteuid() == 0
+
+
+def sandbox_uid():
+    """The host uid the sandbox's processes run as when grading as root (one per live sandbox)."""
+    return SANDBOX_UID_BASE + os.getpid()
+
+
+def command(argv, work_files=(), ipc_dir=None, env=None, tmpfs_mb=128, uid=None):
+    """The full command line that runs `argv` in a new sandbox.
+
+    work_files: WorkFiles bound read-only into the working folder (a size-limited tmpfs).
+    ipc_dir: a host folder bound read-write at the same path (the kernel's sockets).
+    env: the sandbox's whole environment. uid: the unprivileged uid to become (root grading only).
+    """
+    bwrap = bwrap_path()
+    if not bwrap:
+        raise FileNotFoundError("bubblewrap (bwrap) is not installed: " + INSTALL_HINT)
+    size = str(tmpfs_mb * 1024 * 1024)
+    args = [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+            "--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv"]
+    if as_root():
+        args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        args += ["--unshare-user", "--disable-userns"]
+    made = set()
+    for folder in SYSTEM_DIRS:
+        if os.path.isdir(folder):
+            args += ["--ro-bind", folder, folder]
+    for name in ("lib", "lib64", "bin", "sbin"):
+        target = os.path.join("/", name)
+        if os.path.islink(target):
+            args += ["--symlink", os.readlink(target), target]
+        elif os.path.isdir(target):
+            args += ["--ro-bind", target, target]
+    for path in ETC_FILES:
+        if os.path.exists(path):
+            args += _dirs([path], made) + ["--ro-bind", path, path]
+    roots = [r for r in python_roots() if not any(r == s or r.startswith(s + os.sep) for s in SYSTEM_DIRS)]
+    for root in roots:
+        args += _dirs([root], made) + ["--ro-bind", root, root]
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    for folder in ("/tmp", HOME, WORKDIR):
+        args += _dirs([folder], made) + ["--size", size, "--tmpfs", folder, "--chmod", "1777", folder]
+        made.add(folder)
+    sub_dirs = set()
+    for item in work_files:
+        target = os.path.join(WORKDIR, item.relative_path)
+        for parent in _parents(target):
+            if parent.startswith(WORKDIR + "/") and parent not in sub_dirs:
+                sub_dirs.add(parent)
+                args += ["--perms", "0755", "--dir", parent]
+        args += ["--ro-bind", item.host_path, target]
+    if ipc_dir:
+        args += _dirs([ipc_dir], made) + ["--bind", ipc_dir, ipc_dir]
+    for key, value in sorted((env or {}).items()):
+        args += ["--setenv", key, value]
+    args += ["--chdir", WORKDIR, "--"]
+    if as_root():
+        uid = sandbox_uid() if uid is None else uid
+        args += ["setpriv", "--reuid=%d" % uid, "--regid=%d" % uid, "--clear-groups", "--inh-caps=-all",
+                 "--bounding-set=-all", "--"]
+    return args + list(argv)
+
+
+@lru_cache(maxsize=None)
+def problem():
+    """None when a sandbox can be started here, else what is wrong and how to fix it (probed once per process)."""
+    if not bwrap_path():
+        return "bubblewrap (bwrap) is not installed: " + INSTALL_HINT
+    if as_root() and not shutil.which("setpriv"):
+        return "setpriv (util-linux) is missing: grading as root needs it to drop to an unprivileged user"
+    try:
+        result = subprocess.run(command([sys.executable, "-c", "print('sandbox ok')"]), capture_output=True,
+                                text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return "bubblewrap could not be started (%s): %s" % (error, INSTALL_HINT)
+    if result.returncode != 0 or "sandbox ok" not in result.stdout:
+        return ("bubblewrap could not create a sandbox here (%s): %s"
+                % ((result.stderr or result.stdout).strip()[-300:], INSTALL_HINT))
+    return None

@@ -1,0 +1,52 @@
+"""The kernel manager nbgrader uses for graded notebooks: IPC sockets in a folder of the kernel's own.
+
+A sandboxed kernel has no network, so it talks over IPC sockets; they and the
+connection file live in a fresh 0700 folder per kernel, which is all of jupyter's
+runtime state the sandbox can see (grader.sandbox.launch checks it). The client's
+sockets refuse messages over MAX_MESSAGE_BYTES, so one giant print cannot fill the
+grader's memory.
+"""
+import os
+import shutil
+import tempfile
+
+import zmq
+import zmq.asyncio
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
+
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """AsyncKernelManager with IPC transport and a private connection folder per kernel."""
+
+    @default("transport")
+    def _default_transport(self):
+        return "ipc"
+
+    @default("connection_file")
+    def _default_connection_file(self):
+        folder = tempfile.mkdtemp(prefix="kit-kernel-")
+        return os.path.join(folder, "kernel.json")
+
+    @default("context")
+    def _default_context(self):
+        self._created_context = True
+        return _capped_context()
+
+    def client(self, **kwargs):
+        kwargs.setdefault("context", _capped_context())
+        return super().client(**kwargs)
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        folder = os.path.dirname(self.connection_file)
+        if not restart and os.path.basename(folder).startswith("kit-kernel-"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _capped_context():
+    context = zmq.asyncio.Context()
+    context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    return context

@@ -1,0 +1,130 @@
+"""The course kernelspec's entry point: start ipykernel inside a bubblewrap sandbox.
+
+    python -m grader.sandbox.launch -f CONNECTION_FILE [ipykernel options]
+
+jupyter_client runs this with the notebook's folder as working directory. The kernel
+gets a copy-free view of that folder's helper files and data (read-only binds into a
+private tmpfs), its own IPC folder (the connection file's folder, which must be private
+to this kernel: grader.sandbox.kernel_manager makes it so) and nothing else of the
+course. Its stdout and stderr go to /dev/null: nothing it prints there reaches the grader.
+
+KIT_UNSAFE_NO_SANDBOX=1 starts ipykernel directly instead, with a warning (only for
+trusted notebooks; the pipeline's --unsafe-no-sandbox sets it).
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+from grader.sandbox import bwrap, workfiles
+from grader.sandbox.limits import Limits
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TRUSTED_HELPER_FOLDERS = [os.path.join(ROOT, "utils"), os.path.join(ROOT, "datasets")]
+FONT_CACHE = os.path.join(ROOT, ".kit-cache", "matplotlib")
+PASSED_ENV_PREFIXES = ("NBGRADER_", "OPENBLAS_", "LANG", "LC_", "TZ", "MPLBACKEND", "PYTHONHASHSEED",
+                       "PYDEVD_DISABLE_FILE_VALIDATION")
+KERNEL = ["-m", "ipykernel_launcher"]
+
+
+def fail(message):
+    sys.stderr.write("course sandbox: %s\n" % message)
+    sys.exit(2)
+
+
+def private_ipc_folder(connection_file):
+    """The connection file's folder, checked to be IPC-only and private to this kernel."""
+    try:
+        with open(connection_file, encoding="utf-8") as handle:
+            info = json.load(handle)
+    except (OSError, ValueError) as error:
+        fail("cannot read the connection file %s (%s)" % (connection_file, error))
+    folder = os.path.dirname(os.path.abspath(connection_file))
+    if info.get("transport") != "ipc" or os.path.dirname(os.path.abspath(info.get("ip", ""))) != folder:
+        fail("a sandboxed kernel has no network, so it must talk over IPC sockets next to its connection file: "
+             "start it with grader.sandbox.kernel_manager.SandboxedKernelManager (nbgrader_config.py does)")
+    stem = os.path.splitext(os.path.basename(connection_file))[0]
+    strangers = [n for n in os.listdir(folder) if not n.startswith(stem)]
+    if strangers:
+        fail("the connection folder %s holds other files (%s): it must be private to this kernel"
+             % (folder, ", ".join(sorted(strangers)[:5])))
+    return folder
+
+
+def font_cache_files():
+    """matplotlib's font list, built once per course (so a kernel never spends seconds or stderr lines on it)."""
+    found = glob.glob(os.path.join(FONT_CACHE, "fontlist-v*.json"))
+    if not found:
+        os.makedirs(FONT_CACHE, exist_ok=True)
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=dict(os.environ,
+                       MPLCONFIGDIR=FONT_CACHE), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        found = glob.glob(os.path.join(FONT_CACHE, "fontlist-v*.json"))
+    return found
+
+
+def sandbox_environment():
+    env = {k: v for k, v in os.environ.items() if k.startswith(PASSED_ENV_PREFIXES)}
+    env.update({"HOME": bwrap.HOME, "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
+                "MPLCONFIGDIR": bwrap.HOME + "/.matplotlib", "PYTHONNOUSERSITE": "1",
+                "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                "MKL_NUM_THREADS": "1", "TMPDIR": "/tmp", "USER": "student"})
+    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    return env  # JPY_PARENT_PID is left out on purpose: the sandbox cannot see that process
+
+
+def own_process_count():
+    """Processes (and threads) of this user now: RLIMIT_NPROC counts them too when not grading as root."""
+    uid, count = os.getuid(), 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                if os.stat("/proc/" + name).st_uid == uid:
+                    with open("/proc/%s/status" % name) as handle:
+                        count += next((int(l.split()[1]) for l in handle if l.startswith("Threads:")), 1)
+            except (OSError, ValueError):
+                continue
+    return count
+
+
+def main(argv):
+    if "-f" not in argv or argv.index("-f") + 1 >= len(argv):
+        fail("usage: python -m grader.sandbox.launch -f CONNECTION_FILE [ipykernel options]")
+    at = argv.index("-f")
+    connection_file = os.path.abspath(argv[at + 1])
+    options = [a for a in argv[:at] + argv[at + 2:] if a.startswith("--")]  # e.g. nbclient's --HistoryManager...
+    kernel = [sys.executable] + KERNEL + ["-f", connection_file] + options
+    if os.environ.get("KIT_UNSAFE_NO_SANDBOX") == "1":
+        sys.stderr.write("course sandbox: WARNING: KIT_UNSAFE_NO_SANDBOX=1, this kernel runs WITHOUT a sandbox "
+                         "with all of your rights\n")
+        os.environ.pop("JPY_PARENT_PID", None)
+        os.execv(sys.executable, kernel)
+    ipc = private_ipc_folder(connection_file)
+    files, _skipped = workfiles.collect(os.getcwd(), TRUSTED_HELPER_FOLDERS)
+    limits = Limits.from_environment()
+    uid = bwrap.sandbox_uid()
+    try:
+        cmd = bwrap.command(kernel, files, ipc_dir=ipc, env=sandbox_environment(), tmpfs_mb=limits.tmpfs_mb, uid=uid)
+    except FileNotFoundError as error:
+        fail(str(error))
+    fonts = font_cache_files()
+    if fonts:  # bind the font list into the sandbox's matplotlib folder (insert before the command)
+        at = cmd.index("--chdir")
+        cmd[at:at] = ["--perms", "0755", "--dir", bwrap.HOME + "/.matplotlib",
+                      "--ro-bind", fonts[0], bwrap.HOME + "/.matplotlib/" + os.path.basename(fonts[0])]
+    if bwrap.as_root():
+        for path in [ipc] + [os.path.join(ipc, n) for n in os.listdir(ipc)]:
+            os.chown(path, uid, uid)
+        extra = 0
+    else:
+        extra = own_process_count()
+    if os.environ.get("KIT_SANDBOX_DEBUG") != "1":
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+    limits.apply(extra_processes=extra)
+    os.execv(cmd[0], cmd)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,99 @@
+"""Grades as data: what a worker grades into a scratch gradebook, carried to the one process that writes the course's.
+
+Workers never open the course gradebook. The writer reads an assignment's structure
+(notebooks, graded/solution/task/source cells with checksums, due date) once and
+sends it with the tasks; a worker rebuilds it in a private SQLite gradebook, lets
+nbgrader autograde into that, and sends back a `SubmissionGrades`. The writer applies
+it to the course gradebook (SQLite or PostgreSQL) with nbgrader's own API, so the rows
+are what `nbgrader autograde` would have written there.
+"""
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime
+
+GRADE_COLUMNS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade")
+COMMENT_COLUMNS = ("auto_comment", "manual_comment")
+NOTEBOOK_COLUMNS = ("late_submission_penalty", "flagged")
+
+
+@dataclass
+class SubmissionGrades:
+    """One submission's rows as nbgrader's autograde left them in a scratch gradebook."""
+    student: str
+    assignment: str
+    timestamp: datetime | None = None
+    notebooks: dict = field(default_factory=dict)   # notebook -> {"grades": {cell: {col: value}}, "comments": ..., col: value}
+
+
+def assignment_structure(gradebook, assignment):
+    """A plain-data copy of what generate_assignment recorded for `assignment`."""
+    record = gradebook.find_assignment(assignment)
+    notebooks = []
+    for notebook in record.notebooks:
+        notebooks.append({
+            "name": notebook.name,
+            "grade_cells": [{"name": c.name, "max_score": c.max_score, "cell_type": c.cell_type}
+                            for c in notebook.grade_cells],
+            "solution_cells": [c.name for c in notebook.solution_cells],
+            "task_cells": [{"name": c.name, "max_score": c.max_score, "cell_type": c.cell_type}
+                           for c in notebook.task_cells],
+            "source_cells": [{"name": c.name, "cell_type": c.cell_type, "locked": c.locked, "source": c.source,
+                              "checksum": c.checksum} for c in notebook.source_cells],
+        })
+    return {"name": record.name, "duedate": record.duedate.isoformat() if record.duedate else None,
+            "notebooks": notebooks}
+
+
+def build_structure(gradebook, structure):
+    """Recreate an assignment_structure() in another (scratch) gradebook."""
+    name = structure["name"]
+    extra = {"duedate": structure["duedate"]} if structure["duedate"] else {}
+    gradebook.update_or_create_assignment(name, **extra)
+    for notebook in structure["notebooks"]:
+        gradebook.update_or_create_notebook(notebook["name"], name)
+        for cell in notebook["grade_cells"]:
+            gradebook.update_or_create_grade_cell(cell["name"], notebook["name"], name, max_score=cell["max_score"],
+                                                  cell_type=cell["cell_type"])
+        for cell in notebook["solution_cells"]:
+            gradebook.update_or_create_solution_cell(cell, notebook["name"], name)
+        for cell in notebook["task_cells"]:
+            gradebook.update_or_create_task_cell(cell["name"], notebook["name"], name, max_score=cell["max_score"],
+                                                 cell_type=cell["cell_type"])
+        for cell in notebook["source_cells"]:
+            gradebook.update_or_create_source_cell(cell["name"], notebook["name"], name, cell_type=cell["cell_type"],
+                                                   locked=cell["locked"], source=cell["source"],
+                                                   checksum=cell["checksum"])
+
+
+def read_submission(gradebook, assignment, student):
+    """The SubmissionGrades of a graded submission in `gradebook` (a scratch one)."""
+    submission = gradebook.find_submission(assignment, student)
+    grades = SubmissionGrades(student, assignment, submission.timestamp)
+    for notebook in submission.notebooks:
+        grades.notebooks[notebook.name] = {
+            "grades": {g.name: {c: getattr(g, c) for c in GRADE_COLUMNS} for g in notebook.grades},
+            "comments": {c.name: {k: getattr(c, k) for k in COMMENT_COLUMNS} for c in notebook.comments},
+            **{c: getattr(notebook, c) for c in NOTEBOOK_COLUMNS},
+        }
+    return grades
+
+
+def write_submission(gradebook, grades):
+    """Apply SubmissionGrades to the course gradebook (replacing an earlier grading of that submission)."""
+    gradebook.update_or_create_student(grades.student)
+    extra = {"timestamp": grades.timestamp} if grades.timestamp else {}
+    with warnings.catch_warnings():  # nbgrader's own SQLAlchemy warnings about its session
+        warnings.simplefilter("ignore")
+        submission = gradebook.update_or_create_submission(grades.assignment, grades.student, **extra)
+    for notebook in submission.notebooks:
+        wanted = grades.notebooks.get(notebook.name, {})
+        for column in NOTEBOOK_COLUMNS:
+            if column in wanted:
+                setattr(notebook, column, wanted[column])
+        for grade in notebook.grades:
+            for column, value in wanted.get("grades", {}).get(grade.name, {}).items():
+                setattr(grade, column, value)
+        for comment in notebook.comments:
+            for column, value in wanted.get("comments", {}).get(comment.name, {}).items():
+                setattr(comment, column, value)
+    gradebook.db.commit()

@@ -1,0 +1,207 @@
+"""Grading worker processes: each runs nbgrader's Python API, one submission at a time, under a deadline.
+
+A worker loads nbgrader and the course configuration once, then, for each task,
+autogrades the admitted submission into a private scratch gradebook (never the
+course's: see pipeline/grade_records.py), writes its feedback page, and answers with
+a `WorkerResult` over a multiprocessing pipe, which no student process can reach
+(the sandboxed kernel's stdout and stderr go to /dev/null and it inherits no other
+descriptor). A worker that misses its deadline is killed with its kernel
+(bubblewrap's --die-with-parent) and replaced; its submission's result says so.
+"""
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+
+from pipeline.grade_records import SubmissionGrades, build_structure, read_submission
+
+INTAKE_FOLDER = ".kit-intake"   # admitted copies of submissions, what nbgrader reads as "submitted"
+
+
+@dataclass
+class WorkerResult:
+    """What the grading process reports for one submission (never text from a student process)."""
+    student: str
+    assignment: str
+    success: bool
+    error: str = ""        # nbgrader's traceback text, or the pool's reason (deadline, worker died)
+    log: str = ""          # nbgrader's captured log of this submission
+    seconds: float = 0.0
+    cut_off: bool = False  # the worker died or missed its deadline
+    grades: SubmissionGrades | None = None
+    feedback_error: str = ""
+    phases: dict = field(default_factory=dict)   # seconds per phase: autograde, feedback, records
+
+
+@dataclass(frozen=True)
+class Task:
+    """One submission to grade, with the structure of its assignment as the course gradebook has it."""
+    student: str
+    assignment: str
+    structure: dict
+
+
+class ScratchGrader:
+    """nbgrader's API in this process, grading into a private SQLite gradebook rebuilt per assignment structure."""
+
+    def __init__(self, root, folder=None):
+        self.root = root
+        self.folder = folder or tempfile.mkdtemp(prefix="kit-worker-")
+        self.built = {}
+        self.api = None
+
+    def _api(self):
+        scripts = os.path.dirname(sys.executable)  # a new gradebook runs `alembic` from this environment
+        if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+        from traitlets.config.loader import PyFileConfigLoader
+
+        config = PyFileConfigLoader("nbgrader_config.py", path=self.root).load_config()
+        config.CourseDirectory.root = self.root
+        config.CourseDirectory.submitted_directory = INTAKE_FOLDER
+        config.CourseDirectory.db_url = "sqlite:///" + os.path.join(self.folder, "scratch.db")
+        return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+    def _prepare(self, structure):
+        digest = hashlib.sha256(json.dumps(structure, sort_keys=True).encode()).hexdigest()
+        if self.built.get(structure["name"]) == digest:
+            return
+        if self.api is None:
+            self.api = self._api()
+        with self.api.gradebook as gradebook:
+            build_structure(gradebook, structure)
+        self.built[structure["name"]] = digest
+
+    def grade(self, task):
+        """Autograde and write feedback for one admitted submission; a WorkerResult whatever happens."""
+        started = time.monotonic()
+        result = WorkerResult(task.student, task.assignment, False)
+        try:
+            self._prepare(task.structure)
+            outcome = self.api.autograde(task.assignment, task.student, force=True, create=True)
+            result.success = bool(outcome.get("success"))
+            result.error, result.log = str(outcome.get("error") or ""), str(outcome.get("log") or "")
+            result.phases["autograde"] = time.monotonic() - started
+            if result.success:
+                mark = time.monotonic()
+                with self.api.gradebook as gradebook:
+                    result.grades = read_submission(gradebook, task.assignment, task.student)
+                result.phases["records"] = time.monotonic() - mark
+                mark = time.monotonic()
+                feedback = self.api.generate_feedback(task.assignment, task.student, force=True)
+                if not feedback.get("success"):
+                    result.feedback_error = str(feedback.get("error") or "feedback failed")[-2000:]
+                result.phases["feedback"] = time.monotonic() - mark
+        except BaseException as error:  # nbgrader's own capture failed: still a result, not a crash
+            result.success = False
+            result.error = "%s: %s" % (type(error).__name__, error)
+        result.seconds = time.monotonic() - started
+        return result
+
+    def close(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _serve(root, connection):
+    import warnings
+    from sqlalchemy.exc import SAWarning
+    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own session warnings, not ours to fix
+    os.chdir(root)
+    grader = ScratchGrader(root)
+    try:
+        while True:
+            try:
+                task = connection.recv()
+            except EOFError:
+                return
+            if task is None:
+                return
+            connection.send(grader.grade(task))
+    finally:
+        grader.close()
+
+
+class WorkerPool:
+    """`jobs` grading processes for the course at `root`; each submission must finish within `deadline` seconds."""
+
+    def __init__(self, root, jobs, deadline):
+        self.root, self.jobs, self.deadline = root, max(1, jobs), deadline
+        self.context = multiprocessing.get_context("spawn")
+        self.workers = []
+
+    def _start(self):
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(self.root, theirs), daemon=True)
+        process.start()
+        theirs.close()
+        return {"process": process, "connection": ours, "task": None, "since": 0.0}
+
+    def _stop(self, worker, kill=False):
+        with _quiet():
+            if kill:
+                worker["process"].kill()
+            else:
+                worker["connection"].send(None)
+        worker["process"].join(timeout=10)
+        if worker["process"].is_alive():
+            worker["process"].kill()
+            worker["process"].join(timeout=10)
+        worker["connection"].close()
+
+    def run(self, tasks):
+        """Grade every Task of `tasks`; yields WorkerResults as they come."""
+        queue = list(tasks)
+        self.workers = [self._start() for _ in range(min(self.jobs, len(queue)))]
+        try:
+            while queue or any(w["task"] for w in self.workers):
+                for worker in self.workers:
+                    if worker["task"] is None and queue:
+                        worker["task"], worker["since"] = queue.pop(0), time.monotonic()
+                        worker["connection"].send(worker["task"])
+                busy = [w for w in self.workers if w["task"]]
+                ready = wait([w["connection"] for w in busy] + [w["process"].sentinel for w in busy], timeout=1.0)
+                for index, worker in enumerate(self.workers):
+                    if not worker["task"]:
+                        continue
+                    result = None
+                    if worker["connection"] in ready:
+                        try:
+                            result = worker["connection"].recv()
+                        except (EOFError, OSError):
+                            result = None
+                    if result is None and (worker["process"].sentinel in ready or worker["connection"] in ready):
+                        result = WorkerResult(worker["task"].student, worker["task"].assignment, success=False,
+                                              cut_off=True, error="the grading process died (exit code %s)"
+                                              % worker["process"].exitcode)
+                    elif result is None and time.monotonic() - worker["since"] > self.deadline:
+                        result = WorkerResult(worker["task"].student, worker["task"].assignment, success=False,
+                                              cut_off=True,
+                                              error="grading took longer than the %d s allowed per submission"
+                                              % self.deadline)
+                    if result is None:
+                        continue
+                    if result.cut_off:
+                        self._stop(worker, kill=True)
+                        self.workers[index] = worker = self._start()
+                    worker["task"] = None
+                    yield result
+        finally:
+            for worker in self.workers:
+                self._stop(worker, kill=bool(worker["task"]))
+            self.workers = []
+
+
+class _quiet:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return exc[0] is not None and issubclass(exc[0], (OSError, ValueError, BrokenPipeError))
