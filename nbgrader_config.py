@@ -39,6 +39,10 @@ pin_course_kernel(ROOT)
 # training cells: the slowest (30,000 iterations) needs well under 4 minutes.
 c.Execute.timeout = 240
 c.Execute.interrupt_on_timeout = True
+# -- the sandbox: every kernel nbgrader starts (autograde, validate, stock or not) runs in
+# bubblewrap, talking over IPC sockets in a folder of its own (grader/sandbox/). The pinned
+# kernelspec's argv starts it through grader.sandbox.launch.
+c.Execute.kernel_manager_class = "grader.sandbox.kernel_manager.SandboxedKernelManager"
 # Autograding skips those cells, so a graded cell gets one minute
 # (NBGRADER_KIT_CELL_TIMEOUT=seconds overrides it, e.g. for the test suite).
 c.GradingExecute.timeout = int(os.environ.get("NBGRADER_KIT_CELL_TIMEOUT", "60"))

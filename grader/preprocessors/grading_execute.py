@@ -5,12 +5,26 @@ dies (`os._exit`, a segfault, out of memory) or stops answering after a timeout
 (a loop that swallows KeyboardInterrupt). Here only the cell it happened in gets
 an error output (so it scores 0); the kernel is restarted, the code cells before
 it are run again (without the ones that killed the kernel) and grading goes on.
+
+The time limit is counted in CPU seconds of the sandboxed kernel (grader.cell_limits),
+so a busy machine cannot turn a correct cell into a timeout; `wall_factor` times the
+limit in wall-clock seconds still stops a cell that sleeps or blocks. Output is
+budgeted as it streams in: past the budget it is dropped (errors and stderr are kept,
+shortened, because they decide the score), so a flood never piles up in the grader.
 """
+import time
+from queue import Empty
+
+from jupyter_client.utils import ensure_async
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, default
 
+from grader.cell_limits import OutputBudget, tree_cpu_seconds
 from grader.messages import KERNEL_DIED, KERNEL_HUNG, error_output, timeout_message
+
+KEPT_WHEN_OVER = 2000  # characters kept of an error or stderr output that arrives over the budget
 
 
 class GradingExecute(Execute):
@@ -18,6 +32,10 @@ class GradingExecute(Execute):
 
     timeout = Integer(60, help="Seconds a graded cell may run before it is stopped and scored 0.").tag(config=True)
     max_kernel_restarts = Integer(3, help="Kernel restarts per notebook before giving up on it.").tag(config=True)
+    wall_factor = Integer(5, help="A cell is stopped after this many times `timeout` in wall-clock seconds, "
+                                  "even if it used little CPU (it sleeps or blocks).").tag(config=True)
+    max_cell_output_chars = Integer(1_000_000, help="Output characters kept per cell as it streams.").tag(config=True)
+    max_notebook_output_chars = Integer(5_000_000, help="Output characters kept per notebook.").tag(config=True)
 
     @default("error_on_timeout")
     def _error_on_timeout_default(self):
@@ -27,14 +45,65 @@ class GradingExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         self._broken_cells = set()
         self._restarts = 0
+        self._budget = OutputBudget(self.max_cell_output_chars, self.max_notebook_output_chars)
         return super().preprocess(nb, resources, km)
 
     def preprocess_cell(self, cell, resources, index):
+        self._budget.new_cell()
         try:
-            return super().preprocess_cell(cell, resources, index)
+            cell, resources = super().preprocess_cell(cell, resources, index)
         except (DeadKernelError, CellTimeoutError) as error:
             self._recover(index, error)
-            return self.nb.cells[index], self.resources
+            cell, resources = self.nb.cells[index], self.resources
+        if self._budget.dropped:
+            cell.outputs.append(NotebookNode(output_type="stream", name="stdout",
+                                             text="\n... %d more output(s) of this cell left out by the autograder "
+                                                  "(too much output) ...\n" % self._budget.dropped))
+        return cell, resources
+
+    # -- output budget -------------------------------------------------------------------
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        kind, essential = msg.get("msg_type"), False
+        if kind == "error" or (kind == "stream" and content.get("name") == "stderr"):
+            essential = True  # it decides the score: keep it, shortened if over the budget
+        if not self._budget.admit(content, essential=essential and self._budget.size(content) <= KEPT_WHEN_OVER):
+            if not essential:
+                return None
+            for key in ("text", "evalue"):
+                if isinstance(content.get(key), str) and len(content[key]) > KEPT_WHEN_OVER:
+                    content[key] = content[key][:KEPT_WHEN_OVER] + "\n... (cut by the autograder)\n"
+            if content.get("traceback"):
+                content["traceback"] = [line[:KEPT_WHEN_OVER] for line in content["traceback"][-20:]]
+        return super().output(outs, msg, display_id, cell_index)
+
+    # -- time limit in CPU seconds ---------------------------------------------------------
+    def _kernel_pid(self):
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        return getattr(process, "pid", None)
+
+    async def _async_poll_for_reply(self, msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive):
+        self._cell_msg_id = msg_id
+        self._cell_started = time.monotonic()
+        self._cell_cpu_start = tree_cpu_seconds(self._kernel_pid())
+        return await super()._async_poll_for_reply(msg_id, cell, timeout, task_poll_output_msg,
+                                                   task_poll_kernel_alive)
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        """The wall-clock slice ran out: wait on while the kernel has used less CPU than the limit."""
+        while True:
+            used = tree_cpu_seconds(self._kernel_pid()) - self._cell_cpu_start
+            waited = time.monotonic() - self._cell_started
+            if used >= self.timeout or waited >= self.timeout * self.wall_factor:
+                self.log.warning("Cell stopped after %.1f CPU seconds (%.1f s on the clock)", used, waited)
+                return await super()._async_handle_timeout(timeout, cell)
+            try:
+                msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=1))
+            except Empty:
+                await self._async_check_alive()
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == self._cell_msg_id:
+                return msg  # nbclient takes it as the cell's reply
 
     def _recover(self, index, error):
         """Mark cell `index` as failed, restart the kernel, replay the code cells before it."""
