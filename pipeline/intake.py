@@ -33,26 +33,17 @@ class Admission:
     timestamp: str | None = None
 
 
-def _nesting_ok(text, limit=MAX_JSON_NESTING):
-    """Whether JSON `text` nests arrays and objects at most `limit` deep (strings skipped; no recursion)."""
-    depth, in_string, escaped = 0, False, False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > limit:
-                return False
-        elif char in "]}":
-            depth -= 1
-    return True
+def _nesting(value, limit=MAX_JSON_NESTING):
+    """How deep parsed JSON `value` nests lists and dicts, counting no further than `limit` + 1 (no recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                break
+            stack += [(child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)]
+    return deepest
 
 
 def read_notebook(path, name):
@@ -81,14 +72,16 @@ def read_notebook(path, name):
         return None, "%s is not a text file, so not a notebook" % name
     except OSError as error:
         return None, "%s could not be read (%s)" % (name, error.strerror)
-    if not _nesting_ok(text):
-        return None, "%s is not a valid notebook file: its JSON nests more than %d levels deep" % (
-            name, MAX_JSON_NESTING)
+    too_deep = "%s is not a valid notebook file: its JSON nests more than %d levels deep" % (name, MAX_JSON_NESTING)
     try:
-        json.loads(text)
+        parsed = json.loads(text)
+    except RecursionError:
+        return None, too_deep
     except ValueError as error:
         return None, ("%s is not a valid notebook file: it is not JSON (%s), maybe it was cut off while saving"
                       % (name, error))
+    if _nesting(parsed) > MAX_JSON_NESTING:
+        return None, too_deep
     try:
         notebook = nbformat.reads(text, as_version=4)
         nbformat.validate(notebook)

@@ -3,6 +3,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 
 _CHILDREN = set()
 
@@ -36,17 +37,24 @@ def stop_children():
             process.wait(timeout=10)
 
 
-def nbgrader(course, args, on_line=None, **env):
+DEADLINE = 1800  # seconds any one nbgrader command may run before it is stopped
+
+
+def nbgrader(course, args, on_line=None, deadline=DEADLINE, **env):
     """Run `nbgrader <args>` in the course root, streaming its log lines to `on_line`.
 
     Returns (exit code, log text). Never raises for nbgrader's own failures: callers read
-    the results (nbgrader exits 0 on some failures and 1 on others).
+    the results (nbgrader exits 0 on some failures and 1 on others). A command still running
+    after `deadline` seconds is killed (exit code -9, and the log says so).
     """
     process = subprocess.Popen(nbgrader_command() + list(args), cwd=course.root,
                                env=nbgrader_env(PYTHONUNBUFFERED="1", **env), text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, errors="replace")
     _CHILDREN.add(process)
     lines = []
+    timer = threading.Timer(deadline, _kill, args=(process, lines, deadline))
+    timer.daemon = True
+    timer.start()
     try:
         for line in process.stdout:
             lines.append(line)
@@ -57,5 +65,12 @@ def nbgrader(course, args, on_line=None, **env):
         stop_children()
         raise
     finally:
+        timer.cancel()
         _CHILDREN.discard(process)
     return process.returncode, "".join(lines)
+
+
+def _kill(process, lines, deadline):
+    lines.append("[kit] nbgrader did not finish within %d s and was stopped\n" % deadline)
+    with contextlib.suppress(OSError):
+        process.kill()
