@@ -33,7 +33,8 @@ def bwrap_path():
 
 def python_roots():
     """Folders that make up this Python: the base installation and the virtual environment (read-only in the sandbox)."""
-    roots = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sysconfig.get_paths()["purelib"])}
+    paths = (sys.base_prefix, sys.prefix, sysconfig.get_paths()["purelib"], os.path.dirname(sys.executable))
+    roots = {os.path.realpath(p) for p in paths} | {os.path.abspath(p) for p in paths}  # a linked venv: both
     # keep the outermost folders only
     return sorted(r for r in roots if not any(r != o and r.startswith(o + os.sep) for o in roots))
 
@@ -84,6 +85,11 @@ def command(argv, work_files=(), ipc_dir=None, env=None, tmpfs_mb=128, uid=None)
     else:
         args += ["--unshare-user", "--disable-userns"]
     made = set()
+    # tmpfs folders first, so that no later bind under them (a venv or the IPC folder in /tmp) is hidden
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    for folder in ("/tmp", HOME, WORKDIR):
+        args += _dirs([folder], made) + ["--size", size, "--tmpfs", folder, "--chmod", "1777", folder]
+        made.add(folder)
     for folder in SYSTEM_DIRS:
         if os.path.isdir(folder):
             args += ["--ro-bind", folder, folder]
@@ -99,10 +105,6 @@ def command(argv, work_files=(), ipc_dir=None, env=None, tmpfs_mb=128, uid=None)
     roots = [r for r in python_roots() if not any(r == s or r.startswith(s + os.sep) for s in SYSTEM_DIRS)]
     for root in roots:
         args += _dirs([root], made) + ["--ro-bind", root, root]
-    args += ["--proc", "/proc", "--dev", "/dev"]
-    for folder in ("/tmp", HOME, WORKDIR):
-        args += _dirs([folder], made) + ["--size", size, "--tmpfs", folder, "--chmod", "1777", folder]
-        made.add(folder)
     sub_dirs = set()
     for item in work_files:
         target = os.path.join(WORKDIR, item.relative_path)
