@@ -1,40 +1,60 @@
-"""A throwaway course with a small class of Initialization submissions, and grading it through a pool."""
-import os
+"""A throwaway course with a small class of Initialization submissions, graded by `python -m pipeline`."""
+import subprocess
+import sys
 
-from pipeline.course import Course, copy_course
-from pipeline.grade_records import assignment_structure, write_submission
-from pipeline.gradebook import open_gradebook, part_scores
-from pipeline.intake import admit
-from pipeline.release import generate
-from pipeline.workers import INTAKE_FOLDER, Task
-from samples.students import build_student, correct, partly_wrong, unimplemented
+from course_env import python_env
+from pipeline.course import copy_course
+from samples.students import build_bad_inputs, build_student, correct, partly_wrong, unimplemented
 
 ASSIGNMENT = "initialization"
+COURSE_ID = "practical-aspects-of-deep-learning"
 CLASS = {"correct": correct, "partly_wrong": partly_wrong, "unimplemented": unimplemented,
          "release": lambda assignment, nb: nb}   # handed in as released
+BROKEN = ["broken_json"]                         # a bad input: a recorded zero, never graded
 
 
-def initialization_class(destination, students=tuple(CLASS)):
-    """A course copy at `destination`, Initialization released into its gradebook, `students` submitted."""
-    course = Course(copy_course(destination))
-    generate(course, [ASSIGNMENT])
-    for student in students:
-        build_student(student, CLASS[student], root=course.root, assignments=[ASSIGNMENT])
+def class_course(folder):
+    """A course copy at `folder` with Initialization submissions of every CLASS student and the BROKEN ones."""
+    course = copy_course(folder)
+    for student in CLASS:
+        build_student(student, CLASS[student], root=course, assignments=[ASSIGNMENT])
+    build_bad_inputs(course, BROKEN)
     return course
 
 
-def grade_through(pool, course, students=tuple(CLASS)):
-    """Admit and grade `students` with `pool`, write the results into the course gradebook; their part scores."""
-    with open_gradebook(course.root) as gradebook:
-        structure = assignment_structure(gradebook, ASSIGNMENT)
-    for student in students:
-        admission = admit(course.submitted(student, ASSIGNMENT), course.notebook(ASSIGNMENT),
-                          os.path.join(course.root, INTAKE_FOLDER, student, ASSIGNMENT), student, ASSIGNMENT)
-        assert admission.problem is None, admission
-    results = {r.student: r for r in pool.run([Task(s, ASSIGNMENT, structure) for s in students])}
-    failed = {s: r.error[-1500:] for s, r in results.items() if not r.success}
-    assert not failed, failed
-    with open_gradebook(course.root) as gradebook:
-        for student in students:
-            write_submission(gradebook, results[student].grades)
-        return {student: part_scores(gradebook, ASSIGNMENT, student) for student in students}
+def run_pipeline(course, *args, db_url=None):
+    """`python -m pipeline --no-samples ARGS` in `course` (gradebook: `db_url`, else its SQLite); its output."""
+    env = python_env(course, NBGRADER_KIT_CELL_TIMEOUT="15", PYTHONDONTWRITEBYTECODE="1")
+    env.pop("NBGRADER_DB_URL", None)
+    if db_url:
+        env["NBGRADER_DB_URL"] = db_url
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--no-samples"] + list(args), cwd=course, env=env,
+                            capture_output=True, text=True, timeout=1500)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def gradebook_rows(db_url):
+    """Every submission's score, timestamp, comments and per-part rows, read with nbgrader's Gradebook API."""
+    from nbgrader.api import Gradebook
+    rows = {}
+    with Gradebook(db_url, COURSE_ID) as gradebook:
+        for assignment in gradebook.assignments:
+            for submission in assignment.submissions:
+                rows[(submission.student.id, assignment.name)] = {
+                    "score": (float(submission.score), float(submission.max_score)),
+                    "timestamp": submission.timestamp,
+                    "parts": {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade, g.max_score)
+                              for nb in submission.notebooks for g in nb.grades},
+                    "comments": sorted((c.name, c.manual_comment or "") for nb in submission.notebooks
+                                       for c in nb.comments)}
+    return rows
+
+
+def check_class_rows(rows):
+    """The class's rows are all there and tell its students apart (so an equality of two gradings means something)."""
+    assert sorted(rows) == sorted((s, ASSIGNMENT) for s in list(CLASS) + BROKEN)
+    score = {student: row["score"] for (student, _), row in rows.items()}
+    assert score["correct"][0] == score["correct"][1] > score["partly_wrong"][0] > score["release"][0]
+    assert score["broken_json"][0] == 0
+    assert any("not JSON" in text for _, text in rows[("broken_json", ASSIGNMENT)]["comments"])
