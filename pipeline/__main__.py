@@ -1,4 +1,4 @@
-"""python -m pipeline [--force] [--no-samples] [--bad-inputs] [--student S] [--jobs N]: the whole pipeline."""
+"""python -m pipeline [--force] [--no-samples] [--bad-inputs] [--student S] [--jobs N] [--dask ADDR]."""
 import argparse
 import signal
 import sys
@@ -17,6 +17,9 @@ def main(argv=None):
     parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
     parser.add_argument("--jobs", type=int, default=None,
                         help="grading worker processes (default: one per core)")
+    parser.add_argument("--dask", metavar="tcp://HOST:PORT",
+                        help="grade on the Dask cluster whose scheduler is at this address (its workers must see "
+                             "this course folder at the same path: README, 'Grading on a cluster')")
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="DANGEROUS: run student code without the bubblewrap sandbox (only for notebooks you "
                              "trust; never for a class's submissions)")
@@ -25,9 +28,15 @@ def main(argv=None):
     def stop(signum, frame):  # a kill (SIGTERM) stops the nbgrader child too; graded work stays stamped
         raise SystemExit("pipeline stopped by signal %d; run it again to finish" % signum)
     signal.signal(signal.SIGTERM, stop)
+    pool = None
+    if args.dask:
+        from grader.manifest import ROOT
+        from pipeline.autograde import DEADLINE
+        from pipeline.dask_pool import DaskPool
+        pool = DaskPool(args.dask, ROOT, DEADLINE)
     try:
         run(samples=not args.no_samples, bad_inputs=args.bad_inputs, force=args.force, students=args.student,
-            jobs=args.jobs, unsafe=args.unsafe_no_sandbox)
+            jobs=args.jobs, unsafe=args.unsafe_no_sandbox, pool=pool)
     finally:
         stop_children()
 

@@ -13,6 +13,7 @@ import os
 import threading
 import time
 
+from pipeline.course import say
 from pipeline.workers import ScratchGrader, WorkerResult
 
 _GRADERS = {}                 # course root -> the ScratchGrader of this worker process
@@ -78,6 +79,7 @@ class DaskPool:
             client.close()
             raise SystemExit("Dask workers that cannot grade: "
                              + "; ".join("%s: %s" % item for item in sorted(bad.items())))
+        say("  grading on the Dask cluster at %s (%d workers)" % (self.address, len(problems)))
         return client
 
     def _overdue(self, client, futures):
@@ -124,6 +126,8 @@ class DaskPool:
                                            % self.deadline)
                 if not ready:
                     time.sleep(0.2)
+            say("  Dask: graded on %d worker(s): %s" % (len(self.graded_on), ", ".join(
+                "%s %d" % item for item in sorted(self.graded_on.items()))))
         finally:
             client.close()
 

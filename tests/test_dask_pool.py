@@ -1,54 +1,60 @@
 """Grading on a real Dask cluster (`dask scheduler` and two `dask worker` processes on 127.0.0.1)."""
+import os
+
 import pytest
 
-from class_course import ASSIGNMENT, grade_through, initialization_class
+from class_course import ASSIGNMENT, check_class_rows, class_course, gradebook_rows, run_pipeline
 from dask_cluster import dask_cluster
 from pipeline.dask_pool import DaskPool
 from pipeline.grade_records import assignment_structure
 from pipeline.gradebook import open_gradebook
 from pipeline.intake import admit
-from pipeline.workers import INTAKE_FOLDER, Task, WorkerPool
-from samples.students import endless_loop
+from pipeline.workers import INTAKE_FOLDER, Task
 from samples.notebook_edits import read_release, write_submission
+from samples.students import endless_loop
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    """A course with a small Initialization class, and a two-worker Dask cluster that sees it."""
+    """A class graded locally by the pipeline (its gradebook rows), and a two-worker Dask cluster that sees it."""
     folder = tmp_path_factory.mktemp("dask")
-    course = initialization_class(str(folder / "course"))
-    with dask_cluster(course.root, str(folder)) as address:
-        yield course, address
+    course = class_course(str(folder / "course"))
+    run_pipeline(course)
+    local = gradebook_rows("sqlite:///" + os.path.join(course, "gradebook.db"))
+    with dask_cluster(course, str(folder)) as address:
+        yield course, address, local
 
 
-def test_dask_grades_equal_the_local_pool(cluster):
-    course, address = cluster
-    local = grade_through(WorkerPool(course.root, 2, 600), course)
-    pool = DaskPool(address, course.root, 600)
-    on_dask = grade_through(pool, course)
-    assert on_dask == local
-    assert len(pool.graded_on) == 2 and sum(pool.graded_on.values()) == len(local), pool.graded_on
-    full = {part: (top, top) for part, (_, top) in local["correct"].items()}
-    assert local["correct"] == full
-    assert local["partly_wrong"] != full and local["release"] != full
+def test_pipeline_on_dask_grades_like_the_local_run(cluster):
+    course, address, local = cluster
+    output = run_pipeline(course, "--force", "--dask", address)
+    assert "grading on the Dask cluster at %s (2 workers)" % address in output
+    assert "Dask: graded on 2 worker(s)" in output, output[-2000:]
+    check_class_rows(local)
+    assert gradebook_rows("sqlite:///" + os.path.join(course, "gradebook.db")) == local
+
+
+def structure(course):
+    with open_gradebook(course) as gradebook:
+        return assignment_structure(gradebook, ASSIGNMENT)
 
 
 def test_dask_cuts_off_a_submission_past_its_deadline_and_grades_on(cluster):
-    """The worker of an overdue submission is restarted; the cluster then grades the next class normally."""
-    course, address = cluster
-    write_submission("stuck", ASSIGNMENT, endless_loop(read_release(ASSIGNMENT, course.root)), root=course.root)
-    admission = admit(course.submitted("stuck", ASSIGNMENT), course.notebook(ASSIGNMENT),
-                      "%s/%s/stuck/%s" % (course.root, INTAKE_FOLDER, ASSIGNMENT), "stuck", ASSIGNMENT)
+    """The worker of an overdue submission is restarted; the cluster then grades the next submission normally."""
+    course, address, _ = cluster
+    write_submission("stuck", ASSIGNMENT, endless_loop(read_release(ASSIGNMENT, course)), root=course)
+    admission = admit(os.path.join(course, "submitted", "stuck", ASSIGNMENT), "Initialization.ipynb",
+                      os.path.join(course, INTAKE_FOLDER, "stuck", ASSIGNMENT), "stuck", ASSIGNMENT)
     assert admission.problem is None
-    with open_gradebook(course.root) as gradebook:
-        structure = assignment_structure(gradebook, ASSIGNMENT)
-    [result] = DaskPool(address, course.root, deadline=5, poll=0.5).run([Task("stuck", ASSIGNMENT, structure)])
+    [result] = DaskPool(address, course, deadline=5, poll=0.5).run([Task("stuck", ASSIGNMENT, structure(course))])
     assert result.cut_off and not result.success and "longer than the 5 s" in result.error
-    again = grade_through(DaskPool(address, course.root, 600), course, students=["correct"])
-    assert all(score == top for score, top in again["correct"].values())
+    [again] = DaskPool(address, course, 600).run([Task("correct", ASSIGNMENT, structure(course))])
+    assert again.success, again.error[-2000:]
+    [notebook] = again.grades.notebooks.values()
+    assert notebook["grades"] and all(g["auto_score"] > 0 for g in notebook["grades"].values())
 
 
 def test_dask_pool_refuses_workers_without_the_course(cluster, tmp_path):
-    _, address = cluster
+    _, address, _ = cluster
     with pytest.raises(SystemExit, match="not on this worker"):
         list(DaskPool(address, str(tmp_path / "elsewhere"), 600).run([Task("x", ASSIGNMENT, {})]))
