@@ -87,6 +87,8 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# a student's HTML or JavaScript outputs are shown as sanitized HTML, never run, in feedback pages
+c.HTMLExporter.sanitize_html = True
 
 # -- release generation ---------------------------------------------------------
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -1,0 +1,106 @@
+"""A graded cell's time limit is counted in CPU seconds: the same notebook scores the same on an idle and a busy machine.
+
+GradingExecute (the course's executor) runs a small notebook in the sandbox twice, once on
+an idle machine and once with every core busy (CPU hogs). A cell that needs 2.5 CPU seconds
+under a 3-second limit passes both times, although under load it takes far longer than 3
+seconds on the clock; an endless loop is stopped both times; a cell that blocks without using
+CPU is stopped by the wall-clock backstop.
+"""
+import multiprocessing
+import os
+import time
+
+import nbformat
+import pytest
+
+from grader.cell_limits import OutputBudget, tree_cpu_seconds
+from grader.kernelspec import pin_course_kernel
+from grader.manifest import ROOT
+from grader.preprocessors.grading_execute import GradingExecute
+from grader.sandbox import bwrap
+from grader.sandbox.kernel_manager import SandboxedKernelManager
+
+LIMIT = 3
+CELLS = [
+    "import time\nstart = time.process_time()\nwhile time.process_time() - start < 2.5:\n    pass\ndone = True",
+    "assert done\nprint('burned', round(time.process_time() - start, 1), 'CPU seconds')",
+    "while True:\n    pass",
+    "print('after the endless loop')",
+    "time.sleep(3600)",
+]
+
+
+def _hog(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def grade(folder):
+    pin_course_kernel(ROOT)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
+    executor = GradingExecute(timeout=LIMIT, wall_factor=4, kernel_name="python3", record_timing=True,
+                              kernel_manager_class=SandboxedKernelManager, interrupt_on_timeout=True)
+    started = time.monotonic()
+    executor.preprocess(nb, {"metadata": {"path": str(folder)}})
+    return nb, time.monotonic() - started
+
+
+def outcome(nb):
+    return [sorted(o.ename for o in cell.outputs if o.output_type == "error") for cell in nb.cells]
+
+
+def wall_seconds(cell):
+    timing = cell.metadata.get("execution", {})
+    from dateutil.parser import isoparse
+    return (isoparse(timing["shell.execute_reply"]) - isoparse(timing["iopub.execute_input"])).total_seconds()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    assert bwrap.problem() is None, bwrap.problem()
+    idle, _ = grade(tmp_path_factory.mktemp("idle"))
+    hogs = [multiprocessing.Process(target=_hog, args=(120,)) for _ in range(2 * (os.cpu_count() or 1))]
+    for hog in hogs:
+        hog.start()
+    try:
+        loaded, _ = grade(tmp_path_factory.mktemp("loaded"))
+    finally:
+        for hog in hogs:
+            hog.terminate()
+            hog.join()
+    return idle, loaded
+
+
+def test_same_outcome_idle_and_loaded(runs):
+    idle, loaded = runs
+    assert outcome(idle) == outcome(loaded)
+    assert outcome(idle)[:2] == [[], []]  # the 2.5 CPU-second cell and its check pass
+    assert outcome(idle)[2] == ["CellTimeoutError"]  # the endless loop is stopped
+    assert outcome(idle)[3] == []  # and grading goes on
+    assert outcome(idle)[4] == ["CellTimeoutError"]  # a cell that blocks is stopped on the clock
+
+
+def test_the_loaded_run_really_was_slower_than_the_limit(runs):
+    _, loaded = runs
+    assert wall_seconds(loaded.cells[0]) > LIMIT  # a wall-clock limit would have failed this correct cell
+
+
+def test_tree_cpu_seconds_counts_children():
+    process = multiprocessing.Process(target=_hog, args=(1.0,))
+    process.start()
+    process.join()
+    assert tree_cpu_seconds(os.getpid()) > 0.9  # the reaped child's CPU time is counted
+    assert tree_cpu_seconds(None) == 0.0
+
+
+def test_output_budget_keeps_errors_and_drops_the_flood():
+    budget = OutputBudget(max_cell_chars=100, max_notebook_chars=150)
+    budget.new_cell()
+    assert budget.admit({"text": "x" * 80})
+    assert not budget.admit({"text": "y" * 80})
+    assert budget.admit({"evalue": "boom", "traceback": ["t"]}, essential=True)
+    assert budget.dropped == 1
+    budget.new_cell()
+    assert budget.admit({"text": "z" * 70}) is False  # the notebook's budget is spent
