@@ -5,33 +5,17 @@ A notebook code cell whose first line is `# GRADED FUNCTION: name` or
 
 Usage: python -m authoring.sync_solutions [--check]   (--check: exit 1 if a notebook is out of date)
 """
-import inspect
 import os
-import re
 import sys
 
 import nbformat
 
 from grader.manifest import ASSIGNMENTS, ROOT
-from grader.reference import MODULES
-
-HEADER = re.compile(r"^# (GRADED FUNCTION|COURSE CODE): (\w+)\s*$")
-
-
-def reference_blocks(assignment):
-    """{name: cell text} of every headed block of the assignment's reference module."""
-    lines = inspect.getsource(MODULES[assignment]).splitlines()
-    starts = [i for i, line in enumerate(lines) if HEADER.match(line)]
-    blocks = {}
-    for n, start in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        name = HEADER.match(lines[start]).group(2)
-        blocks[name] = "\n".join(lines[start:end]).rstrip() + "\n"
-    return {name: text.rstrip("\n") for name, text in blocks.items()}
+from grader.reference import HEADER, reference_blocks
 
 
 def notebook_path(assignment):
-    return os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment]["notebook"])
+    return os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment].notebook)
 
 
 def sync(assignment, write=True):

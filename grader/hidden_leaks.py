@@ -1,9 +1,6 @@
 """Whether an output quotes hidden-test code, and cutting such tracebacks down to their last line."""
-import re
-
 from grader.hidden_block import HIDDEN_BEGIN, HIDDEN_END
-
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+from grader.messages import ANSI
 
 
 def reveals(text, secret_lines):

@@ -1,10 +1,20 @@
-"""What a student reads when a test cell scores 0 for a reason other than a wrong answer."""
+"""Every explanation a student reads of why a test cell scored 0, and the error outputs that carry them."""
+import re
+
 from nbformat.notebooknode import NotebookNode
 
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
-def error_output(ename, message):
-    """An error output (nbgrader scores its cell 0) whose traceback is just the message."""
-    return NotebookNode(output_type="error", ename=ename, evalue=message, traceback=["%s: %s" % (ename, message)])
+# error names of the outputs the grader itself adds (nbgrader scores a cell with any error output 0)
+TIMEOUT_ERROR, KERNEL_DIED_ERROR = "CellTimeoutError", "KernelDied"  # grader/preprocessors/grading_execute.py
+STDERR_ERROR, HIDDEN_FAILURE_ERROR = "OutputOnStderr", "HiddenTestFailure"  # judge_hidden_tests.py
+SELF_CHECK_ERROR = "SelfCheckFailed"  # raised by the self-checks (utils/selfcheck_core.py) in the kernel
+
+
+def error_output(ename, message, traceback=None):
+    """An error output (nbgrader scores its cell 0) whose traceback is just the message, unless given."""
+    return NotebookNode(output_type="error", ename=ename, evalue=message,
+                        traceback=traceback if traceback is not None else ["%s: %s" % (ename, message)])
 
 
 def timeout_message(seconds):
@@ -13,13 +23,55 @@ def timeout_message(seconds):
 
 
 KERNEL_DIED = ("the Python kernel died while this cell ran (os._exit, a crash in compiled code or "
-               "running out of memory?); it scores 0. The autograder restarted the kernel and went on "
-               "with the next cells, without what this cell defines")
+                       "running out of memory?); it scores 0. The autograder restarted the kernel and went on "
+                       "with the next cells, without what this cell defines")
 KERNEL_HUNG = ("this cell did not finish and the kernel stopped answering (a loop that ignores "
-               "interrupts?); it scores 0. The autograder restarted the kernel and went on with the next "
-               "cells, without what this cell defines")
+                       "interrupts?); it scores 0. The autograder restarted the kernel and went on with the next "
+                       "cells, without what this cell defines")
 STDERR = ("while this test ran, your code wrote to stderr (usually a warning, such as "
-          "a RuntimeWarning from a division by zero or an overflow, or a print(..., file=sys.stderr)). "
-          "The autograder scores a test cell with any stderr output 0, even when its checks pass: "
-          "make your function run without warnings.")
+                  "a RuntimeWarning from a division by zero or an overflow, or a print(..., file=sys.stderr)). "
+                  "The autograder scores a test cell with any stderr output 0, even when its checks pass: "
+                  "make your function run without warnings.")
 SKIPPED_TRAINING = "(not run while autograding: a training or plotting cell that carries no points)\n"
+
+# one hidden case (templates: the first %s is the case's label); never an input or an expected value
+CASE_LABEL = "hidden test %d of %d (%s)"
+CASE_PASSED = "%s passed"
+UNKNOWN_FUNCTION = "%s: unknown graded function"
+CASE_DID_NOT_RUN = "%s did not run (the cell stopped before it)"
+CASE_MISMATCH = "%s: the recorded case does not match the test"
+CASE_RAISED = "%s: your function raised %s"
+CASE_FAILED = "%s failed: %s"
+CASE_NOT_JUDGED = "%s could not be judged (%s); ask your instructor"
+
+
+def hidden_summary(passed, total):
+    return "Hidden tests: %d of %d passed." % (passed, total)
+
+
+def one_line(text, limit=110):
+    """The first line of `text`, colours removed, cut to `limit` characters."""
+    text = ANSI.sub("", str(text)).strip()
+    text = text.splitlines()[0] if text else ""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+# which error explains a zero best when a cell has several: the grader's own stops first
+_FIRST = (TIMEOUT_ERROR, KERNEL_DIED_ERROR, STDERR_ERROR, "NameError")
+
+
+def zero_reason(errors, failed_cases, self_check=""):
+    """Why a cell with these error outputs scored 0, in one line a student may read.
+
+    failed_cases: messages of the hidden cases that failed; self_check: the self-check's own
+    diagnosis when it failed ("" when unknown).
+    """
+    if not errors:
+        return "no points"
+    errors = sorted(errors, key=lambda o: _FIRST.index(o.get("ename")) if o.get("ename") in _FIRST else len(_FIRST))
+    first = errors[0]
+    if first.get("ename") == SELF_CHECK_ERROR:
+        return one_line("self-check: " + (self_check or str(first.get("evalue", ""))))
+    if first.get("ename") == HIDDEN_FAILURE_ERROR and failed_cases:
+        return one_line(failed_cases[0])
+    return one_line("%s: %s" % (first.get("ename"), first.get("evalue")))

@@ -33,7 +33,7 @@ class Course:
         return self.path("feedback", student, assignment)
 
     def notebook(self, assignment):
-        return ASSIGNMENTS[assignment]["notebook"]
+        return ASSIGNMENTS[assignment].notebook
 
 
 def files_under(folder, skip_dot=True, follow_links=True):

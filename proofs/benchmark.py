@@ -61,7 +61,7 @@ print(time.perf_counter() - start)
 
 def bare_run(course, assignment):
     """Seconds to execute the source notebook with nbclient (kernel start included), as a student's Run All."""
-    result = run(course, [sys.executable, "-c", BARE_RUN, assignment, ASSIGNMENTS[assignment]["notebook"]])
+    result = run(course, [sys.executable, "-c", BARE_RUN, assignment, ASSIGNMENTS[assignment].notebook])
     return float(result.stdout.split()[-1])
 
 
@@ -110,7 +110,7 @@ def main(argv=None):
         if not args.skip_bare:
             for assignment in ASSIGNMENTS:
                 figures["bare " + assignment] = bare_run(course, assignment)
-                print("(a) bare nbclient run of %-24s %7.1f s" % (ASSIGNMENTS[assignment]["notebook"],
+                print("(a) bare nbclient run of %-24s %7.1f s" % (ASSIGNMENTS[assignment].notebook,
                                                                    figures["bare " + assignment]), flush=True)
             figures["bare"] = sum(figures["bare " + a] for a in ASSIGNMENTS)
             print("(a) bare runs, all three notebooks          %7.1f s" % figures["bare"], flush=True)

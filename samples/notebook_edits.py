@@ -8,16 +8,15 @@ function, edit or delete a test cell, flip its metadata, add code to a cell. The
 students (samples/students.py) and the catalog harness are built from these.
 """
 import os
-import re
 
 import nbformat
 
+from grader.hidden_block import without_hidden_block
 from grader.manifest import ASSIGNMENTS, ROOT
-from grader.reference import GRADED
+from grader.reference import HEADER, assignment_of, reference_blocks
 
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-HEADER = re.compile(r"^# (GRADED FUNCTION|COURSE CODE): (\w+)\s*$")
 # nbgrader reads timestamp.txt with dateutil; a fixed one keeps the samples byte-identical between runs.
 SAMPLE_TIMESTAMP = "2026-01-15 09:00:00.000000 UTC"
 
@@ -27,15 +26,8 @@ class SubmissionError(ValueError):
 
 
 # ----------------------------------------------------------------------------- reading
-def assignment_of(function):
-    for assignment, names in GRADED.items():
-        if function in names:
-            return assignment
-    raise KeyError(function)
-
-
 def release_path(assignment, root=None):
-    return os.path.join(root or ROOT, "release", assignment, ASSIGNMENTS[assignment]["notebook"])
+    return os.path.join(root or ROOT, "release", assignment, ASSIGNMENTS[assignment].notebook)
 
 
 def read_release(assignment, root=None):
@@ -45,7 +37,6 @@ def read_release(assignment, root=None):
 
 def reference_block(function):
     """The reference module's text of `function`'s block (header line first, nbgrader markers kept)."""
-    from authoring.sync_solutions import reference_blocks
     return reference_blocks(assignment_of(function))[function]
 
 
@@ -64,6 +55,11 @@ def solution_regions(text):
         elif current is not None:
             current.append(line)
     return regions
+
+
+def without_solution_markers(text):
+    """`text` without its BEGIN/END SOLUTION marker lines (the code as a student would write it)."""
+    return "\n".join(line for line in text.splitlines() if line.strip() not in (BEGIN, END))
 
 
 def reference_regions(function):
@@ -130,7 +126,7 @@ def fill_function(nb, function, regions=None, keep=()):
 def source_regions(assignment, grade_id, root=None):
     """The solution regions of cell `grade_id` in the source notebook (for solution cells that are not
     graded functions, e.g. a "fix this code" cell: the reference modules hold graded functions only)."""
-    path = os.path.join(root or ROOT, "source", assignment, ASSIGNMENTS[assignment]["notebook"])
+    path = os.path.join(root or ROOT, "source", assignment, ASSIGNMENTS[assignment].notebook)
     source = nbformat.read(path, as_version=4)
     return solution_regions(source.cells[find_cell_index(source, grade_id=grade_id)].source)
 
@@ -138,13 +134,14 @@ def source_regions(assignment, grade_id, root=None):
 def fill_all(nb, assignment, skip=(), root=None):
     """Fill every graded function of `assignment` with the reference, except those in `skip`, and every
     other solution cell that still has stubs from the source notebook."""
-    for function in GRADED[assignment]:
+    graded = ASSIGNMENTS[assignment].functions
+    for function in graded:
         if function not in skip:
             fill_function(nb, function)
     for cell in nb.cells:
         meta = _nbgrader(cell)
         grade_id = meta.get("grade_id")
-        if (meta.get("solution") and grade_id not in GRADED[assignment] and grade_id not in skip
+        if (meta.get("solution") and grade_id not in graded and grade_id not in skip
                 and stub_positions(cell.source.splitlines())):
             cell.source = fill_regions(cell.source, source_regions(assignment, grade_id, root))
     return nb
@@ -159,13 +156,8 @@ def set_function_source(nb, function, text):
 def apply_catalog_entry(nb, entry_or_id):
     """Write a catalog entry (proofs/catalog/entries.py: a variant or a mutant) into its function's cell."""
     from proofs.catalog.build import cell_source
-    from proofs.catalog.entries import ENTRIES
-    entry = entry_or_id
-    if isinstance(entry_or_id, str):
-        matches = [e for e in ENTRIES if e.id == entry_or_id]
-        if not matches:
-            raise SubmissionError("no catalog entry %r" % entry_or_id)
-        entry = matches[0]
+    from proofs.catalog.entries import catalog_entry
+    entry = catalog_entry(entry_or_id) if isinstance(entry_or_id, str) else entry_or_id
     return set_function_source(nb, entry.function, cell_source(entry))
 
 
@@ -204,7 +196,7 @@ def edit_test_cell(nb, function_or_grade_id, source):
 def remove_hidden_block(nb, function_or_grade_id):
     """Drop the hidden-test block from a test cell (what a student sees is already without it)."""
     cell = test_cell(nb, function_or_grade_id)
-    cell.source = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", "", cell.source, flags=re.S)
+    cell.source = without_hidden_block(cell.source)
     return nb
 
 
@@ -245,7 +237,7 @@ def write_submission(student, assignment, content, root=None, timestamp=SAMPLE_T
     """
     folder = os.path.join(root or ROOT, "submitted", student, assignment)
     os.makedirs(folder, exist_ok=True)
-    name = notebook_name or ASSIGNMENTS[assignment]["notebook"]
+    name = notebook_name or ASSIGNMENTS[assignment].notebook
     wanted = {"timestamp.txt": timestamp + "\n"}
     if content is not None:
         wanted[name] = content if isinstance(content, str) else notebook_text(content)

@@ -1,5 +1,6 @@
 """The sample students of the pipeline and the bad-input students it must survive, built from the release."""
 from grader.manifest import ASSIGNMENTS
+from proofs.catalog.entries import catalog_entry
 from samples.notebook_edits import (
     SAMPLE_TIMESTAMP, apply_catalog_entry, delete_cell, edit_test_cell, fill_all, inject_into_function,
     notebook_text, prepend_to_cell, read_release, remove_hidden_block, set_cell_metadata, write_submission)
@@ -9,54 +10,47 @@ def correct(assignment, nb):
     return fill_all(nb, assignment)
 
 
+def _samples(assignment):
+    return ASSIGNMENTS[assignment].samples
+
+
 def partly_wrong(assignment, nb):
-    """Right except one function per notebook: Xavier instead of He, L2 cost without the 1/2,
-    a one-sided difference in the 1-D gradient check."""
+    """Right except the manifest's sample mistake (e.g. Xavier instead of He, L2 cost without the 1/2,
+    a one-sided difference in the 1-D gradient check)."""
     fill_all(nb, assignment)
-    wrong = {"initialization": "he_xavier", "regularization": "l2_missing_half", "gradient_checking": "gc_one_sided"}
-    return apply_catalog_entry(nb, wrong[assignment])
-
-
-UNIMPLEMENTED = {"initialization": ["initialize_parameters_random", "initialize_parameters_he"],
-                 "regularization": ["forward_propagation_with_dropout", "backward_propagation_with_dropout"],
-                 "gradient_checking": ["gradient_check", "gradient_check_n"]}
+    return apply_catalog_entry(nb, _samples(assignment).mistake)
 
 
 def unimplemented(assignment, nb):
     """Did the first part(s), left the rest as shipped (stubs that raise NotImplementedError)."""
-    return fill_all(nb, assignment, skip=UNIMPLEMENTED[assignment])
+    return fill_all(nb, assignment, skip=_samples(assignment).unimplemented)
+
+
+TAMPERINGS = {  # what tampered_test does to the test cell of its wrong function
+    "replace_test": lambda nb, function, text: edit_test_cell(nb, function, text),
+    "flip_to_solution": lambda nb, function: set_cell_metadata(nb, "test_" + function, solution=True),
+    "remove_hidden_block": lambda nb, function: remove_hidden_block(nb, function),
+}
 
 
 def tampered_test(assignment, nb):
-    """Wrong answers hidden behind edited tests: `assert True`, a removed hidden block, a test
-    cell flipped to a solution cell. nbgrader restores the tests, so the wrong parts score 0."""
+    """The sample mistake hidden behind edited tests (`assert True`, a removed hidden block, a test
+    cell flipped to a solution cell). nbgrader restores the tests, so the wrong part scores 0."""
     fill_all(nb, assignment)
-    if assignment == "initialization":
-        apply_catalog_entry(nb, "he_xavier")
-        edit_test_cell(nb, "initialize_parameters_he", "assert True\n")
-    elif assignment == "regularization":
-        apply_catalog_entry(nb, "l2_missing_half")
-        edit_test_cell(nb, "compute_cost_with_regularization", "assert True  # trust me\n")
-        set_cell_metadata(nb, "test_compute_cost_with_regularization", solution=True)
-    else:
-        apply_catalog_entry(nb, "gc_one_sided")
-        remove_hidden_block(nb, "gradient_check")
-        edit_test_cell(nb, "gradient_check", "assert True\n")
+    mistake = catalog_entry(_samples(assignment).mistake)
+    apply_catalog_entry(nb, mistake)
+    for kind, *arguments in _samples(assignment).tampering:
+        TAMPERINGS[kind](nb, mistake.function, *arguments)
     return nb
 
 
 def deleted_test(assignment, nb):
-    """Deleted one test cell per notebook (restored by the autograder and scored on the real test):
-    correct answers in Initialization and Gradient Checking, a wrong one in Regularization."""
+    """Deleted one test cell (restored by the autograder and scored on the real test), over a correct
+    answer or the manifest's mistake for that student."""
     fill_all(nb, assignment)
-    if assignment == "initialization":
-        delete_cell(nb, "test_initialize_parameters_zeros")
-    elif assignment == "regularization":
-        apply_catalog_entry(nb, "dropout_no_scaling")
-        delete_cell(nb, "test_forward_propagation_with_dropout")
-    else:
-        delete_cell(nb, "test_gradient_check_n")
-    return nb
+    if _samples(assignment).deleted_test_mistake:
+        apply_catalog_entry(nb, _samples(assignment).deleted_test_mistake)
+    return delete_cell(nb, "test_" + _samples(assignment).deleted_test)
 
 
 SAMPLE_STUDENTS = {
@@ -132,7 +126,7 @@ def build_bad_inputs(root=None, students=None):
 def build_student(student, builder, root=None, assignments=None, timestamp=SAMPLE_TIMESTAMP):
     """Write one student's submissions; `builder(assignment, release_nb)` returns a notebook, text or None."""
     changed = []
-    for assignment in assignments or list(ASSIGNMENTS):
+    for assignment in assignments or [a for a in ASSIGNMENTS if _samples(a)]:
         content = builder(assignment, read_release(assignment, root))
         if write_submission(student, assignment, content, root=root, timestamp=timestamp):
             changed.append(assignment)

@@ -20,7 +20,7 @@ def test_shipped_files_are_links_to_the_master_copy(assignment):
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
 def test_no_stray_copies_in_assignment_folder(assignment):
     folder = os.path.join(ROOT, "source", assignment)
-    wanted = set(shipped_files(assignment)) | {ASSIGNMENTS[assignment]["notebook"]}
+    wanted = set(shipped_files(assignment)) | {ASSIGNMENTS[assignment].notebook}
     present = set()
     for base, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]

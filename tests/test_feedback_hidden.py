@@ -30,7 +30,7 @@ def page_text(path):
 
 
 def source_test_cells(assignment):
-    nb = nbformat.read(os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment]["notebook"]), as_version=4)
+    nb = nbformat.read(os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment].notebook), as_version=4)
     return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and hidden_lines(c.source)]
 
 
@@ -128,7 +128,7 @@ def own_visible_outputs(course, relative):
     """Text the student's own code printed in cells that are not test cells (on the visible examples): a wrong
     answer can print a number that happens to equal a hidden expected value (same seeds), which leaks nothing."""
     student, assignment = relative.split(os.sep)[:2]
-    path = os.path.join(course, "autograded", student, assignment, ASSIGNMENTS[assignment]["notebook"])
+    path = os.path.join(course, "autograded", student, assignment, ASSIGNMENTS[assignment].notebook)
     if not os.path.exists(path):
         return ""
     nb = nbformat.read(path, as_version=4)

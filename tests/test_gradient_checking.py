@@ -17,8 +17,7 @@ import pytest
 import checks_gradient_checking as checks
 from notebook_runner import error_cells, execute, stderr_cells, stdout_text
 from grader import judge
-from grader.manifest import ROOT, shipped_files
-from grader.reference import GRADED
+from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
 from proofs.catalog import build
 
 ASSIGNMENT = "gradient_checking"
@@ -117,7 +116,7 @@ def warnings_are_errors():
 
 
 # ----------------------------------------------------------------------------- (a) reference passes
-@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
 def test_reference_passes_its_self_check(function, warnings_are_errors):
     passed, output = build.run_check(function, build.reference_namespace(ASSIGNMENT))
     assert passed, output
@@ -128,7 +127,7 @@ def test_reference_module_functions_pass_too(capsys):
     """The checks also work on functions whose globals are a module's (the swap is undone)."""
     from grader.reference import gradient_checking as reference_module
     forward, backward = reference_module.forward_propagation, reference_module.backward_propagation
-    for function in GRADED[ASSIGNMENT]:
+    for function in ASSIGNMENTS[ASSIGNMENT].functions:
         getattr(checks, "check_" + function)(getattr(reference_module, function))
     assert reference_module.forward_propagation is forward and reference_module.backward_propagation is backward
     assert "forward_propagation_n" in vars(reference_module)
@@ -192,7 +191,7 @@ def test_correct_gradient_check_blames_a_wrong_helper(helper, edits, hint):
     assert "one-sided" not in output and "norm" not in output  # gradient_check itself is not blamed
 
 
-@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
 def test_stub_reports_not_implemented(function):
     namespace = build.reference_namespace(ASSIGNMENT)
     exec("def %s(*args, **kwargs):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n" % function, namespace)
@@ -214,7 +213,7 @@ def test_odd_return_values_are_explained(function, body, hint):
 
 
 # ----------------------------------------------------------------------------- hidden cases separate them
-@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
 def test_hidden_cases_pass_the_reference(function):
     results = build.judged(function, build.reference_namespace(ASSIGNMENT)[function])
     assert len(results) >= 3 and all(passed for passed, _ in results), results

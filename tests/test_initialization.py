@@ -7,9 +7,8 @@ import pytest
 
 from notebook_runner import error_cells, execute, stderr_cells, stdout_text
 from grader import judge
-from grader.manifest import ROOT
+from grader.manifest import ASSIGNMENTS, ROOT
 from proofs.catalog import build, entries
-from grader.reference import GRADED
 
 ASSIGNMENT = "initialization"
 SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Initialization.ipynb")
@@ -17,7 +16,7 @@ RELEASE = os.path.join(ROOT, "release", ASSIGNMENT, "Initialization.ipynb")
 ENTRIES = [e for e in entries.ENTRIES if build.assignment_of(e.function) == ASSIGNMENT]
 
 
-@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
 def test_reference_passes_its_self_check(function):
     passed, output = build.run_self_check(entries.V("reference", function))
     assert passed and "All checks passed for %s." % function in output
@@ -51,7 +50,7 @@ def test_hint_names_the_mistake(mistake, advice):
 
 
 def test_stub_reports_not_implemented():
-    namespace = build.notebook_namespace(ASSIGNMENT)
+    namespace = build.reference_namespace(ASSIGNMENT)
     exec("def initialize_parameters_he(layers_dims):\n    raise NotImplementedError()", namespace)
     import checks_initialization
     with pytest.raises(AssertionError, match="not implemented yet"):

@@ -23,7 +23,7 @@ def dump(graded_course):  # noqa: F811
 
 
 def autograded(course, student, assignment):
-    path = os.path.join(course, "autograded", student, assignment, ASSIGNMENTS[assignment]["notebook"])
+    path = os.path.join(course, "autograded", student, assignment, ASSIGNMENTS[assignment].notebook)
     return nbformat.read(path, as_version=4)
 
 
@@ -45,7 +45,7 @@ def full(assignment):
 
 def source_cell(assignment, grade_id):
     nb = nbformat.read(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "source",
-                                    assignment, ASSIGNMENTS[assignment]["notebook"]), as_version=4)
+                                    assignment, ASSIGNMENTS[assignment].notebook), as_version=4)
     return cell(nb, grade_id)
 
 

@@ -6,7 +6,6 @@ import nbformat
 import pytest
 
 from grader.manifest import ASSIGNMENTS, ROOT
-from grader.reference import GRADED
 from samples import notebook_edits as edits
 from samples import students
 
@@ -22,7 +21,7 @@ def stubs(nb, grade_id):
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
 def test_every_stub_of_a_graded_function_has_a_reference_region(assignment):
     nb = edits.read_release(assignment)
-    for function in GRADED[assignment]:
+    for function in ASSIGNMENTS[assignment].functions:
         assert stubs(nb, function) == len(edits.reference_regions(function)) > 0, function
 
 
@@ -30,9 +29,9 @@ def test_every_stub_of_a_graded_function_has_a_reference_region(assignment):
 def test_correct_submission_is_the_source_without_markers(assignment):
     """Filled from the reference, each graded cell equals the source notebook's cell minus nbgrader's markers."""
     nb = students.correct(assignment, edits.read_release(assignment))
-    source = nbformat.read(os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment]["notebook"]),
+    source = nbformat.read(os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment].notebook),
                            as_version=4)
-    for function in GRADED[assignment]:
+    for function in ASSIGNMENTS[assignment].functions:
         expected = "\n".join(line for line in edits.function_cell(source, function).source.splitlines()
                              if line.strip() not in (edits.BEGIN, edits.END))
         assert edits.function_cell(nb, function).source == expected
@@ -44,11 +43,11 @@ def test_sample_students_differ_where_designed():
     for assignment in ASSIGNMENTS:
         correct = students.correct(assignment, edits.read_release(assignment))
         wrong = students.partly_wrong(assignment, edits.read_release(assignment))
-        differing = [f for f in GRADED[assignment]
+        differing = [f for f in ASSIGNMENTS[assignment].functions
                      if edits.function_cell(correct, f).source != edits.function_cell(wrong, f).source]
         assert len(differing) == 1, (assignment, differing)
         unimplemented = students.unimplemented(assignment, edits.read_release(assignment))
-        assert [f for f in GRADED[assignment] if stubs(unimplemented, f)] == students.UNIMPLEMENTED[assignment]
+        assert [f for f in ASSIGNMENTS[assignment].functions if stubs(unimplemented, f)] == list(ASSIGNMENTS[assignment].samples.unimplemented)
     nb = students.tampered_test("regularization", edits.read_release("regularization"))
     meta = nb.cells[edits.find_cell_index(nb, grade_id="test_compute_cost_with_regularization")].metadata
     assert meta["nbgrader"]["solution"] is True

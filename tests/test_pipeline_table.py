@@ -68,7 +68,7 @@ def _build(course):
 
 def source_notebooks_missing():
     return [a for a, spec in ASSIGNMENTS.items()
-            if not os.path.exists(os.path.join(ROOT, "source", a, spec["notebook"]))]
+            if not os.path.exists(os.path.join(ROOT, "source", a, spec.notebook))]
 
 
 def require_source_notebooks():
@@ -98,7 +98,7 @@ if not source_notebooks_missing():
 # ----------------------------------------------------------------------------- reading a graded course
 def points_of(assignment):
     """{grade_id: points} of the source notebook's test cells."""
-    nb = nbformat.read(os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment]["notebook"]), as_version=4)
+    nb = nbformat.read(os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment].notebook), as_version=4)
     return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"]) for c in nb.cells
             if c.metadata.get("nbgrader", {}).get("grade")}
 
@@ -149,13 +149,12 @@ def expected_sample_scores():
     p = {a: points_of(a) for a in ASSIGNMENTS}
     full = {a: sum(p[a].values()) for a in ASSIGNMENTS}
     lose = lambda a, *functions: full[a] - sum(p[a]["test_" + f] for f in functions)  # noqa: E731
-    from samples.students import UNIMPLEMENTED
     return {
         "correct": dict(full),
         "partly_wrong": {"initialization": lose("initialization", "initialize_parameters_he"),
                          "regularization": lose("regularization", "compute_cost_with_regularization"),
                          "gradient_checking": lose("gradient_checking", "gradient_check")},
-        "unimplemented": {a: lose(a, *UNIMPLEMENTED[a]) for a in ASSIGNMENTS},
+        "unimplemented": {a: lose(a, *ASSIGNMENTS[a].samples.unimplemented) for a in ASSIGNMENTS},
         "tampered_test": {"initialization": lose("initialization", "initialize_parameters_he"),
                           "regularization": lose("regularization", "compute_cost_with_regularization"),
                           "gradient_checking": lose("gradient_checking", "gradient_check")},
@@ -206,7 +205,7 @@ def test_grades_csv_is_nbgraders_export_of_the_gradebook(graded_course):
 def test_feedback_for_every_submission(graded_course):
     for student in SAMPLES:
         for assignment, spec in ASSIGNMENTS.items():
-            name = os.path.splitext(spec["notebook"])[0] + ".html"
+            name = os.path.splitext(spec.notebook)[0] + ".html"
             assert os.path.exists(os.path.join(graded_course, "feedback", student, assignment, name))
 
 

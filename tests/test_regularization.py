@@ -22,11 +22,10 @@ import testCases
 from conftest import ORIGINAL_FOOTBALL
 from notebook_runner import error_cells, execute, outputs_of, stderr_cells, stdout_text
 from grader import judge
-from grader.manifest import ROOT, shipped_files
-from grader.reference import GRADED
+from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
 from grader.reference import regularization as reference
 from proofs.catalog import build
-from authoring.sync_solutions import reference_blocks
+from grader.reference import reference_blocks
 
 ASSIGNMENT = "regularization"
 SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Regularization.ipynb")
@@ -207,19 +206,19 @@ def test_stored_figures_are_the_spec_figures_and_the_reference_output():
 
 
 # ----------------------------------------------------------------------------- (a) reference passes
-@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
 def test_reference_passes_its_self_check(function, warnings_are_errors):
     passed, output = build.run_check(function, build.reference_namespace(ASSIGNMENT))
     assert passed, output
     assert output.strip().endswith("All checks passed for %s." % function)
 
 
-@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
 def test_reference_module_functions_pass_too(function):
     getattr(checks, "check_" + function)(getattr(reference, function))
 
 
-@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
 def test_checks_leave_the_global_random_state_alone(function):
     np.random.seed(7)
     expected = np.random.rand(3)
@@ -251,7 +250,7 @@ def test_mistake_fails_self_check_with_specific_hint(mutant):
         assert hint.lower() in output.lower(), "%s: %r not in\n%s" % (mutant, hint, output)
 
 
-@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
 def test_stub_reports_not_implemented(function):
     namespace = build.reference_namespace(ASSIGNMENT)
     exec("def %s(*args, **kwargs):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n" % function, namespace)
@@ -277,7 +276,7 @@ def test_odd_return_values_are_explained(function, body, hint):
 
 
 # ----------------------------------------------------------------------------- hidden cases separate them
-@pytest.mark.parametrize("function", GRADED[ASSIGNMENT])
+@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
 def test_hidden_cases_pass_the_reference(function):
     results = build.judged(function, build.reference_namespace(ASSIGNMENT)[function])
     assert len(results) >= 3 and all(passed for passed, _ in results), results
@@ -608,7 +607,7 @@ def test_release_notebook_has_no_solution_and_no_hidden_tests():
         assert not found, found
         assert "BEGIN HIDDEN TESTS" not in cell.source and "grade_case" not in cell.source
         assert "BEGIN SOLUTION" not in cell.source
-    for function in GRADED[ASSIGNMENT]:
+    for function in ASSIGNMENTS[ASSIGNMENT].functions:
         stubs = nbgrader_cells(notebook)[function].source.count("raise NotImplementedError()")
         assert stubs == len([l for l in reference_blocks(ASSIGNMENT)[function].splitlines()
                              if l.strip() == "### BEGIN SOLUTION"])

@@ -6,15 +6,14 @@ import pytest
 
 from notebook_runner import execute, outputs_of
 from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
-from grader.reference import GRADED
 from samples.notebook_edits import solution_regions
-from authoring.sync_solutions import reference_blocks
+from grader.reference import reference_blocks
 
 STUDENT_ERRORS = {"NotImplementedError", "SelfCheckFailed"}
 
 
 def release_notebook(assignment):
-    return os.path.join(ROOT, "release", assignment, ASSIGNMENTS[assignment]["notebook"])
+    return os.path.join(ROOT, "release", assignment, ASSIGNMENTS[assignment].notebook)
 
 
 def solution_lines(assignment):
@@ -22,7 +21,7 @@ def solution_lines(assignment):
     lines = set()
     for text in reference_blocks(assignment).values():
         lines |= {line.strip() for region in solution_regions(text) for line in region if line.strip()}
-    source = nbformat.read(os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment]["notebook"]), 4)
+    source = nbformat.read(os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment].notebook), 4)
     for cell in source.cells:
         if cell.metadata.get("nbgrader", {}).get("solution"):
             lines |= {line.strip() for region in solution_regions(cell.source) for line in region if line.strip()}
@@ -41,16 +40,16 @@ def test_release_fails_only_at_unimplemented_regions(assignment):
         assert not outputs_of(cell, "stream", "stderr"), cell.source
     assert failing, "a release notebook with nothing implemented should stop at the graded functions"
     for cell in failing:
-        assert any(name + "(" in cell.source for name in GRADED[assignment]) or "model(" in cell.source or \
+        assert any(name + "(" in cell.source for name in ASSIGNMENTS[assignment].functions) or "model(" in cell.source or \
             "run_experiment(" in cell.source or "backward_propagation_n" in cell.source, cell.source
 
 
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
 def test_release_holds_no_solution_and_no_hidden_test(assignment):
     lines = solution_lines(assignment)
-    assert len(lines) >= len(GRADED[assignment])
+    assert len(lines) >= len(ASSIGNMENTS[assignment].functions)
     folder = os.path.join(ROOT, "release", assignment)
-    for relative in shipped_files(assignment) + [ASSIGNMENTS[assignment]["notebook"]]:
+    for relative in shipped_files(assignment) + [ASSIGNMENTS[assignment].notebook]:
         if not relative.endswith((".py", ".ipynb")):
             continue
         path = os.path.join(folder, relative)

@@ -1,22 +1,37 @@
-"""JudgeHiddenTests: judge each test cell's hidden records in the grading process and show the verdict.
+"""JudgeHiddenTests: judge each test cell's hidden records in the grading process and record its verdict.
 
 The records come from the kernel (see grader/judge.py); hidden details are scrubbed from the
 outputs, and a cell that failed gets an error output, which nbgrader scores 0. A test cell that
-wrote to stderr (nbgrader scores it 0) gets an error output that says so in plain words.
+wrote to stderr (nbgrader scores it 0) gets an error output that says so in plain words. Each
+test cell's Verdict (grader/verdict.py) is written next to the autograded notebook, by this
+process, for the pipeline and the catalog harness to read.
 """
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution
 
 import grading_cases
-from grader.hidden_block import hidden_lines
+from grader import messages
+from grader.hidden_block import hidden_calls, hidden_lines
 from grader.hidden_leaks import scrub_error
-from grader.judge import hidden_calls, judge_records
-from grader.messages import STDERR, error_output
+from grader.judge import judge_records
+from grader.self_check_report import findings_and_causes
+from grader.verdict import Verdict, dumps, verdict_file
+
+
+def _function_of(grade_id):
+    return grade_id[len("test_"):] if isinstance(grade_id, str) and grade_id.startswith("test_") else None
 
 
 class JudgeHiddenTests(NbGraderPreprocessor):
-    """Judge hidden-test records outside the kernel and make the cell outputs tell the verdict."""
+    """Judge hidden-test records outside the kernel, make the cell outputs tell the verdict, keep the verdicts."""
+
+    def preprocess(self, nb, resources):
+        self._verdicts = []
+        nb, resources = super().preprocess(nb, resources)
+        name = resources.get("nbgrader", {}).get("notebook") or resources.get("unique_key") or "notebook"
+        resources.setdefault("outputs", {})[verdict_file(name)] = dumps(self._verdicts).encode("utf-8")
+        return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not is_grade(cell) or is_solution(cell):
@@ -31,18 +46,37 @@ class JudgeHiddenTests(NbGraderPreprocessor):
             if output.get("output_type") == "error":
                 output = scrub_error(output, secret)
             outputs.append(output)
-        if secret and hidden_calls(cell.source):
-            results = judge_records(cell.source, records)
-            failed = [message for passed, message in results if not passed]
-            passed = len(results) - len(failed)
-            summary = "Hidden tests: %d of %d passed." % (passed, len(results))
+        results = judge_records(cell.source, records) if secret and hidden_calls(cell.source) else []
+        failed = [message for passed, message in results if not passed]
+        if results:
+            summary = messages.hidden_summary(len(results) - len(failed), len(results))
             if failed:
-                outputs.append(NotebookNode(output_type="error", ename="HiddenTestFailure",
-                                            evalue=summary, traceback=[summary] + ["  - " + m for m in failed]))
+                outputs.append(messages.error_output(messages.HIDDEN_FAILURE_ERROR, summary,
+                                                     [summary] + ["  - " + m for m in failed]))
             else:
                 outputs.append(NotebookNode(output_type="stream", name="stdout", text=summary + "\n"))
         if (any(o.get("output_type") == "stream" and o.get("name") == "stderr" for o in outputs)
                 and not any(o.get("output_type") == "error" for o in outputs)):
-            outputs.append(error_output("OutputOnStderr", STDERR))
+            outputs.append(messages.error_output(messages.STDERR_ERROR, messages.STDERR))
         cell.outputs = outputs
+        self._verdicts.append(self._verdict(cell, outputs, results, failed))
         return cell, resources
+
+    @staticmethod
+    def _verdict(cell, outputs, results, failed):
+        meta = cell.metadata.get("nbgrader", {})
+        errors = [o for o in outputs if o.get("output_type") == "error"]
+        kernel_errors = [o for o in errors if o.get("ename") not in (messages.HIDDEN_FAILURE_ERROR,
+                                                                     messages.STDERR_ERROR)]
+        reports = [o for o in errors if o.get("ename") == messages.SELF_CHECK_ERROR]
+        findings, causes = (), ()
+        if reports:  # the report is the error's message, or (older self-checks) what the cell printed
+            report = "".join(str(o.get("evalue", "")) + "\n" for o in reports)
+            report += "".join(o.get("text", "") for o in outputs if o.get("name") == "stdout")
+            findings, causes = findings_and_causes(report)
+        return Verdict(grade_id=meta.get("grade_id"), function=_function_of(meta.get("grade_id")),
+                       points=float(meta.get("points") or 0), passed=not errors,
+                       reason=messages.zero_reason(errors, failed, (causes or findings or ("",))[0]) if errors else "",
+                       hidden_passed=len(results) - len(failed), hidden_total=len(results),
+                       self_check_passed=False if reports else (True if not kernel_errors else None),
+                       self_check_findings=findings, self_check_causes=causes)

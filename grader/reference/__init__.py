@@ -1,28 +1,46 @@
-"""Reference solutions of the 11 graded functions: the one copy.
+"""Reference solutions of the graded functions: the one copy, one module per assignment.
 
 The graded cells of the source notebooks are written from these modules by
 `python -m authoring.sync_solutions`, and a test fails when they drift apart.
 Each block starts with a `# GRADED FUNCTION: name` (or `# COURSE CODE: name`)
-line and ends with the function.
+line and ends where the next block starts.
 """
-from grader.reference import initialization, regularization, gradient_checking
+import functools
+import importlib
+import inspect
+import re
 
-MODULES = {"initialization": initialization, "regularization": regularization,
-           "gradient_checking": gradient_checking}
+from grader.manifest import ASSIGNMENTS, graded_function
 
-GRADED = {
-    "initialization": ["initialize_parameters_zeros", "initialize_parameters_random",
-                       "initialize_parameters_he"],
-    "regularization": ["compute_cost_with_regularization", "backward_propagation_with_regularization",
-                       "forward_propagation_with_dropout", "backward_propagation_with_dropout"],
-    "gradient_checking": ["forward_propagation", "backward_propagation", "gradient_check",
-                          "gradient_check_n"],
-}
+HEADER = re.compile(r"^# (GRADED FUNCTION|COURSE CODE): (\w+)\s*$")
 
 
-def reference(name):
-    """The reference implementation of graded function `name`."""
-    for assignment, names in GRADED.items():
-        if name in names:
-            return getattr(MODULES[assignment], name)
-    raise KeyError(name)
+def reference_module(assignment):
+    """The module of `assignment`'s reference solutions."""
+    return importlib.import_module(ASSIGNMENTS[assignment].reference)
+
+
+@functools.cache
+def reference_blocks(assignment):
+    """{name: cell text} of every headed block of the assignment's reference module, in file order."""
+    lines = inspect.getsource(reference_module(assignment)).splitlines()
+    starts = [i for i, line in enumerate(lines) if HEADER.match(line)]
+    blocks = {}
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        blocks[HEADER.match(lines[start]).group(2)] = "\n".join(lines[start:end]).rstrip()
+    return blocks
+
+
+def assignment_of(function):
+    """The assignment whose reference module has a block for `function` (graded, or course code)."""
+    for assignment in ASSIGNMENTS:
+        if function in reference_blocks(assignment):
+            return assignment
+    raise KeyError(function)
+
+
+def reference(function):
+    """The reference implementation of graded function `function`."""
+    graded_function(function)
+    return getattr(reference_module(assignment_of(function)), function)

@@ -4,6 +4,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import asdict
 
 from proofs.catalog.entries import ENTRIES
 from proofs.catalog.harness import describe_got, expected_text, run_catalog, summary, table
@@ -14,7 +15,8 @@ def as_record(result):
     return {"id": e.id, "kind": e.kind, "function": e.function, "hint": e.hint,
             "self_check_catches": e.self_check_catches, "tampering": bool(e.prelude),
             "score": result.score, "max_score": result.max_score, "parts": result.parts,
-            "check_text": result.check_text, "errors": result.errors, "passes": result.passes,
+            "verdict": asdict(result.verdict) if result.verdict else None, "errors": result.errors,
+            "passes": result.passes,
             "hidden": list(result.hidden), "problems": result.problems,
             "expected": expected_text(e), "got": describe_got(result)}
 

@@ -7,25 +7,14 @@ import contextlib
 import importlib
 import io
 import os
-import re
 import warnings
 
 import nbformat
 import numpy as np
 
-from authoring.sync_solutions import reference_blocks
 from grader.manifest import ASSIGNMENTS, ROOT
-from grader.reference import GRADED
-
-MARKER_LINE = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
-
-
-def assignment_of(function):
-    """The assignment whose reference module holds `function` (a graded function or provided course code)."""
-    for assignment, names in GRADED.items():
-        if function in names or function in reference_blocks(assignment):
-            return assignment
-    raise KeyError(function)
+from grader.reference import assignment_of, reference_blocks
+from samples.notebook_edits import solution_regions, without_solution_markers
 
 
 def edited_source(assignment, function, edits=(), label=None):
@@ -35,7 +24,7 @@ def edited_source(assignment, function, edits=(), label=None):
         if old not in text:
             raise ValueError("%s: %r is not in the reference %s" % (label or function, old, function))
         text = text.replace(old, new, 1)
-    return "\n".join(line for line in text.splitlines() if not MARKER_LINE.match(line))
+    return without_solution_markers(text)
 
 
 def function_source(entry):
@@ -50,30 +39,13 @@ def cell_source(entry):
     return header + "\n" + entry.prelude + rest
 
 
-def notebook_namespace(assignment):
-    """A namespace like the notebook's after its import cells and provided code (for in-process checks)."""
-    namespace = {}
-    exec("import numpy as np", namespace)
-    if assignment == "initialization":
-        exec("from init_utils import *", namespace)
-    elif assignment == "regularization":
-        exec("from reg_utils import *\nfrom testCases import *", namespace)
-    else:
-        exec("from gc_utils import *\nfrom testCases import *", namespace)
-        for name, text in reference_blocks(assignment).items():
-            if text.startswith("# COURSE CODE") or name in ("forward_propagation", "backward_propagation"):
-                exec(text, namespace)
-        exec("from nn_core import forward_propagation as three_layer_forward, compute_cost", namespace)
-        for name in ("forward_propagation_n", "backward_propagation_n"):
-            exec(reference_blocks(assignment)[name], namespace)
-    return namespace
-
-
 def reference_namespace(assignment):
-    """notebook_namespace(assignment) with every graded function defined by its reference solution."""
-    namespace = notebook_namespace(assignment)
-    for function in GRADED[assignment]:
-        exec(edited_source(assignment, function), namespace)
+    """A namespace like the notebook's after its import cells ran and every block of its reference module
+    (graded functions and course code) was defined, in file order."""
+    namespace = {}
+    exec(ASSIGNMENTS[assignment].notebook_imports, namespace)
+    for text in reference_blocks(assignment).values():
+        exec(without_solution_markers(text), namespace)
     return namespace
 
 
@@ -88,7 +60,7 @@ def run_check(function, namespace):
 
     A crash inside the check (a mutant may break its caller) counts as a failed check.
     """
-    checks = importlib.import_module("checks_" + assignment_of(function))
+    checks = importlib.import_module(ASSIGNMENTS[assignment_of(function)].self_checks)
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
         try:
@@ -105,7 +77,7 @@ def run_check(function, namespace):
 
 def run_self_check(entry):
     """Define the entry's function as a notebook would and run its visible self-check: (passed, printed text)."""
-    namespace = notebook_namespace(assignment_of(entry.function))
+    namespace = reference_namespace(assignment_of(entry.function))
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             exec(function_source(entry), namespace)
@@ -116,7 +88,7 @@ def run_self_check(entry):
 
 def source_notebook(assignment, root=None):
     """The source notebook of `assignment` in the course at `root` (default: this checkout)."""
-    path = os.path.join(root or ROOT, "source", assignment, ASSIGNMENTS[assignment]["notebook"])
+    path = os.path.join(root or ROOT, "source", assignment, ASSIGNMENTS[assignment].notebook)
     return nbformat.read(path, as_version=4)
 
 
@@ -129,29 +101,20 @@ def hidden_test_source(function, root=None):
 
 
 def judged(function, implementation, root=None):
-    """grader.judge's verdicts [(passed, message), ...] on `implementation` for the hidden calls of its test cell."""
+    """grader.judge's CaseResults on `implementation` for the hidden calls of its test cell."""
     import grading_cases
     from grader import judge
     source = hidden_test_source(function, root)
     records = []
-    for name, case, params in judge.hidden_calls(source):
-        with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
+    for _, case, params in judge.hidden_calls(source):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            output, error = grading_cases.run_case(implementation, case, params)
-        records.append({"function": name, "case": case, "params": params,
-                        "output": None if error else grading_cases.encode(output), "error": error})
+            records.append(grading_cases.record_call(implementation, case, params))
     return judge.judge_records(source, records)
 
 
 def solution_lines(assignment, extra_texts=()):
     """Stripped non-empty lines between BEGIN/END SOLUTION in the graded reference blocks (and extra texts)."""
     blocks = reference_blocks(assignment)
-    lines = set()
-    for text in [blocks[f] for f in GRADED[assignment]] + list(extra_texts):
-        inside = False
-        for line in text.splitlines():
-            if MARKER_LINE.match(line):
-                inside = line.strip().startswith("### BEGIN")
-            elif inside and line.strip():
-                lines.add(line.strip())
-    return lines
+    texts = [blocks[f] for f in ASSIGNMENTS[assignment].functions] + list(extra_texts)
+    return {line.strip() for text in texts for region in solution_regions(text) for line in region if line.strip()}

@@ -266,3 +266,11 @@ MUTANTS = [
 ]
 
 ENTRIES = VARIANTS + MUTANTS
+
+
+def catalog_entry(entry_id):
+    """The entry called `entry_id` (KeyError when there is none)."""
+    for entry in ENTRIES:
+        if entry.id == entry_id:
+            return entry
+    raise KeyError("no catalog entry %r" % entry_id)

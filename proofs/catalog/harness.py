@@ -5,8 +5,8 @@ function filled from the reference, then the entry's cell text in its function's
 of them are graded in a throwaway copy of the course by the pipeline's `grade` step, i.e.
 plain `nbgrader autograde` with the course's nbgrader_config.py (restored test cells, skipped
 training cells, hidden tests judged outside the kernel), many submissions per nbgrader call.
-Per entry we read the part scores from the gradebook and the test cells' output from the
-autograded notebook. A second, in-process verdict runs the entry's function on the hidden
+Per entry we read the part scores from the gradebook and the grader's verdict on the entry's
+test cell (grader/verdict.py) from beside the autograded notebook. A second, in-process verdict runs the entry's function on the hidden
 cases of its source test cell and judges them with grader.judge: it shows that the hidden
 tests alone catch each mutant, even where the self-check already stops the cell first.
 
@@ -23,11 +23,14 @@ from dataclasses import dataclass, field
 import nbformat
 
 from grader.manifest import ASSIGNMENTS
-from proofs.catalog.build import assignment_of, function_source, judged, notebook_namespace, source_notebook
+from grader.messages import one_line
+from grader.verdict import Verdict, read_verdicts
+from pipeline.table import format_number
+from proofs.catalog.build import assignment_of, function_source, judged, reference_namespace, source_notebook
 from proofs.catalog.entries import ENTRIES
 
-PASS_LINE = "All checks passed for %s."
 REFERENCE_STUDENT = "reference_%s"  # a control per assignment: the reference itself must get full marks
+SELF_CHECK_CALL = re.compile(r"^\s*check_\w+\(", re.M)
 
 
 @dataclass
@@ -36,15 +39,11 @@ class Result:
     score: float = 0.0
     max_score: float = 0.0
     parts: dict = field(default_factory=dict)      # grade_id -> (score, max)
-    check_text: str = ""                           # what the entry's test cell printed (self-check, verdicts)
-    errors: list = field(default_factory=list)     # "ename: evalue" of every error output in the notebook
-    passes: int = 0                                # "All checks passed" lines in the notebook
+    verdict: Verdict | None = None                 # the grader's verdict on the entry's test cell
+    errors: list = field(default_factory=list)     # "ename: evalue" of every error output in the notebook (to show)
+    passes: int = 0                                # self-check cells that ran without an error
     hidden: tuple = (0, 0)                         # in-process judge: (hidden cases passed, hidden cases)
     problems: list = field(default_factory=list)   # why the verdict is wrong (empty: as expected)
-
-    @property
-    def test_cell(self):
-        return "test_" + self.entry.function
 
     @property
     def ok(self):
@@ -56,8 +55,8 @@ def test_cell_id(function):
 
 
 def self_check_cells(nb):
-    """How many cells of the notebook print a self-check verdict (graded test cells and re-checks)."""
-    return sum(1 for c in nb.cells if c.cell_type == "code" and re.search(r"^\s*check_\w+\(", c.source, re.M))
+    """The code cells that call a self-check (graded test cells and re-checks)."""
+    return [c for c in nb.cells if c.cell_type == "code" and SELF_CHECK_CALL.search(c.source)]
 
 
 # ----------------------------------------------------------------------------- building submissions
@@ -84,46 +83,27 @@ def build_submissions(course, entries):
 
 
 # ----------------------------------------------------------------------------- reading the results
-def _text(output):
-    if output.get("output_type") == "stream":
-        return output.get("text", "")
-    if output.get("output_type") == "error":
-        return "%s: %s\n" % (output.get("ename"), output.get("evalue"))
-    return str(output.get("data", {}).get("text/plain", ""))
-
-
-def read_autograded(course, student, assignment, function):
-    """(text of the function's test cell, error outputs of the notebook, number of pass lines)."""
-    path = os.path.join(course, "autograded", student, assignment, ASSIGNMENTS[assignment]["notebook"])
+def read_autograded(course, student, assignment):
+    """(the grader's verdicts, "ename: evalue" of every error output, self-check cells that ran cleanly)."""
+    folder = os.path.join(course, "autograded", student, assignment)
+    path = os.path.join(folder, ASSIGNMENTS[assignment].notebook)
     if not os.path.exists(path):
-        return "", ["no autograded notebook"], 0
+        return [], ["no autograded notebook"], 0
     nb = nbformat.read(path, as_version=4)
-    cell_text, errors, passes = "", [], 0
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        text = "".join(_text(o) for o in cell.get("outputs", []))
-        passes += text.count("All checks passed for ")
-        errors += ["%s: %s" % (o.get("ename"), o.get("evalue")) for o in cell.get("outputs", [])
-                   if o.get("output_type") == "error"]
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == test_cell_id(function):
-            cell_text = text
-    return cell_text, errors, passes
+    errors = ["%s: %s" % (o.get("ename"), one_line(o.get("evalue"), 300)) for c in nb.cells if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    clean = sum(1 for c in self_check_cells(nb) if c.get("execution_count") is not None
+                and not any(o.get("output_type") == "error" for o in c.get("outputs", [])))
+    return read_verdicts(folder, ASSIGNMENTS[assignment].notebook), errors, clean
 
 
 def hidden_verdict(entry, root=None):
     """Run the entry's function on the hidden cases of its source test cell; (passed, total) by grader.judge."""
-    namespace = notebook_namespace(assignment_of(entry.function))
+    namespace = reference_namespace(assignment_of(entry.function))
     with contextlib.redirect_stdout(io.StringIO()):
         exec(function_source(entry), namespace)  # the function as written (a tampering prelude is not run here)
     results = judged(entry.function, namespace[entry.function], root)
     return sum(1 for passed, _ in results if passed), len(results)
-
-
-def likely_cause(check_text):
-    """The self-check's diagnosis: the lines after "Likely cause:" (the problem list only says what is off)."""
-    _, found, rest = check_text.partition("Likely cause:")
-    return "\n".join(line.strip(" *") for line in rest.splitlines() if line.startswith("  * ")) if found else ""
 
 
 def expected_text(entry):
@@ -141,7 +121,7 @@ def judge_entry(result, full, pass_lines):
             problems.append("score %s / %s, full marks are %s" % (result.score, result.max_score, full))
         if result.errors:
             problems.append("errors in the notebook: %s" % "; ".join(result.errors))
-        if result.passes != pass_lines or PASS_LINE % entry.function not in result.check_text:
+        if result.passes != pass_lines or not (result.verdict and result.verdict.self_check_passed):
             problems.append("%d of %d self-checks passed" % (result.passes, pass_lines))
         if result.hidden[0] != result.hidden[1]:
             problems.append("hidden cases in-process: %d of %d passed" % result.hidden)
@@ -154,9 +134,10 @@ def judge_entry(result, full, pass_lines):
     if result.score >= full:
         problems.append("full marks")
     if entry.self_check_catches:
-        if PASS_LINE % entry.function in result.check_text:
+        causes = result.verdict.self_check_causes if result.verdict else ()
+        if result.verdict is None or result.verdict.self_check_passed:
             problems.append("the self-check passed")
-        if entry.hint and entry.hint.lower() not in likely_cause(result.check_text).lower():
+        if entry.hint and entry.hint.lower() not in " ".join(causes).lower():
             problems.append("the self-check's likely cause does not say %r" % entry.hint)
     if not entry.prelude and result.hidden[0] == result.hidden[1]:
         problems.append("the hidden tests alone pass it (%d of %d)" % result.hidden)
@@ -192,8 +173,8 @@ def run_catalog(entries=None, workdir=None, jobs=None, quiet=True):
                     raise RuntimeError("the reference submission of %s did not get full marks (%s):\n%s"
                                        % (assignment, score, output.getvalue()[-3000:]))
                 _, errors, pass_lines[assignment] = read_autograded(course, REFERENCE_STUDENT % assignment,
-                                                                    assignment, "")
-                expected_lines = self_check_cells(source_notebook(assignment, course))
+                                                                    assignment)
+                expected_lines = len(self_check_cells(source_notebook(assignment, course)))
                 if errors or pass_lines[assignment] != expected_lines:
                     raise RuntimeError("the reference submission of %s: %d of %d self-checks passed, errors %s"
                                        % (assignment, pass_lines[assignment], expected_lines, errors))
@@ -202,8 +183,8 @@ def run_catalog(entries=None, workdir=None, jobs=None, quiet=True):
                 score = submission_score(gradebook, assignment, student_of(entry)) or (0.0, 0.0)
                 result = Result(entry, score=score[0], max_score=score[1],
                                 parts=part_scores(gradebook, assignment, student_of(entry)))
-                result.check_text, result.errors, result.passes = read_autograded(
-                    course, student_of(entry), assignment, entry.function)
+                verdicts, result.errors, result.passes = read_autograded(course, student_of(entry), assignment)
+                result.verdict = next((v for v in verdicts if v.grade_id == test_cell_id(entry.function)), None)
                 stamp = read_stamp(Course(course), student_of(entry), assignment) or {}
                 if stamp.get("status") == "failed":  # the pipeline recorded a zero: say why
                     result.errors.insert(0, "ZERO: %s" % stamp.get("reason"))
@@ -216,21 +197,16 @@ def run_catalog(entries=None, workdir=None, jobs=None, quiet=True):
             holder.cleanup()
 
 
-def _number(value):
-    return ("%.2f" % value).rstrip("0").rstrip(".")
-
-
 def describe_got(result):
     failed = sorted(g for g, (s, m) in result.parts.items() if s < m)
-    got = "%s/%s" % (_number(result.score), _number(result.max_score))
+    got = "%s/%s" % (format_number(result.score), format_number(result.max_score))
     if failed:
         got += " failed " + ",".join(g[len("test_"):] for g in failed)
     if result.entry.kind == "variant":
         got += ", %d self-checks passed" % result.passes
     else:
-        causes = likely_cause(result.check_text).splitlines()
-        lines = causes or [line.strip(" -") for line in result.check_text.splitlines()
-                           if line.startswith("  - ") or line.startswith("All checks passed")]
+        verdict = result.verdict
+        lines = list((verdict.self_check_causes or verdict.self_check_findings) if verdict else ())
         message = next((l for l in lines if result.entry.hint and result.entry.hint.lower() in l.lower()),
                        lines[0] if lines else "(no self-check message)")
         got += "; says: " + (message if len(message) <= 90 else message[:87] + "...")

@@ -16,12 +16,6 @@ RECORD_MIME = "application/vnd.pada.grade-record+json"
 
 
 # ----------------------------------------------------------------- case builders
-def _rng_arrays(seed, shapes):
-    """Draw standard-normal arrays of the given shapes from a private generator."""
-    rng = np.random.default_rng(seed)
-    return [rng.standard_normal(shape) for shape in shapes]
-
-
 def _network(seed, n_x, n_h1, n_h2, m, scale=1.0):
     """Seeded 3-layer network parameters, inputs X (n_x, m) and 0/1 labels Y (1, m)."""
     rng = np.random.default_rng(seed)
@@ -137,7 +131,7 @@ def build_case(case, params):
     return CASES[case](**params)
 
 
-# ----------------------------------------------------------------- running and encoding
+# ----------------------------------------------------------------- running, encoding and recording
 def encode(value):
     """A JSON-able image of a function's output (arrays, dicts, tuples, numbers)."""
     if isinstance(value, dict):
@@ -178,14 +172,33 @@ def run_case(function, case, params, seed_before=20261124):
                 namespace[name] = value
 
 
-def grade_case(function, case, **params):
-    """Record `function`'s output on a hidden case; the autograder judges it outside this kernel."""
+def decode(image):
+    """The value `encode` made `image` from, as far as a comparison needs (ValueError when unreadable)."""
+    if not isinstance(image, dict):
+        raise ValueError("not an encoded value")
+    if "__dict__" in image:
+        return {k: decode(v) for k, v in image["__dict__"]}
+    if "__seq__" in image:
+        return [decode(v) for v in image["__seq__"]]
+    if "__array__" in image:
+        values = [float(v) if isinstance(v, str) else v for v in image["__array__"]]
+        return np.array(values, dtype=float).reshape(image["shape"])
+    return image.get("__other__", "unknown")
+
+
+def record_call(function, case, params):
+    """The grade record of `function` on a hidden case: its name, the case, and its encoded output or error."""
     import contextlib
     import io
-    from IPython.display import display
 
     with contextlib.redirect_stdout(io.StringIO()):
         output, error = run_case(function, case, params)
-    record = {"function": getattr(function, "__name__", "?"), "case": case, "params": params,
-              "output": None if error else encode(output), "error": error}
-    display({RECORD_MIME: record, "text/plain": "(hidden test recorded)"}, raw=True)
+    return {"function": getattr(function, "__name__", "?"), "case": case, "params": params,
+            "output": None if error else encode(output), "error": error}
+
+
+def grade_case(function, case, **params):
+    """Record `function`'s output on a hidden case; the autograder judges it outside this kernel."""
+    from IPython.display import display
+
+    display({RECORD_MIME: record_call(function, case, params), "text/plain": "(hidden test recorded)"}, raw=True)
