@@ -51,6 +51,12 @@ c.LimitOutput.max_traceback = 100
 c.LimitOutputSize.max_chars = 20000
 c.LimitOutputSize.max_cell_chars = 200000
 
+# -- how graded notebooks run: "kernel" (a Jupyter kernel per notebook, nbgrader's own way, the
+# default) or "fork" (a fresh interpreter forked from a warm server in the same sandbox, with the
+# same limits: what the pipeline's workers use, python -m pipeline --executor). Scores are the same.
+EXECUTOR = {"kernel": "grader.preprocessors.grading_execute.GradingExecute",
+            "fork": "grader.preprocessors.fork_execute.ForkExecute"}[os.environ.get("KIT_EXECUTOR", "kernel")]
+
 # -- autograde: restore deleted test cells, skip training cells, judge hidden tests --
 c.OverwriteCells.add_missing_cells = True
 c.SkipTrainingCells.source_directory = os.path.join(ROOT, "source")
@@ -68,7 +74,7 @@ if os.environ.get("NBGRADER_KIT_STOCK") != "1":
     ]
     c.Autograde.autograde_preprocessors = [
         "grader.preprocessors.skip_training_cells.SkipTrainingCells",
-        "grader.preprocessors.grading_execute.GradingExecute",
+        EXECUTOR,
         "grader.preprocessors.judge_hidden_tests.JudgeHiddenTests",
         "nbgrader.preprocessors.IgnorePattern",
         "nbconvert.preprocessors.ClearMetadataPreprocessor",

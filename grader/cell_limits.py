@@ -7,6 +7,8 @@ that sleeps or waits forever. Output beyond the budget is dropped as it arrives.
 """
 import os
 
+import grading_cases
+
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -44,6 +46,12 @@ def tree_cpu_seconds(pid):
         total += _own_cpu(current)
         stack += _children(current)
     return total
+
+
+def is_essential(output):
+    """Outputs that decide a score are never dropped: errors, stderr, and hidden-test records."""
+    return (output.get("output_type") == "error" or output.get("name") == "stderr"
+            or grading_cases.RECORD_MIME in (output.get("data") or {}))
 
 
 class OutputBudget:

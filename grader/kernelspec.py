@@ -20,6 +20,7 @@ def pin_course_kernel(root, name="python3"):
     spec_dir = os.path.join(share, "kernels", name)
     spec = {"argv": [sys.executable, "-m", "grader.sandbox.launch", "-f", "{connection_file}"],
             "display_name": "Python 3 (course kit, sandboxed)", "language": "python",
+            "interrupt_mode": "message",  # a signal to bwrap would not reach the kernel inside the sandbox
             "env": {"PYTHONNOUSERSITE": "1", "PYTHONPATH": os.path.abspath(root),
                     "MPLBACKEND": "module://matplotlib_inline.backend_inline"}}
     path = os.path.join(spec_dir, "kernel.json")

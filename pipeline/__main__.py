@@ -20,6 +20,10 @@ def main(argv=None):
     parser.add_argument("--dask", metavar="tcp://HOST:PORT",
                         help="grade on the Dask cluster whose scheduler is at this address (its workers must see "
                              "this course folder at the same path: README, 'Grading on a cluster')")
+    parser.add_argument("--executor", choices=["fork", "kernel"], default="fork",
+                        help="how graded notebooks run: a fresh interpreter forked from a warm sandboxed server "
+                             "(fork, the default: fast) or a Jupyter kernel each (kernel: nbgrader's own way); "
+                             "both in the sandbox, same limits, same scores")
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="DANGEROUS: run student code without the bubblewrap sandbox (only for notebooks you "
                              "trust; never for a class's submissions)")
@@ -36,7 +40,8 @@ def main(argv=None):
         pool = DaskPool(args.dask, ROOT, DEADLINE)
     try:
         run(samples=not args.no_samples, bad_inputs=args.bad_inputs, force=args.force, students=args.student,
-            jobs=args.jobs, unsafe=args.unsafe_no_sandbox, pool=pool)
+            jobs=args.jobs, unsafe=args.unsafe_no_sandbox, pool=pool,
+            executor=args.executor)
     finally:
         stop_children()
 

@@ -30,7 +30,8 @@ SETTLED_FAILURES = ("Inconsistent checksums", "NotJSONError", "No submitted file
 PLAIN_REASONS = [
     ("Inconsistent checksums", "a locked test cell could not be restored"),
     ("NotJSONError", "the notebook is not valid JSON"),
-    ("giving up on it", "the kernel died or hung too many times in this notebook"),
+    ("giving up on it", "the kernel died or hung too many times in this notebook, so it gave up (giving up "
+                        "on one notebook never stops the others)"),
     ("Kernel died", "the Python kernel died and could not be restarted"),
     ("No submitted file", "no notebook was submitted"),
 ]
@@ -121,9 +122,10 @@ def _admit_all(course, pairs, force):
     return stamps, pending, failed
 
 
-def grade(course, pairs, force=False, jobs=1, pool=None, unsafe=False):
+def grade(course, pairs, force=False, jobs=1, pool=None, unsafe=False, executor="fork"):
     """Autograde what changed among `pairs`; returns {pair: stamp} for every pair."""
     require_sandbox(unsafe)
+    os.environ["KIT_EXECUTOR"] = executor  # the workers' nbgrader_config.py reads it; it is part of the fingerprint
     stamps, pending, failed = _admit_all(course, pairs, force)
     say("autograde: %d submission(s) to grade, %d up to date, %d not gradable"
         % (len(pending), len(pairs) - len(pending) - len(failed), len(failed)))
@@ -133,9 +135,9 @@ def grade(course, pairs, force=False, jobs=1, pool=None, unsafe=False):
         return stamps
     with open_gradebook(course.root) as gradebook:
         structures = {a: assignment_structure(gradebook, a) for a in sorted({a for _, a in pending})}
-    pool = pool or WorkerPool(course.root, jobs, DEADLINE)
+    pool = pool or WorkerPool(course.root, jobs, DEADLINE, executor=executor)
     attempts, done, total = {}, 0, len(pending)
-    tasks = [Task(student, assignment, structures[assignment]) for student, assignment in sorted(pending)]
+    tasks = [Task(student, assignment, structures[assignment], executor) for student, assignment in sorted(pending)]
     while tasks:
         again = []
         for result in pool.run(tasks):
@@ -148,7 +150,7 @@ def grade(course, pairs, force=False, jobs=1, pool=None, unsafe=False):
                 attempts[pair] = attempts.get(pair, 0) + 1
                 if not settled and attempts[pair] < 2:
                     say("  %s / %s: %s; grading it once more" % (pair[0], pair[1], reason))
-                    again.append(Task(pair[0], pair[1], structures[pair[1]]))
+                    again.append(Task(pair[0], pair[1], structures[pair[1]], executor))
                     continue  # maybe the machine, not the notebook
                 with open_gradebook(course.root) as gradebook:
                     stamps[pair] = _record_failure(course, gradebook, dict(pending.pop(pair), reason=reason))

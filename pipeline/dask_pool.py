@@ -16,7 +16,7 @@ import time
 from pipeline.course import say
 from pipeline.workers import ScratchGrader, WorkerResult
 
-_GRADERS = {}                 # course root -> the ScratchGrader of this worker process
+_GRADERS = {}                 # (course root, executor) -> the ScratchGrader of this worker process
 _RUNNING = {}                 # task key -> monotonic time its grading started in this process
 _ONE_AT_A_TIME = threading.Lock()   # nbgrader's API is not thread-safe: one grading per process
 
@@ -27,9 +27,9 @@ def grade_on_worker(root, task, key):
         _RUNNING[key] = time.monotonic()
         try:
             os.chdir(root)
-            grader = _GRADERS.get(root)
+            grader = _GRADERS.get((root, task.executor))
             if grader is None:
-                grader = _GRADERS[root] = ScratchGrader(root)
+                grader = _GRADERS[(root, task.executor)] = ScratchGrader(root, executor=task.executor)
                 atexit.register(grader.close)
             return grader.grade(task)
         finally:

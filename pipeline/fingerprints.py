@@ -12,7 +12,7 @@ from importlib.metadata import version
 from pipeline.course import files_under
 
 STAMP_VERSION = 1
-ENV_KNOBS = ("NBGRADER_KIT_CELL_TIMEOUT", "NBGRADER_KIT_STOCK", "KIT_UNSAFE_NO_SANDBOX")
+ENV_KNOBS = ("NBGRADER_KIT_CELL_TIMEOUT", "NBGRADER_KIT_STOCK", "KIT_UNSAFE_NO_SANDBOX", "KIT_EXECUTOR")
 # a new version of any of these re-grades everything (as does a change of the grader package)
 VERSIONED = ("nbgrader", "nbclient", "nbconvert", "ipykernel", "jupyter_client", "numpy")
 

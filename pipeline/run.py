@@ -18,11 +18,12 @@ def default_jobs():
 
 
 def run(root=None, samples=True, bad_inputs=False, force=False, students=None, jobs=None, unsafe=False,
-        pool=None):
+        pool=None, executor="fork"):
     """The whole pipeline; returns {(student, assignment): stamp}.
 
     unsafe: grade without the sandbox (trusted notebooks only). pool: where submissions are
     graded (default: local worker processes, `jobs` of them; or a pipeline.dask_pool.DaskPool).
+    executor: "fork" or "kernel", how each graded notebook runs (pipeline/workers.py).
     """
     course = Course(root)
     started = time.monotonic()
@@ -35,7 +36,8 @@ def run(root=None, samples=True, bad_inputs=False, force=False, students=None, j
             rewritten = sum(len(v) for v in changed.values())
             say("samples: %s" % ("%d submission(s) written" % rewritten if rewritten else "unchanged"))
         pairs = submitted_pairs(course, students)
-        stamps = grade(course, pairs, force=force, jobs=jobs or default_jobs(), pool=pool, unsafe=unsafe)
+        stamps = grade(course, pairs, force=force, jobs=jobs or default_jobs(), pool=pool, unsafe=unsafe,
+                       executor=executor)
         exporting = threading.Thread(target=export, args=(course, stamps))  # two nbgrader start-ups at once
         exporting.start()
         try:

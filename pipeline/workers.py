@@ -45,18 +45,20 @@ class Task:
     student: str
     assignment: str
     structure: dict
+    executor: str = "fork"   # how its notebooks run: "fork" or "kernel" (nbgrader_config.py's KIT_EXECUTOR)
 
 
 class ScratchGrader:
     """nbgrader's API in this process, grading into a private SQLite gradebook rebuilt per assignment structure."""
 
-    def __init__(self, root, folder=None):
-        self.root = root
+    def __init__(self, root, folder=None, executor="fork"):
+        self.root, self.executor = root, executor
         self.folder = folder or tempfile.mkdtemp(prefix="kit-worker-")
         self.built = {}
         self.api = None
 
     def _api(self):
+        os.environ["KIT_EXECUTOR"] = self.executor  # read by nbgrader_config.py: how graded notebooks run
         scripts = os.path.dirname(sys.executable)  # a new gradebook runs `alembic` from this environment
         if scripts not in os.environ.get("PATH", "").split(os.pathsep):
             os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
@@ -110,12 +112,12 @@ class ScratchGrader:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _serve(root, connection):
+def _serve(root, connection, executor):
     import warnings
     from sqlalchemy.exc import SAWarning
     warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own session warnings, not ours to fix
     os.chdir(root)
-    grader = ScratchGrader(root)
+    grader = ScratchGrader(root, executor=executor)
     try:
         while True:
             try:
@@ -130,16 +132,19 @@ def _serve(root, connection):
 
 
 class WorkerPool:
-    """`jobs` grading processes for the course at `root`; each submission must finish within `deadline` seconds."""
+    """`jobs` grading processes for the course at `root`; each submission must finish within `deadline` seconds.
 
-    def __init__(self, root, jobs, deadline):
-        self.root, self.jobs, self.deadline = root, max(1, jobs), deadline
+    executor: "fork" (notebooks run on each worker's warm fork server) or "kernel" (a Jupyter kernel each).
+    """
+
+    def __init__(self, root, jobs, deadline, executor="fork"):
+        self.root, self.jobs, self.deadline, self.executor = root, max(1, jobs), deadline, executor
         self.context = multiprocessing.get_context("spawn")
         self.workers = []
 
     def _start(self):
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(self.root, theirs), daemon=True)
+        process = self.context.Process(target=_serve, args=(self.root, theirs, self.executor), daemon=True)
         process.start()
         theirs.close()
         return {"process": process, "connection": ours, "task": None, "since": 0.0}

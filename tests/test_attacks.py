@@ -16,10 +16,10 @@ import time
 
 import pytest
 
-from attacks.hostile_students import ASSIGNMENT, MALFORMED, PAYLOADS, VICTIM, write_class
+from attacks.hostile_students import ASSIGNMENT, MALFORMED, PAYLOADS, SURVIVOR, VICTIM, write_class
 from grader.sandbox import bwrap
 from pipeline.course import copy_course
-from test_pipeline_table import course_env, gradebook_dump
+from graded_course import course_env, gradebook_dump
 
 EXCLUDED = {"submitted", "autograded", "feedback", ".kit-intake", ".kit-cache", ".jupyter-kernel", ".stray-jupyter",
             "__pycache__", ".home", "pipeline-output.txt", "grades.csv", "gradebook.db", "gradebook.db-journal"}
@@ -60,17 +60,38 @@ def structure_rows(course):
         db.close()
 
 
-def sandbox_processes():
-    """Processes still running as a sandbox user (uids from SANDBOX_UID_BASE up), from /proc."""
+def surviving_attackers():
+    """Processes still running under the name the surviving-process attacker gives its grandchild."""
     found = []
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
-                if os.stat("/proc/" + name).st_uid >= bwrap.SANDBOX_UID_BASE:
-                    found.append(int(name))
+                with open("/proc/%s/cmdline" % name, "rb") as handle:
+                    if SURVIVOR.encode() in handle.read():
+                        found.append(int(name))
             except OSError:
                 pass
     return found
+
+
+def solution_lines(course):
+    """Lines of the source notebook's solutions that the release does not contain (what must never leak)."""
+    import nbformat
+    source = nbformat.read(os.path.join(course, "source", ASSIGNMENT, "Initialization.ipynb"), as_version=4)
+    release = nbformat.read(os.path.join(course, "release", ASSIGNMENT, "Initialization.ipynb"), as_version=4)
+    released = "\n".join(c.source for c in release.cells)
+    lines = set()
+    for cell in source.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if "### BEGIN SOLUTION" in line or "### BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "### END SOLUTION" in line or "### END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) > 12 and line.strip() not in released:
+                lines.add(line.strip())
+    assert lines
+    return lines
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +163,7 @@ def test_grades_csv_was_not_rewritten_after_the_export(attacked):
 
 
 def test_no_student_process_outlives_the_run(attacked):
-    assert sandbox_processes() == []
+    assert surviving_attackers() == []
 
 
 def test_copied_solutions_are_not_reachable(attacked):
@@ -155,8 +176,11 @@ def test_copied_solutions_are_not_reachable(attacked):
 def test_instructor_files_never_reach_feedback(attacked):
     page = open(os.path.join(attacked["course"], "feedback", "read_instructor_files", ASSIGNMENT,
                              "Initialization.html")).read()
-    for secret in ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "np.sqrt(2 / layers_dims", VICTIM, "SQLite format"):
-        assert secret not in page
+    import html
+    text = html.unescape(page)
+    for secret in ["BEGIN HIDDEN TESTS", "BEGIN SOLUTION", VICTIM, "SQLite format"] + sorted(
+            solution_lines(attacked["course"])):
+        assert secret not in text, secret
     assert "cannot read" in page  # the attempt ran, and failed inside the sandbox
 
 

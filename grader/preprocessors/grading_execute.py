@@ -21,7 +21,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, default
 
-from grader.cell_limits import OutputBudget, tree_cpu_seconds
+from grader.cell_limits import OutputBudget, is_essential, tree_cpu_seconds
 from grader.messages import KERNEL_DIED, KERNEL_HUNG, error_output, timeout_message
 
 KEPT_WHEN_OVER = 2000  # characters kept of an error or stderr output that arrives over the budget
@@ -64,9 +64,8 @@ class GradingExecute(Execute):
     # -- output budget -------------------------------------------------------------------
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
-        kind, essential = msg.get("msg_type"), False
-        if kind == "error" or (kind == "stream" and content.get("name") == "stderr"):
-            essential = True  # it decides the score: keep it, shortened if over the budget
+        shaped = dict(content, output_type=msg.get("msg_type"))
+        essential = is_essential(shaped)  # it decides the score: keep it, shortened if over the budget
         if not self._budget.admit(content, essential=essential and self._budget.size(content) <= KEPT_WHEN_OVER):
             if not essential:
                 return None

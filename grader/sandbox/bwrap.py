@@ -87,7 +87,7 @@ def command(argv, work_files=(), ipc_dir=None, env=None, tmpfs_mb=128, uid=None)
     made = set()
     # tmpfs folders first, so that no later bind under them (a venv or the IPC folder in /tmp) is hidden
     args += ["--proc", "/proc", "--dev", "/dev"]
-    for folder in ("/tmp", HOME, WORKDIR):
+    for folder in ("/tmp", "/dev/shm", HOME, WORKDIR):  # /dev/shm: POSIX semaphores (joblib, multiprocessing)
         args += _dirs([folder], made) + ["--size", size, "--tmpfs", folder, "--chmod", "1777", folder]
         made.add(folder)
     for folder in SYSTEM_DIRS:

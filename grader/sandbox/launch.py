@@ -110,7 +110,7 @@ def main(argv):
     fonts = font_cache_files()
     if fonts:  # bind the font list into the sandbox's matplotlib folder (insert before the command)
         at = cmd.index("--chdir")
-        cmd[at:at] = ["--perms", "0755", "--dir", bwrap.HOME + "/.matplotlib",
+        cmd[at:at] = ["--perms", "1777", "--dir", bwrap.HOME + "/.matplotlib",
                       "--ro-bind", fonts[0], bwrap.HOME + "/.matplotlib/" + os.path.basename(fonts[0])]
     if bwrap.as_root():
         for path in [ipc] + [os.path.join(ipc, n) for n in os.listdir(ipc)]:

@@ -12,6 +12,7 @@ from samples.notebook_edits import read_release, set_function_source, write_subm
 ASSIGNMENT = "initialization"
 NOTEBOOK = "Initialization.ipynb"
 VICTIM = "honest_correct"
+SURVIVOR = "kit-attack-survivor-%d" % os.getpid()   # the name a surviving process would run under
 FUNCTIONS = ["initialize_parameters_zeros", "initialize_parameters_random", "initialize_parameters_he"]
 
 # code run at the top of the first answer cell; the function is still defined (as released) below it
@@ -83,7 +84,7 @@ if os.fork() == 0:
                 open(path, "w").write("overwritten by a surviving process")
             except Exception:
                 pass
-        time.sleep(600)
+        os.execvp("sh", ["sh", "-c", "exec -a {SURVIVOR} sleep 600"])
     os._exit(0)
 os.wait()
 ''',
@@ -169,7 +170,7 @@ for path in ["big.bin", "/tmp/big.bin", os.path.expanduser("~/big.bin")]:
 
 
 def _code(name, root):
-    return PAYLOADS[name].format(ROOT=root, VICTIM=VICTIM)
+    return PAYLOADS[name].format(ROOT=root, VICTIM=VICTIM, SURVIVOR=SURVIVOR)
 
 
 def hostile_notebook(name, root):

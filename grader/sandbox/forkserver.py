@@ -1,0 +1,144 @@
+"""The grader's handle on a preloaded fork server (grader/sandbox/zygote.py) running in a bubblewrap sandbox.
+
+One ForkServer per grading process, started on first use and kept warm: the heavy imports
+happen once, and each notebook costs a fork. Everything the sandbox sees is what the
+kernel's sandbox sees (grader/sandbox/bwrap.py); the zygote script itself is bound in
+read-only. The notebook's files travel in the start request and are written into the
+sandbox's tmpfs working folder, which the server empties before every notebook.
+"""
+import base64
+import os
+import select
+import subprocess
+import sys
+import time
+
+from grader.sandbox import bwrap, launch
+from grader.sandbox.limits import Limits
+from grader.sandbox.zygote import MAX_FRAME, read_frame, send_frame
+
+ZYGOTE_IN_SANDBOX = "/opt/kit/zygote.py"
+ZYGOTE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zygote.py")
+KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
+START_SECONDS = 300   # the server must be ready (its imports done) within this
+
+
+class ServerGone(Exception):
+    """The fork server died or stopped answering (a student process killed it, or it ran out of memory)."""
+
+
+class ForkServer:
+    """A running zygote in its own sandbox; `open_notebook` / `run` / `close_notebook` drive one child at a time."""
+
+    def __init__(self, limits=None):
+        self.limits = limits or Limits.from_environment()
+        self.process = None
+        self.preload_cpu = 0.0
+
+    # -- life cycle ----------------------------------------------------------------------
+    def start(self):
+        env = launch.sandbox_environment()
+        env["MPLBACKEND"] = KERNEL_MPLBACKEND  # as the course kernelspec sets it (a grader's Agg must not leak in)
+        cmd = bwrap.command([sys.executable, "-s", ZYGOTE_IN_SANDBOX], env=env, tmpfs_mb=self.limits.tmpfs_mb)
+        at = cmd.index("--chdir")
+        extra = ["--perms", "0755", "--dir", "/opt/kit", "--ro-bind", ZYGOTE, ZYGOTE_IN_SANDBOX]
+        fonts = launch.font_cache_files()
+        if fonts:
+            extra += ["--perms", "1777", "--dir", bwrap.HOME + "/.matplotlib",
+                      "--ro-bind", fonts[0], bwrap.HOME + "/.matplotlib/" + os.path.basename(fonts[0])]
+        cmd[at:at] = extra
+        extra_processes = 0 if bwrap.as_root() else launch.own_process_count()
+        self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, preexec_fn=lambda: self.limits.apply(
+                                            extra_processes=extra_processes))
+        ready = self._next(START_SECONDS)
+        if ready.get("event") != "ready":
+            self.stop()
+            raise ServerGone("the fork server did not start: %r" % ready)
+        self.preload_cpu = ready.get("preload_cpu", 0.0)
+
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self):
+        if self.process is not None:
+            for pipe in (self.process.stdin, self.process.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    # -- one notebook --------------------------------------------------------------------
+    def open_notebook(self, files, env, cpu_limit, cell_output_chars, timeout_message):
+        """Fork a fresh child for a notebook whose folder holds `files` (WorkFiles)."""
+        if not self.alive():
+            self.start()
+        payload = []
+        for item in files:
+            with open(item.host_path, "rb") as handle:
+                payload.append({"path": item.relative_path, "data": base64.b64encode(handle.read()).decode()})
+        rlimits = {"RLIMIT_CPU": self.limits.cpu_seconds}
+        send_frame(self.process.stdin.fileno(), {
+            "op": "start", "cwd": bwrap.WORKDIR, "files": payload, "env": env, "cpu_limit": cpu_limit,
+            "cell_output_chars": cell_output_chars, "timeout_message": timeout_message, "rlimits": rlimits})
+
+    def run(self, index, source, wall_seconds):
+        """Run one cell; ("done", outputs, execution_count) or ("gone", status, None) when the child went away."""
+        try:
+            send_frame(self.process.stdin.fileno(), {"op": "run", "index": index, "source": source})
+        except OSError:
+            raise ServerGone("the fork server stopped reading")
+        deadline = time.monotonic() + wall_seconds
+        while True:
+            message = self._next(max(0.0, deadline - time.monotonic()))
+            if message is None:  # the wall-clock backstop: the cell sleeps or blocks
+                self.end_child()
+                return "gone", "hung", None
+            if message.get("event") == "cell_done" and message.get("index") == index:
+                return "done", message.get("outputs") or [], message.get("execution_count")
+            if message.get("event") == "child_gone":
+                return "gone", message.get("status"), None
+
+    def close_notebook(self):
+        """End the current child (the server kills anything it left running)."""
+        if self.alive():
+            self.end_child()
+
+    def end_child(self):
+        try:
+            send_frame(self.process.stdin.fileno(), {"op": "kill"})
+        except OSError:
+            raise ServerGone("the fork server stopped reading")
+        while True:
+            message = self._next(60)
+            if message is None:
+                self.stop()
+                raise ServerGone("the fork server did not end a child")
+            if message.get("event") == "child_gone":
+                return
+
+    def _next(self, seconds):
+        """The next frame from the server within `seconds`, None on timeout; ServerGone when it died."""
+        fd = self.process.stdout.fileno()
+        ready, _, _ = select.select([fd], [], [], seconds)
+        if not ready:
+            return None
+        try:
+            return read_frame(fd, limit=MAX_FRAME)
+        except (EOFError, OSError, ValueError) as error:
+            self.stop()
+            raise ServerGone("the fork server died (%s)" % error)
+
+
+_SHARED = {}
+
+
+def shared_server():
+    """This process's fork server (one per grading process, kept warm across notebooks)."""
+    server = _SHARED.get("server")
+    if server is None:
+        server = _SHARED["server"] = ForkServer()
+    return server
