@@ -1,6 +1,10 @@
 """How long grading takes: bare notebook runs, stock nbgrader autograde, and the kit's grading.
 
-    python -m proofs.benchmark [--skip-bare]
+    python -m proofs.benchmark [--skip-bare] [--catalog N]
+    python -m proofs.benchmark --class [N] [--sample S] [--jobs J] [--executor E] [--dask ADDR] [--keep]
+        (the class benchmark: proofs/class_benchmark.py)
+
+Without --class:
 
 All of it runs in a throwaway copy of the course (the repository's gradebook, submitted/ and
 autograded/ are not touched), on one full submission (the `correct` sample: 3 notebooks):
@@ -98,7 +102,20 @@ def main(argv=None):
     parser.add_argument("--skip-bare", action="store_true", help="skip (a), the full notebook runs")
     parser.add_argument("--catalog", type=int, default=12, metavar="N",
                         help="(d) grade N catalog entries through the kit's path (0: skip; default 12)")
+    parser.add_argument("--class", dest="class_size", type=int, nargs="?", const=1000, metavar="N",
+                        help="the class benchmark instead: N full submissions end to end (default N: 1000)")
+    parser.add_argument("--sample", type=int, default=20, metavar="S",
+                        help="--class: submissions also graded by stock nbgrader and the reference path (default 20)")
+    parser.add_argument("--jobs", type=int, default=None, help="--class: local worker processes (default: cores)")
+    parser.add_argument("--dask", metavar="tcp://HOST:PORT", help="--class: grade on this Dask cluster")
+    parser.add_argument("--executor", choices=["fork", "kernel"], default="fork",
+                        help="--class: how graded notebooks run (python -m pipeline --help)")
+    parser.add_argument("--keep", action="store_true", help="--class: keep the throwaway course copies")
     args = parser.parse_args(argv)
+    if args.class_size is not None:
+        from proofs.class_benchmark import main as class_benchmark
+        return class_benchmark(args.class_size, sample=args.sample, jobs=args.jobs, dask=args.dask, keep=args.keep,
+                               executor=args.executor)
     workdir = tempfile.mkdtemp(prefix="kit-benchmark-")
     course = copy_course(os.path.join(workdir, "course"), ROOT)
     try:
@@ -147,4 +164,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    figures = main()
+    sys.exit(figures if isinstance(figures, int) else 0)

@@ -1,0 +1,49 @@
+"""The class benchmark (`kit.py benchmark --class N`): its corpus, and a tiny run's report (no timing is asserted)."""
+import os
+import re
+import subprocess
+import sys
+
+from course_env import python_env
+from grader.manifest import ASSIGNMENTS, ROOT
+from proofs.catalog.entries import ENTRIES
+from proofs.class_corpus import bad_input_positions, kinds, sample_indices
+from samples.students import BAD_INPUTS, SAMPLE_STUDENTS
+
+
+def test_every_catalog_entry_and_sample_student_is_in_some_cycle():
+    cycles = {assignment: kinds(assignment) for assignment in ASSIGNMENTS}
+    assert {e.id for e in ENTRIES} == {k for c in cycles.values() for k in c} - set(SAMPLE_STUDENTS)
+    assert all(c[:len(SAMPLE_STUDENTS)] == list(SAMPLE_STUDENTS) for c in cycles.values())
+
+
+def test_sample_is_spread_over_the_class_and_carries_the_robustness_cases():
+    assert sample_indices(1000, 20) == list(range(0, 1000, 50))
+    assert sample_indices(3, 20) == [0, 1, 2] and sample_indices(5, 0) == []
+    bad = bad_input_positions(sample_indices(1000, 20))
+    assert sorted(bad.values()) == sorted(BAD_INPUTS) and set(bad) <= set(range(0, 1000, 50))
+    assert bad_input_positions(sample_indices(10, 2)) == {}
+
+
+def test_a_tiny_class_benchmark_reports_every_figure_and_equal_scores():
+    result = subprocess.run([sys.executable, "-m", "proofs.benchmark", "--class", "2", "--sample", "1"], cwd=ROOT,
+                            env=python_env(ROOT, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg"),
+                            capture_output=True, text=True, timeout=2400)
+    report = result.stdout
+    assert result.returncode == 0, report[-3000:] + result.stderr[-3000:]
+    for pattern in [r"class benchmark: 2 full submissions \(6 notebooks\)",
+                    r"corpus: correct 3, sample students 3, catalog variants 0, catalog mutants 0, robustness cases 0",
+                    r"wall time +[\d.]+ s +[\d.]+ s per notebook",
+                    r"CPU time +[\d.]+ s +[\d.]+ s per notebook",
+                    r"peak memory +\d+ MiB",
+                    r"start-up: release check, intake", r"grading, first task to last result",
+                    r"nbgrader autograde \(kernel start, execution, judging, scratch gradebook\) +[\d.]+ s",
+                    r"feedback HTML +[\d.]+ s", r"database +[\d.]+ s",
+                    r"sample: 1 of the same submissions \(3 notebooks\): s00000",
+                    r"stock nbgrader .* +[\d.]+ s +[\d.]+ s per notebook +[\d.]+x ours",
+                    r"reference path .* +[\d.]+ s +[\d.]+ s per notebook +[\d.]+x ours",
+                    r"scores on the sample: equal to the reference path's, part by part \(3 notebooks, \d+ parts\)"]:
+        assert re.search(pattern, report), (pattern, report)
+    assert "grading: 100%" in result.stderr and "6/6" in result.stderr   # the progress bar
+    workdir = re.search(r"\(6 notebooks\) in (\S+)", report).group(1)
+    assert not os.path.exists(workdir)   # the throwaway copies are gone
