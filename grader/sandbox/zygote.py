@@ -78,7 +78,13 @@ def _cpu_seconds(pid):
 
 
 def _sweep():
-    """Kill every process of the sandbox but this one (and bwrap's init): what a child left behind."""
+    """Kill every process of the sandbox but this one (and bwrap's init): what a child left behind.
+
+    Only inside the sandbox's own PID namespace (its parent is that namespace's init, PID 1, and the
+    grader said so): outside one, kill(-1) would reach every process of the user.
+    """
+    if os.environ.get("KIT_ZYGOTE_SWEEP") != "1" or os.getppid() != 1:
+        return
     try:
         os.kill(-1, signal.SIGKILL)
     except OSError:
