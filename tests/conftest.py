@@ -1,10 +1,77 @@
-"""Shared pytest set-up: headless matplotlib, the original course data's path (import paths: pytest.ini)."""
+"""Shared pytest set-up: headless matplotlib, the long shared builds as fixtures, the test tiers.
+
+Tiers (markers, pytest.ini): unit tests carry no marker; `e2e` tests run nbgrader, kernels or
+trainings (a thin slice of the catalogs included); `slow` tests read the full catalogs. A test
+that uses one of the fixtures below is marked for it here. The builds start in the background
+when collection ends, only those the selected tests need (tests/background.py).
+"""
 import os
+import sys
 
 import matplotlib
+import pytest
+
+import background
+import catalog_builds
 
 matplotlib.use("Agg")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED_SEED = os.path.join(ROOT, "..", "shared", "seed")
 ORIGINAL_FOOTBALL = os.path.join(SHARED_SEED, "original-football-data.mat")
+
+GRADED_COURSE = ("graded-course", [sys.executable, os.path.join(ROOT, "tests", "graded_course.py"),
+                                   os.path.join("{folder}", "course")])
+SLOW_FIXTURES = {"catalog_full"}
+E2E_FIXTURES = {"graded_course", "catalog_slice", "executed_source", "executed_release", "regenerated",
+                "trainer_results", "lesson", "circles", "original"}  # builds, notebook runs, trainings
+# long tests of modules that do not mark themselves: (file, test name prefix or "" for the whole file)
+E2E_TESTS = [("test_attacks.py", ""), ("test_dask_pool.py", ""), ("test_postgres_gradebook.py", ""),
+             ("test_validate.py", ""), ("test_cell_limits.py", ""), ("test_football_data.py", "test_lesson_does_not"),
+             ("test_sandbox.py", "test_pipeline_refuses_to_grade"), ("test_sandbox.py", "test_unsafe_flag"),
+             ("test_regularization.py", "test_notebook_model_reproduces")]
+_WANTED = set()  # fixture names the selected tests use
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that use a long fixture, before `-m` selects."""
+    for item in items:
+        listed = any(item.path.name == file and item.name.startswith(prefix) for file, prefix in E2E_TESTS)
+        if SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+        elif listed or E2E_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.e2e)
+
+
+def pytest_collection_finish(session):
+    """Start the shared builds the selected tests need (once per run, whichever worker is first)."""
+    _WANTED.update(name for item in session.items for name in item.fixturenames)
+    if "graded_course" in _WANTED:
+        background.start(*GRADED_COURSE)
+    if "catalog_full" in _WANTED:
+        background.start(*catalog_builds.FULL)
+    elif "catalog_slice" in _WANTED:
+        background.start(*catalog_builds.SLICE)
+
+
+@pytest.fixture(scope="session")
+def graded_course(tmp_path_factory):
+    """Path of the graded course copy (tests/graded_course.py), built once per test run."""
+    folder, status = background.result(*GRADED_COURSE, tmp_path_factory=tmp_path_factory)
+    if status["returncode"] != 0:
+        pytest.fail("building the shared graded course failed:\n" + status["tail"])
+    return os.path.join(folder, "course")
+
+
+@pytest.fixture(scope="session")
+def catalog_full(tmp_path_factory):
+    """(data, {entry id: result}) of every catalog entry graded through nbgrader."""
+    return catalog_builds.read_build(*background.result(*catalog_builds.FULL, tmp_path_factory=tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def catalog_slice(tmp_path_factory):
+    """The thin slice's results: read from the full build when this run makes it anyway."""
+    build = catalog_builds.FULL if "catalog_full" in _WANTED else catalog_builds.SLICE
+    return catalog_builds.read_build(*background.result(*build, tmp_path_factory=tmp_path_factory))

@@ -1,6 +1,6 @@
 """Feedback never shows hidden tests: no hidden code, inputs or expected values; but says what failed and why.
 
-Reads the feedback HTML of the graded course copy (tests/test_pipeline_table.py): the sample
+Reads the feedback HTML of the graded course copy (tests/graded_course.py): the sample
 students and the bad-input students (timeouts, kernel crash, stderr, huge output), i.e. the
 cases where a traceback or printed text could quote a hidden test.
 """
@@ -14,7 +14,6 @@ import nbformat
 import numpy as np
 import pytest
 
-from test_pipeline_table import graded_course  # noqa: F401  (fixture)
 from grader.manifest import ASSIGNMENTS, ROOT
 from grader.judge import hidden_calls, reference_output
 from grader.hidden_block import hidden_lines
@@ -97,7 +96,7 @@ def feedback_pages(course):
 
 
 @pytest.fixture(scope="module")
-def pages(graded_course):  # noqa: F811
+def pages(graded_course):
     found = feedback_pages(graded_course)
     assert len(found) >= 15
     return {os.path.relpath(p, os.path.join(graded_course, "feedback")): page_text(p) for p in found}
@@ -116,7 +115,7 @@ def test_no_hidden_test_code_in_feedback(pages):
                 assert line not in text, "%s shows the hidden line %r" % (name, line)
 
 
-def test_no_hidden_inputs_in_feedback(pages, graded_course):  # noqa: F811
+def test_no_hidden_inputs_in_feedback(pages, graded_course):
     literals = {a: hidden_literals(a, visible_text(graded_course, a)) for a in ASSIGNMENTS}
     assert all(literals.values())
     for name, text in pages.items():
@@ -137,7 +136,7 @@ def own_visible_outputs(course, relative):
                      for o in c.get("outputs", []))
 
 
-def test_no_expected_values_in_feedback(pages, graded_course):  # noqa: F811
+def test_no_expected_values_in_feedback(pages, graded_course):
     numbers = {a: reference_numbers(a, visible_text(graded_course, a)) for a in ASSIGNMENTS}
     assert all(numbers.values())
     for name, text in pages.items():

@@ -16,15 +16,15 @@ import time
 import nbformat
 import pytest
 
-from test_pipeline_table import (
-    course_env, gradebook_dump, points_of, require_source_notebooks, run_pipeline, stamp)
+from graded_course import course_env, gradebook_dump, points_of, run_pipeline, stamp
 from grader.manifest import ASSIGNMENTS
 from pipeline.course import copy_course
+
+pytestmark = pytest.mark.e2e  # grades its own course copy with nbgrader
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    require_source_notebooks()
     own = copy_course(os.path.join(str(tmp_path_factory.mktemp("reruns")), "course"))
     code = ("from samples.students import build_samples, build_bad_inputs\n"
             "build_samples(students=['correct'])\nbuild_bad_inputs(students=['kernel_crash', 'noisy_stderr'])\n")

@@ -1,7 +1,7 @@
 """Bad submissions never crash the pipeline and cost exactly the part they affect.
 
 All cases were graded in one pipeline run on a throwaway copy of the course
-(tests/test_pipeline_table.py: `graded_course`, students from samples/
+(tests/graded_course.py, the `graded_course` fixture; students from samples/
 SAMPLE_STUDENTS and BAD_INPUTS), with a bogus `python3` kernelspec first on JUPYTER_PATH.
 """
 import os
@@ -11,14 +11,13 @@ import sys
 import nbformat
 import pytest
 
-from test_pipeline_table import (  # noqa: F401  (graded_course is a fixture)
-    CELL_TIMEOUT, course_env, expected_sample_scores, graded_course, gradebook_dump, pipeline_output, points_of,
-    stamp)
+from graded_course import (
+    CELL_TIMEOUT, course_env, expected_sample_scores, gradebook_dump, pipeline_output, points_of, stamp)
 from grader.manifest import ASSIGNMENTS
 
 
 @pytest.fixture(scope="module")
-def dump(graded_course):  # noqa: F811
+def dump(graded_course):
     return gradebook_dump(graded_course)
 
 
@@ -35,7 +34,7 @@ def errors(nb, grade_id):
     return {o.ename: o.evalue for o in cell(nb, grade_id).get("outputs", []) if o.output_type == "error"}
 
 
-def scored(dump, student, assignment):  # noqa: F811
+def scored(dump, student, assignment):
     return {k: v[0] for k, v in dump[student][assignment]["parts"].items()}
 
 
@@ -50,7 +49,7 @@ def source_cell(assignment, grade_id):
 
 
 # ----------------------------------------------------------------------------- tampered tests
-def test_edited_test_cell_is_restored_and_assert_true_earns_nothing(graded_course, dump):  # noqa: F811
+def test_edited_test_cell_is_restored_and_assert_true_earns_nothing(graded_course, dump):
     """tampered_test replaced the He test by `assert True` over a Xavier answer: the real test runs, 0 points."""
     grade_id = "test_initialize_parameters_he"
     assert scored(dump, "tampered_test", "initialization")[grade_id] == 0
@@ -66,7 +65,7 @@ def test_edited_test_cell_is_restored_and_assert_true_earns_nothing(graded_cours
     assert scored(dump, "tampered_test", "gradient_checking")[grade_id] == 0
 
 
-def test_deleted_test_cell_is_restored_and_scored_on_the_real_test(graded_course, dump):  # noqa: F811
+def test_deleted_test_cell_is_restored_and_scored_on_the_real_test(graded_course, dump):
     """Not left for manual grading: a correct answer gets the points, a wrong one 0."""
     parts = dump["deleted_test"]["initialization"]["parts"]
     score, maximum, needs_manual = parts["test_initialize_parameters_zeros"]
@@ -80,7 +79,7 @@ def test_deleted_test_cell_is_restored_and_scored_on_the_real_test(graded_course
         "gradient_checking")["test_gradient_check_n"]
 
 
-def test_test_cell_flipped_to_solution_is_repaired_not_failed(graded_course, dump):  # noqa: F811
+def test_test_cell_flipped_to_solution_is_repaired_not_failed(graded_course, dump):
     """Decision: repair before grading (roles come back from the gradebook by grade_id), so the notebook is
     graded instead of failing with nbgrader's "Inconsistent checksums"."""
     info = stamp(graded_course, "tampered_test", "regularization")
@@ -95,7 +94,7 @@ def test_test_cell_flipped_to_solution_is_repaired_not_failed(graded_course, dum
 
 
 # ----------------------------------------------------------------------------- execution trouble
-def test_endless_loop_times_out_that_cell_only(graded_course, dump):  # noqa: F811
+def test_endless_loop_times_out_that_cell_only(graded_course, dump):
     parts = scored(dump, "endless_loop", "initialization")
     points = points_of("initialization")
     assert parts == {"test_initialize_parameters_zeros": points["test_initialize_parameters_zeros"],
@@ -106,7 +105,7 @@ def test_endless_loop_times_out_that_cell_only(graded_course, dump):  # noqa: F8
     assert "longer than the %s s" % CELL_TIMEOUT in message and "scores 0" in message
 
 
-def test_kernel_crash_costs_the_parts_that_need_the_crashed_cell(graded_course, dump):  # noqa: F811
+def test_kernel_crash_costs_the_parts_that_need_the_crashed_cell(graded_course, dump):
     parts = scored(dump, "kernel_crash", "regularization")
     points = points_of("regularization")
     assert parts["test_forward_propagation_with_dropout"] == 0
@@ -118,7 +117,7 @@ def test_kernel_crash_costs_the_parts_that_need_the_crashed_cell(graded_course, 
     assert any(o.output_type == "error" and o.ename == "KernelDied" for o in crashed.outputs)
 
 
-def test_invalid_json_gets_a_recorded_zero_with_a_reason(graded_course, dump):  # noqa: F811
+def test_invalid_json_gets_a_recorded_zero_with_a_reason(graded_course, dump):
     info = stamp(graded_course, "broken_json", "initialization")
     assert info["status"] == "failed" and "not JSON" in info["reason"]
     got = dump["broken_json"]["initialization"]
@@ -129,14 +128,14 @@ def test_invalid_json_gets_a_recorded_zero_with_a_reason(graded_course, dump):  
     assert "could not be graded" in page and "not JSON" in page
 
 
-def test_missing_notebook_gets_a_recorded_zero_with_a_reason(graded_course, dump):  # noqa: F811
+def test_missing_notebook_gets_a_recorded_zero_with_a_reason(graded_course, dump):
     info = stamp(graded_course, "missing_notebook", "gradient_checking")
     assert info["status"] == "failed" and "no notebook was submitted" in info["reason"]
     assert dump["missing_notebook"]["gradient_checking"]["score"] == 0
     assert "missing_notebook / gradient_checking: ZERO" in pipeline_output(graded_course)
 
 
-def test_enormous_output_keeps_autograded_notebook_and_feedback_small(graded_course, dump):  # noqa: F811
+def test_enormous_output_keeps_autograded_notebook_and_feedback_small(graded_course, dump):
     assert dump["huge_output"]["initialization"]["score"] == full("initialization")
     folder = os.path.join(graded_course, "autograded", "huge_output", "initialization", "Initialization.ipynb")
     assert os.path.getsize(folder) < 1_000_000
@@ -147,7 +146,7 @@ def test_enormous_output_keeps_autograded_notebook_and_feedback_small(graded_cou
     assert "truncated" in text
 
 
-def test_stderr_in_a_test_cell_scores_zero_with_a_plain_message(graded_course, dump):  # noqa: F811
+def test_stderr_in_a_test_cell_scores_zero_with_a_plain_message(graded_course, dump):
     parts = scored(dump, "noisy_stderr", "regularization")
     points = points_of("regularization")
     assert parts["test_compute_cost_with_regularization"] == 0  # a warning
@@ -160,13 +159,13 @@ def test_stderr_in_a_test_cell_scores_zero_with_a_plain_message(graded_course, d
     assert any("OutputOnStderr" in reason for _, reason in notes)
 
 
-def test_bad_submissions_cost_nobody_else_anything(dump):  # noqa: F811
+def test_bad_submissions_cost_nobody_else_anything(dump):
     for student, scores in expected_sample_scores().items():
         for assignment, expected in scores.items():
             assert dump[student][assignment]["score"] == pytest.approx(expected), (student, assignment)
 
 
-def test_stray_python3_kernelspec_on_jupyter_path_does_not_win(graded_course, dump):  # noqa: F811
+def test_stray_python3_kernelspec_on_jupyter_path_does_not_win(graded_course, dump):
     """The whole graded course ran with a bogus `python3` kernelspec first on JUPYTER_PATH (grader/kernelspec.py
     pins the course's own): every notebook still ran (full marks for `correct`)."""
     spec = os.path.join(graded_course, ".stray-jupyter", "kernels", "python3", "kernel.json")
@@ -182,12 +181,14 @@ def test_stray_python3_kernelspec_on_jupyter_path_does_not_win(graded_course, du
 def test_a_failure_of_the_file_itself_is_final_others_get_a_second_attempt():
     """A broken or tampered file fails again on every attempt: zero at once. Any other failure (say a
     kernel slow to start on a loaded machine) is graded once more before it is recorded as a zero."""
-    from pipeline import autograde as pipeline
+    from pipeline.autograde import failure_reason
+    from pipeline.workers import WorkerResult
     final = {"nbformat.reader.NotJSONError: Notebook does not appear to be JSON": "not valid JSON",
              "nbgrader.preprocessors.overwritecells: Inconsistent checksums for cell test_x": "could not be restored",
              "No submitted file: submitted/s/a/A.ipynb": "no notebook was submitted"}
     for line, plain in final.items():
-        assert pipeline.settled_failure(["[AutogradeApp | ERROR] There was an error", line])
-        assert plain in pipeline.failure_reason([line])
+        reason, settled = failure_reason(WorkerResult("s", "a", False, error=line))
+        assert settled and plain in reason
     for line in ["RuntimeError: Kernel didn't respond in 60 seconds", "Kernel died before replying to kernel_info"]:
-        assert not pipeline.settled_failure(["[AutogradeApp | ERROR] There was an error", line])
+        assert not failure_reason(WorkerResult("s", "a", False, error=line))[1]
+    assert not failure_reason(WorkerResult("s", "a", False, error="deadline", cut_off=True))[1]

@@ -9,6 +9,8 @@ from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
 from samples.notebook_edits import solution_regions
 from grader.reference import reference_blocks
 
+pytestmark = pytest.mark.e2e  # runs notebooks in kernels
+
 STUDENT_ERRORS = {"NotImplementedError", "SelfCheckFailed"}
 
 

@@ -1,0 +1,74 @@
+"""The catalog builds the tests read: the full catalogs, and a thin slice of them.
+
+The slice is every tampering entry and one mistake per graded function: enough to show the
+nbgrader path end to end (restored tests, the out-of-kernel judge, verdicts) in a few minutes.
+"""
+import json
+import os
+import sys
+
+import pytest
+
+from grader.manifest import ASSIGNMENTS
+from proofs.catalog.entries import MUTANTS
+
+
+def thin_slice():
+    """The tampering entries, then the first plain mistake of each graded function."""
+    functions = [f for assignment in ASSIGNMENTS.values() for f in assignment.functions]
+    firsts = [next(e for e in MUTANTS if e.function == f and not e.prelude) for f in functions]
+    return [e for e in MUTANTS if e.prelude] + firsts
+
+
+def _build(name, entries):
+    return (name, [sys.executable, "-m", "proofs.catalog", "--json", os.path.join("{folder}", "catalog.json"),
+                   "--workdir", "{folder}"] + [e.id for e in entries])
+
+
+FULL = _build("catalog", [])
+SLICE = _build("catalog-slice", thin_slice())
+
+
+def read_build(folder, status):
+    """(data, {entry id: result}) of a finished catalog build; the test fails with its log when it did not run."""
+    path = os.path.join(folder, "catalog.json")
+    if not os.path.exists(path):
+        pytest.fail("grading the catalogs failed (exit %s):\n%s" % (status["returncode"], status["tail"]))
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return data, {r["id"]: r for r in data["results"]}
+
+
+def context(result):
+    return "%s: %s\nerrors: %s\nverdict: %s" % (result["id"], result["got"], result["errors"][:3], result["verdict"])
+
+
+def assert_full_marks(data, result, entry):
+    """A variant: full marks, no error anywhere, its self-check and every hidden case passed."""
+    full = next(v for a, v in data["full"].items() if entry.function in ASSIGNMENTS[a].functions)
+    assert result["score"] == result["max_score"] == full, context(result)
+    assert all(score == maximum for score, maximum in result["parts"].values()), context(result)
+    assert result["errors"] == [], context(result)
+    verdict = result["verdict"]
+    assert verdict["passed"] and verdict["self_check_passed"], context(result)
+    assert verdict["hidden_passed"] == verdict["hidden_total"] > 0, context(result)
+    assert result["hidden"][0] == result["hidden"][1] > 0, context(result)
+    assert result["problems"] == [], context(result)
+
+
+def assert_loses_the_points(result, entry):
+    """A mutant: its part scores 0 with a reason; the self-check names the mistake; the hidden tests catch it."""
+    score, maximum = result["parts"]["test_" + entry.function]
+    assert maximum > 0 and score == 0, context(result)
+    assert result["score"] < result["max_score"], context(result)
+    verdict = result["verdict"]
+    assert not verdict["passed"] and verdict["reason"], context(result)
+    if entry.self_check_catches:
+        assert verdict["self_check_passed"] is False, context(result)
+        if entry.hint:  # named in the diagnosis ("Likely cause: ..."), not just in the list of wrong values
+            assert entry.hint.lower() in " ".join(verdict["self_check_causes"]).lower(), context(result)
+    if entry.prelude:  # tampering inside the kernel: the verdict is made outside it
+        assert 0 < verdict["hidden_total"] and verdict["hidden_passed"] < verdict["hidden_total"], context(result)
+    else:  # the hidden tests on their own catch it too (judged in-process on the same cases)
+        assert result["hidden"][0] < result["hidden"][1], context(result)
+    assert result["problems"] == [], context(result)
