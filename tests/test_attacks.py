@@ -216,3 +216,16 @@ def test_links_in_a_submission_are_never_followed(attacked):
             if os.path.isdir(path):
                 names = set(os.listdir(path))
                 assert not names & {"gradebook.db", "solutions.ipynb", "ref.py", "a", "b"}, (folder, names)
+
+
+def test_plain_nbgrader_autograde_runs_kernels_in_the_sandbox_too(attacked):
+    """`nbgrader autograde` with the course configuration (no pipeline) on the solution-copying attacker:
+    its kernel cannot reach the reference solutions either, and nothing of the course changes."""
+    course = attacked["course"]
+    result = subprocess.run(["nbgrader", "autograde", ASSIGNMENT, "--student", "copy_solutions", "--force"],
+                            cwd=course, env=course_env(course), capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    notebook = open(os.path.join(course, "autograded", "copy_solutions", ASSIGNMENT, "Initialization.ipynb")).read()
+    assert "reference not reachable" in notebook
+    assert gradebook_dump(course)["copy_solutions"][ASSIGNMENT]["score"] == 0
+    assert course_files_digest(course) == attacked["before"]["course"]
