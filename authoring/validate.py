@@ -5,8 +5,11 @@
 `nbgrader validate` prints "VALIDATION FAILED ON N CELL(S)!" but exits 0, even for a file
 that does not exist, so a script or a CI job cannot trust it. This runs nbgrader's own
 Validator with the course's nbgrader_config.py (same kernel, same timeouts) and exits 1 when
-any notebook is missing, is not a notebook, has a failing test cell or an edited test cell.
+any notebook is missing, is not a notebook, has a failing test cell or an edited test cell. For a
+failing self-check it prints the self-check's whole report (what is wrong and the likely cause);
+for a notebook separated from its helper files it names the missing files.
 """
+import ast
 import os
 import re
 import sys
@@ -38,15 +41,56 @@ def _first_line(source):
     return next((line for line in source.splitlines() if line.strip()), "(empty cell)")
 
 
+def _diagnosis(raw_error):
+    """What a failed cell says: a self-check's whole report (it is short and written for people), else
+    the last line of the traceback."""
+    text = ANSI.sub("", raw_error or "").strip()
+    if not text or "Traceback" in text or "-" * 20 in text or "Cell In[" in text:
+        return [_last_line(text)]
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _imported_modules(notebook):
+    """Top-level names of the modules the notebook's code cells import (IPython magics skipped)."""
+    names = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in cell.source.splitlines())
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def missing_helpers(path, notebook):
+    """Course helper modules (utils/*.py) the notebook imports that are not in its folder."""
+    helpers = {name[:-3] for name in os.listdir(os.path.join(ROOT, "utils")) if name.endswith(".py")}
+    folder = os.path.dirname(os.path.abspath(path))
+    return sorted(name + ".py" for name in _imported_modules(notebook) & helpers
+                  if not os.path.isfile(os.path.join(folder, name + ".py")))
+
+
 def validate(path, validator=None):
     """(ok, lines to print) for one notebook."""
     from nbgrader.validator import Validator
     if not os.path.isfile(path):
         return False, ["%s: no such file" % path]
     try:
-        nbformat.read(path, as_version=4)
+        notebook = nbformat.read(path, as_version=4)
     except Exception as error:  # not JSON, not a notebook: nbgrader would crash or pass it
         return False, ["%s: not a readable notebook (%s)" % (path, _last_line(str(error)))]
+    missing = missing_helpers(path, notebook)
+    if missing:  # every test cell would fail with a NameError that names none of them
+        return False, ["%s: the helper file(s) %s must be in the notebook's folder (the notebook imports them). "
+                       "Keep the notebook in the assignment folder you were given, with all its files."
+                       % (path, ", ".join(missing))]
     validator = validator or Validator(config=course_config())
     results = validator.validate(os.path.abspath(path))
     if results.get("type_changed"):
@@ -57,8 +101,10 @@ def validate(path, validator=None):
         return False, lines + ["  - " + _first_line(cell["source"]) for cell in results["changed"]]
     if results.get("failed"):
         lines = ["%s: VALIDATION FAILED on %d cell(s):" % (path, len(results["failed"]))]
-        return False, lines + ["  - %s\n      %s" % (_first_line(cell["source"]), _last_line(cell.get("raw_error")))
-                               for cell in results["failed"]]
+        for cell in results["failed"]:
+            lines.append("  - %s:" % _first_line(cell["source"]))
+            lines += ["      " + line for line in _diagnosis(cell.get("raw_error"))]
+        return False, lines
     return True, ["%s: passed (every test cell runs without errors)" % path]
 
 

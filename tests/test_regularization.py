@@ -101,7 +101,7 @@ MUTANTS = {
     # --- L2 backward
     "dw_no_l2_term": (BACK_L2, [(DW3, "dW3 = 1. / m * np.dot(dZ3, A2.T)"), (DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T)"),
                                 (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)")],
-                      ["dW3 has no L2 part", "dW2 has no L2 part", "dW1 has no L2 part"]),
+                      ["dW3 has no L2 part", "the same slip in dW2 and dW1", "dW2 and dW1: wrong the same way"]),
     "dw_lambd_not_over_m": (BACK_L2, [(DW3, DW3.replace("lambd / m", "lambd")), (DW2, DW2.replace("lambd / m", "lambd")),
                                       (DW1, DW1.replace("lambd / m", "lambd"))], ["divide by m too"]),
     "dw_doubled": (BACK_L2, [(DW3, DW3.replace("lambd / m", "2 * lambd / m")),
@@ -111,9 +111,13 @@ MUTANTS = {
                                  (DW2, DW2.replace("lambd / m", "lambd / (2 * m)")),
                                  (DW1, DW1.replace("lambd / m", "lambd / (2 * m)"))], ["the factor of the cost"]),
     "dw_only_dW3": (BACK_L2, [(DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T)"), (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)")],
-                    ["dW1 has no L2 part", "dW2 has no L2 part"]),
+                    ["dW2 has no L2 part", "the same slip in dW1"]),
     "dw_subtracted": (BACK_L2, [(DW3, DW3.replace("+ lambd", "- lambd")), (DW2, DW2.replace("+ lambd", "- lambd")),
                                 (DW1, DW1.replace("+ lambd", "- lambd"))], ["subtracts the L2 term"]),
+    "dw_data_term_without_1_over_m": (BACK_L2, [(DW3, DW3.replace("1. / m * np.dot", "np.dot")),
+                                                (DW2, DW2.replace("1. / m * np.dot", "np.dot")),
+                                                (DW1, DW1.replace("1. / m * np.dot", "np.dot"))],
+                                      ["dW3: the cross-entropy part lacks its 1/m", "the same slip in dW2 and dW1"]),
     "db_penalised": (BACK_L2, [(DB3, DB3 + " + lambd / m * b3")], ["db3 changed, but the biases are not penalised"]),
     "dw_fixed_lambd": (BACK_L2, [(DW3, DW3.replace("lambd / m", "0.7 / m")), (DW2, DW2.replace("lambd / m", "0.7 / m")),
                                  (DW1, DW1.replace("lambd / m", "0.7 / m"))],
@@ -186,23 +190,53 @@ def test_stored_cost_is_what_our_fixture_gives_and_within_1e7_of_spec():
     assert checks.EXPECTED_COST != SPEC_COST  # the difference is real (computed vs pasted A3), and small
 
 
-def test_stored_figures_are_the_spec_figures_and_the_reference_output():
-    for key in SPEC_DW:
-        np.testing.assert_array_equal(checks.EXPECTED_DW[key], SPEC_DW[key])
-    np.testing.assert_array_equal(checks.EXPECTED_A3, SPEC_A3)
-    for key in SPEC_DA:
-        np.testing.assert_array_equal(checks.EXPECTED_DA[key], SPEC_DA[key])
+def test_stored_figures_are_the_reference_output_and_within_1e7_of_spec():
+    """The checks store what the reference computes (so every digit they print agrees with the notebook);
+    the SPEC quotes the same numbers to 8 decimals, some truncated (-0.00188233 for -0.0018823360...)."""
     X, Y, cache = testCases.backward_propagation_with_regularization_test_case()
     grads = reference.backward_propagation_with_regularization(X, Y, cache, checks.BACKWARD_LAMBD)
     for key in SPEC_DW:
-        np.testing.assert_allclose(grads[key], SPEC_DW[key], rtol=0, atol=SPEC_TOL)
+        np.testing.assert_allclose(checks.EXPECTED_DW[key], grads[key], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(checks.EXPECTED_DW[key], SPEC_DW[key], rtol=0, atol=SPEC_TOL)
     X, parameters = testCases.forward_propagation_with_dropout_test_case()
     A3, _ = reference.forward_propagation_with_dropout(X, parameters, checks.FORWARD_KEEP)
-    np.testing.assert_allclose(A3, SPEC_A3, rtol=0, atol=SPEC_TOL)
+    np.testing.assert_allclose(checks.EXPECTED_A3, A3, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(checks.EXPECTED_A3, SPEC_A3, rtol=0, atol=SPEC_TOL)
     X, Y, cache = testCases.backward_propagation_with_dropout_test_case()
     grads = reference.backward_propagation_with_dropout(X, Y, cache, checks.BACKWARD_KEEP)
     for key in SPEC_DA:
-        np.testing.assert_allclose(grads[key], SPEC_DA[key], rtol=0, atol=SPEC_TOL)
+        np.testing.assert_allclose(checks.EXPECTED_DA[key], grads[key], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(checks.EXPECTED_DA[key], SPEC_DA[key], rtol=0, atol=SPEC_TOL)
+    assert SPEC_DA["dA1"][0][2] == -0.00188233 and "%.8f" % checks.EXPECTED_DA["dA1"][0][2] == "-0.00188234"
+
+
+def test_a_right_entry_is_never_reported_next_to_a_wrong_one():
+    """Issue 11.4: dA1[0, 2] of a correct solution prints as -0.00188234; a check that fails on another entry
+    must not list it, and the entries it lists show expected and got with digits that tell them apart."""
+    X, Y, cache = testCases.backward_propagation_with_dropout_test_case()
+    right = reference.backward_propagation_with_dropout(X, Y, cache, checks.BACKWARD_KEEP)
+
+    def almost(X, Y, cache, keep_prob):
+        gradients = reference.backward_propagation_with_dropout(X, Y, cache, keep_prob)
+        gradients["dA1"] = gradients["dA1"].copy()
+        gradients["dA1"][0, 0] += 3e-7       # one entry off by a little more than the tolerance
+        gradients["dA1"][0, 2] += 4e-9       # and one off by less: still right
+        return gradients
+
+    with pytest.raises(checks.SelfCheckFailed) as failure:
+        checks.check_backward_propagation_with_dropout(almost)
+    report = str(failure.value)
+    assert "dA1 (keep_prob = 0.8): 1 of 10 entries are wrong: [0, 0] expected 0.36544439, got 0.36544469" in report
+    assert "[0, 2]" not in report and "0.0018823" not in report
+    assert right["dA1"][0, 0] == pytest.approx(0.36544439, abs=1e-8)
+
+
+def test_expected_and_got_get_the_digits_that_tell_them_apart():
+    from selfcheck_core import distinguishing_pair
+    assert distinguishing_pair(-0.0018823360422263386, -0.00188233) == ("-0.00188234", "-0.00188233")
+    assert distinguishing_pair(0.1234567812, 0.1234567849) == ("0.123456781", "0.123456785")
+    assert distinguishing_pair(8.0, 6.0) == ("8", "6")
+    assert distinguishing_pair(2.919335883291695e-10, 3e-10) == ("2.919336e-10", "3e-10")
 
 
 # ----------------------------------------------------------------------------- (a) reference passes

@@ -25,8 +25,14 @@ def folder(tmp_path_factory):
     edited = edits.edit_test_cell(edits.fill_all(edits.read_release(ASSIGNMENT), ASSIGNMENT),
                                         "gradient_check", "assert True\n")
     nbformat.write(edited, os.path.join(target, "Edited.ipynb"))
+    mistake = edits.apply_catalog_entry(edits.fill_all(edits.read_release(ASSIGNMENT), ASSIGNMENT),
+                                        "gcn_no_denominator")
+    nbformat.write(mistake, os.path.join(target, "Mistake.ipynb"))
     with open(os.path.join(target, "Broken.ipynb"), "w") as handle:
         handle.write('{"cells": [')
+    alone = os.path.join(os.path.dirname(target), "alone")
+    os.makedirs(alone)
+    nbformat.write(correct, os.path.join(alone, "Gradient_Checking.ipynb"))
     return target
 
 
@@ -57,3 +63,37 @@ def test_missing_and_broken_files_fail(folder):
     result = validate(os.path.join(folder, "Nothing.ipynb"), os.path.join(folder, "Broken.ipynb"))
     assert result.returncode == 1
     assert "no such file" in result.stdout and "not a readable notebook" in result.stdout
+
+
+def test_a_mistake_is_explained_not_just_named(folder):
+    """The self-check's report (what is wrong, and the likely cause) is what the validator shows."""
+    result = validate(os.path.join(folder, "Mistake.ipynb"))
+    assert result.returncode == 1
+    assert "VALIDATION FAILED on 1 cell(s)" in result.stdout, result.stdout
+    assert "the test of gradient_check_n:" in result.stdout
+    assert "gradient_check_n does not pass its self-check yet" in result.stdout
+    assert "Likely cause:" in result.stdout and "the numerator alone" in result.stdout, result.stdout
+    assert "details printed above" not in result.stdout and "Traceback" not in result.stdout
+
+
+def test_a_notebook_without_its_helper_files_names_them(folder):
+    result = validate(os.path.join(os.path.dirname(folder), "alone", "Gradient_Checking.ipynb"))
+    assert result.returncode == 1
+    assert "NameError" not in result.stdout
+    for helper in ("gc_utils.py", "nn_core.py", "testCases.py", "checks_gradient_checking.py"):
+        assert helper in result.stdout, result.stdout
+    assert "must be in the notebook's folder" in result.stdout
+
+
+def test_plain_nbgrader_validate_shows_the_whole_diagnosis(folder):
+    """nbgrader's own command cuts lines longer than its width (90): the report is wrapped below that."""
+    env = python_env(ROOT)
+    env.pop("JUPYTER_PATH", None)  # a student's Jupyter: the environment's own python3 kernel, no course set-up
+    result = subprocess.run(["nbgrader", "validate", "Mistake.ipynb"], cwd=folder, capture_output=True, text=True,
+                            timeout=600, env=env)
+    assert "VALIDATION FAILED ON 1 CELL(S)" in result.stdout, result.stdout + result.stderr
+    report = [line for line in result.stdout.splitlines() if line.startswith("    ")]
+    assert any("does not pass its self-check yet" in line for line in report), result.stdout
+    assert not [line for line in report if line.endswith("...")], result.stdout
+    joined = " ".join(line.strip() for line in report)
+    assert "the difference is the numerator alone, ||grad - gradapprox||: divide it by the denominator" in joined

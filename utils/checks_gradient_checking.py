@@ -142,6 +142,9 @@ HINT_SQUARED = ("formula (2) uses norms, not squared norms: np.linalg.norm(v) is
                 "squares. Do not square the norms and do not use np.sum(v ** 2) in their place")
 HINT_SWAPPED = ("the difference is upside down (its inverse is the expected number): swap numerator and denominator. "
                 "The numerator is ||grad - gradapprox||, the denominator ||grad|| + ||gradapprox||")
+HINT_NO_DENOMINATOR = ("the difference is the numerator alone, ||grad - gradapprox||: divide it by the denominator "
+                       "||grad|| + ||gradapprox||, formula (2). Without it the number grows and shrinks with the "
+                       "size of the gradients, so no fixed threshold could judge it")
 HINT_NORM_OF_SUM = ("check the denominator of formula (2): it is ||grad|| + ||gradapprox||, the sum of two norms, not "
                     "the norm of the sum ||grad + gradapprox||")
 HINT_NO_COPY = ("theta leaks from one parameter to the next: thetaplus (or thetaminus) is the same array as "
@@ -173,7 +176,8 @@ def check_forward_propagation(forward_propagation):
             check.hint("return J, a single number")
             break
         expected = theta * x
-        if check.close(J, expected, what, rtol=1e-9, atol=1e-12):
+        if check.close(J, expected, what, rtol=1e-9, atol=1e-12, group="pairs", subject="(%s, %s)" % (x, theta),
+                       more="also wrong for (x, theta) = {others}"):
             continue
         got = _as_float(J)
         if _near(got, theta + x, 1e-9):
@@ -202,7 +206,8 @@ def check_backward_propagation(backward_propagation):
         if not check.is_number(dtheta, what):
             check.hint("return dtheta, a single number")
             break
-        if check.close(dtheta, x, what, rtol=1e-9, atol=1e-12):
+        if check.close(dtheta, x, what, rtol=1e-9, atol=1e-12, group="pairs", subject="(%s, %s)" % (x, theta),
+                       more="also wrong for (x, theta) = {others}"):
             continue
         got = _as_float(dtheta)
         if _near(got, theta, 1e-9):
@@ -262,6 +267,7 @@ def _mistakes_1d(cost, derivative, x, theta, epsilon):
         (HINT_NO_NORM, (grad - two_sided) / (grad + two_sided)),
         (HINT_SQUARED, (grad - two_sided) ** 2 / (grad ** 2 + two_sided ** 2)),
         (HINT_SWAPPED, 1.0 / right),
+        (HINT_NO_DENOMINATOR, abs(grad - two_sided)),
     ]
 
 
@@ -463,6 +469,7 @@ def _mistakes_nd(grad, approx, epsilon):
         (HINT_SQUARED, squares),
         (HINT_SWAPPED, 1.0 / right if right else np.inf),
         (HINT_NORM_OF_SUM, float(np.linalg.norm(grad - central) / np.linalg.norm(grad + central))),
+        (HINT_NO_DENOMINATOR, float(np.linalg.norm(grad - central))),
         (HINT_HALF, _relative(grad, approx["half"])),
         (HINT_HALF, _relative(grad, approx["both_aliased"])),
         (HINT_NO_COPY, _relative(grad, approx["leak_up"])),

@@ -16,15 +16,16 @@ from selfcheck_core import Check, SelfCheckFailed, call, keeps_random_state
 __all__ = ["check_initialize_parameters_zeros", "check_initialize_parameters_random",
            "check_initialize_parameters_he", "SelfCheckFailed"]
 
-# Figures of the visible examples (seed 3).
+# Figures of the visible examples (seed 3), at full precision (SPEC.md quotes them to 8 decimals).
 EXPECTED_RANDOM_3_2_1 = {
-    "W1": [[17.88628473, 4.36509851, 0.96497468], [-18.63492703, -2.77388203, -3.54758979]],
-    "W2": [[-0.82741481, -6.27000677]],
+    "W1": [[17.886284734303185, 4.365098505119894, 0.9649746807200863],
+           [-18.634927033644907, -2.7738820251439904, -3.5475897926898674]],
+    "W2": [[-0.8274148148245977, -6.270006768238473]],
 }
 EXPECTED_HE_2_4_1 = {
-    "W1": [[1.78862847, 0.43650985], [0.09649747, -1.8634927], [-0.2773882, -0.35475898],
-           [-0.08274148, -0.62700068]],
-    "W2": [[-0.03098412, -0.33744411, -0.92904268, 0.62552248]],
+    "W1": [[1.7886284734303186, 0.43650985051198943], [0.09649746807200862, -1.8634927033644908],
+           [-0.27738820251439905, -0.35475897926898675], [-0.08274148148245977, -0.6270006768238473]],
+    "W2": [[-0.030984124422056857, -0.33744410537169206, -0.9290426766647434, 0.6255224840406426]],
 }
 FIGURE_ATOL = 1e-7
 EXAMPLES = ([3, 2, 1], [4, 3, 2, 1], [2, 4, 1], [5, 1])
@@ -44,39 +45,60 @@ def _seed3_draws(layers_dims, transposed=False, fresh_per_layer=False):
     return draws
 
 
+def _kind(name):
+    return "weight matrices" if name[0] == "W" else "biases"
+
+
 def _structure(check, parameters, layers_dims, label):
-    """Dict with W1, b1, ..., WL, bL of the right shapes; returns False when values cannot be compared."""
+    """Dict with W1, b1, ..., WL, bL of the right shapes; returns False when values cannot be compared.
+
+    The same slip in several layers and examples (a rank-1 bias, a transposed W) is one finding.
+    """
     L = len(layers_dims) - 1
     keys = [k % l for l in range(1, L + 1) for k in ("W%d", "b%d")]
     if not check.is_dict_with(parameters, keys, "the result for %s" % label):
         return False
     extra = sorted(set(parameters) - set(keys))
     check.expect(not extra, "the result for %s has unexpected keys %s (a %d-layer network has W1..W%d, b1..b%d)"
-                 % (label, ", ".join(map(str, extra)), L, L, L))
+                 % (label, ", ".join(map(str, extra)), L, L, L), group="extra keys",
+                 more="the same in {count} more examples")
     ok = True
     for l in range(1, L + 1):
         rows, cols = layers_dims[l], layers_dims[l - 1]
         W, b = parameters["W%d" % l], parameters["b%d" % l]
         for name, value, shape in (("W%d" % l, W, (rows, cols)), ("b%d" % l, b, (rows, 1))):
             if not isinstance(value, np.ndarray):
-                ok = check.fail("%s should be a NumPy array, got %s" % (name, type(value).__name__))
+                ok = check.fail("%s should be a NumPy array, got %s" % (name, type(value).__name__),
+                                group="not an array " + name[0],
+                                more="{count} more %s of the examples are not NumPy arrays either" % _kind(name))
                 continue
             if value.shape == shape:
                 continue
-            ok = check.fail("%s has the wrong shape for %s: expected %s, got %s" % (name, label, shape, value.shape))
-            if value.shape == shape[::-1] and name[0] == "W":
-                check.hint("W%d is transposed: its shape is (units of layer l, units of layer l-1), i.e. "
-                           "(layers_dims[l], layers_dims[l-1])." % l)
+            if value.shape == shape[::-1] and name[0] == "W" and rows != cols:
+                kind = "transposed"
             elif value.ndim == 1:
-                check.hint("%s is a rank-1 array of shape %s: give np.zeros / np.random.randn a 2-D shape such as "
-                           "(layers_dims[l], 1)." % (name, value.shape))
+                kind = "rank-1"
+            else:
+                kind = "other"
+            more = {"transposed": "{count} more weight matrices of the examples are transposed too",
+                    "rank-1": "{count} more %s of the examples are rank-1 arrays too" % _kind(name),
+                    "other": "{count} more %s of the examples have a wrong shape too" % _kind(name)}[kind]
+            ok = check.fail("%s has the wrong shape for %s: expected %s, got %s" % (name, label, shape, value.shape),
+                            group="shape %s %s" % (name[0], kind), more=more)
+            if kind == "transposed":
+                check.hint("the weight matrices are transposed: W[l] has the shape (units of layer l, units of "
+                           "layer l-1), i.e. (layers_dims[l], layers_dims[l-1]).")
+            elif kind == "rank-1":
+                check.hint("the %s are rank-1 arrays (shape (n,) instead of (n, 1)): give np.zeros / "
+                           "np.random.randn a 2-D shape such as (layers_dims[l], 1)." % _kind(name))
     return ok
 
 
 def _biases_zero(check, parameters, layers_dims):
     for l in range(1, len(layers_dims)):
         if np.any(np.asarray(parameters["b%d" % l]) != 0):
-            check.fail("b%d is not all zeros" % l)
+            check.fail("b%d is not all zeros (layers_dims=%s)" % (l, list(layers_dims)), group="biases not zero",
+                       more="{count} more biases of the examples are not all zeros either")
             check.hint("The biases should start at zero (np.zeros((layers_dims[l], 1))): only the weights need "
                        "randomness to break symmetry.")
 
@@ -100,15 +122,18 @@ def _diagnose_weights(check, parameters, layers_dims, wanted_factor, factor_advi
         c = _scale_factors(W, straight[l - 1])
         if c is not None:
             if not np.isclose(c, wanted, rtol=1e-6):
-                check.fail("W%d is the seed-3 draw times %.6g; expected times %.6g" % (l, c, wanted))
+                check.fail("W%d for layers_dims=%s is the seed-3 draw times %.6g; expected times %.6g"
+                           % (l, list(layers_dims), c, wanted), group="factor",
+                           more="{count} more weight matrices of the examples have a wrong factor too")
                 advice = factor_advice(layers_dims, l, c)
                 if advice:
                     check.hint(advice)
             continue
-        check.fail("W%d does not hold the expected seed-3 random values" % l)
+        check.fail("W%d for layers_dims=%s does not hold the expected seed-3 random values" % (l, list(layers_dims)),
+                   group="draw", more="{count} more weight matrices of the examples do not either")
         if _scale_factors(W, transposed[l - 1]) is not None:
-            check.hint("W%d holds a transposed draw: draw it directly with np.random.randn(layers_dims[l], "
-                       "layers_dims[l-1]) instead of transposing another shape (same seed, different order)." % l)
+            check.hint("the weights hold a transposed draw: draw each W directly with np.random.randn(layers_dims[l], "
+                       "layers_dims[l-1]) instead of transposing another shape (same seed, different order).")
         elif l > 1 and _scale_factors(W, fresh[l - 1]) is not None:
             check.hint("The seed is reset inside the loop, so every layer starts from the same numbers: call "
                        "np.random.seed(3) once, before the loop.")
@@ -150,7 +175,8 @@ def check_initialize_parameters_zeros(function):
     for layers_dims, parameters in _results(check, function, EXAMPLES).items():
         for key, value in parameters.items():
             if np.any(np.asarray(value) != 0):
-                check.fail("%s is not all zeros (layers_dims=%s)" % (key, list(layers_dims)))
+                check.fail("%s is not all zeros (layers_dims=%s)" % (key, list(layers_dims)), group="not zeros",
+                           more="{count} more arrays of the examples are not all zeros either")
                 check.hint("Zero initialization sets every weight and every bias to 0: use np.zeros with the "
                            "shape of each matrix, no random numbers and no ones.")
     return check.finish()

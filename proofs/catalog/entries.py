@@ -191,7 +191,10 @@ MUTANTS = [
       (DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T) + 2 * lambd / m * W2"),
       (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T) + 2 * lambd / m * W1"), hint="cancels the 1/2"),
     M("l2_backward_only_dW3", BACK_L2, (DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T)"),
-      (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)"), hint="dW1 has no L2 part"),
+      (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)"), hint="dW2 has no L2 part"),
+    M("l2_backward_data_term_without_1_over_m", BACK_L2, (DW3, "dW3 = np.dot(dZ3, A2.T) + lambd / m * W3"),
+      (DW2, "dW2 = np.dot(dZ2, A1.T) + lambd / m * W2"), (DW1, "dW1 = np.dot(dZ1, X.T) + lambd / m * W1"),
+      hint="the cross-entropy part lacks its 1/m"),
     # --- dropout forward
     M("dropout_inverted_mask", FWD_DO, (D1_CUT, "D1 = (D1 > keep_prob).astype(int)"),
       (D2_CUT, "D2 = (D2 > keep_prob).astype(int)"), hint="invert"),
@@ -229,6 +232,7 @@ MUTANTS = [
     M("gc_no_norm", GC1, (NUM, "numerator = grad - gradapprox"), (DEN, "denominator = grad + gradapprox"),
       hint="norm"),
     M("gc_swapped_ratio", GC1, (DIFF, "difference = denominator / numerator"), hint="swap"),
+    M("gc_no_denominator", GC1, (DIFF, "difference = numerator"), hint="the numerator alone"),
     M("gc_j_plus_only", GC1, (GAPPROX, "gradapprox = J_plus / epsilon"), hint="J_minus"),
     M("gc_squared_norms", GC1, (NUM, "numerator = np.linalg.norm(grad - gradapprox) ** 2"),
       (DEN, "denominator = np.linalg.norm(grad) ** 2 + np.linalg.norm(gradapprox) ** 2"), hint="norm"),
@@ -244,6 +248,7 @@ MUTANTS = [
     M("gcn_swapped_ratio", GCN, (DIFF, "difference = denominator / numerator"), hint="swap"),
     M("gcn_j_plus_only", GCN, (GAPPROX_N, "gradapprox[i] = J_plus[i] / (2 * epsilon)"), hint="J_minus"),
     M("gcn_minus_sign_wrong", GCN, (TM_STEP, "thetaminus[i][0] = thetaminus[i][0] + epsilon"), hint="minus"),
+    M("gcn_no_denominator", GCN, (DIFF, "difference = numerator"), hint="the numerator alone"),
     M("gcn_norm_of_sum", GCN, (DEN, "denominator = np.linalg.norm(grad + gradapprox)"), hint="denominator"),
     # --- tampering: patch what tests rely on, with a wrong answer underneath
     M("tamper_allclose_he_xavier", HE, (H_W, 'parameters["W" + str(l)] = np.random.randn(layers_dims[l], '

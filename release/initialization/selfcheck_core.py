@@ -1,13 +1,35 @@
 """The machinery behind the notebooks' self-check cells.
 
 A check collects plain-language findings ("W2 has shape (1, 4), expected (4, 1)")
-instead of stopping at the first bare assert, prints them, and ends with one
-clear line: either "All checks passed." or a `SelfCheckFailed` error that
-repeats what to fix. Runs offline, with nothing but NumPy.
+instead of stopping at the first bare assert. It ends in one of two ways:
+
+* it prints "All checks passed for <name>." (and returns nothing, so the cell
+  shows no `Out[n]`), or
+* it raises `SelfCheckFailed`, whose message *is* the report: what is wrong,
+  one line per cause, and the likely mistake behind it.
+
+Putting the report in the exception matters: nbgrader's validators (the Validate
+button, `nbgrader validate`) show a failing cell's error, not what it printed.
+In a Jupyter kernel the report is shown on its own, wrapped to a width those
+validators display in full, without a traceback into this module.
+
+Report layout (the course tools read it; keep the prefixes):
+
+    <name> does not pass its self-check yet: <n> problem(s).
+      - <finding>              (continuation lines are indented by four spaces)
+    Likely cause:
+      * <diagnosis>
+
+Runs offline, with nothing but NumPy.
 """
 import functools
+import textwrap
 
 import numpy as np
+
+# Validators show error text indented by 4 columns and cut lines longer than 87: wrap below that.
+REPORT_WIDTH = 80
+RED, BOLD, RESET = "\x1b[31m", "\x1b[1m", "\x1b[0m"
 
 
 def keeps_random_state(check_function):
@@ -24,37 +46,82 @@ def keeps_random_state(check_function):
 
 
 class SelfCheckFailed(AssertionError):
-    """Raised at the end of a self-check that found mistakes; the message lists them."""
+    """Raised by a self-check that found mistakes; the message is the whole report.
+
+    str(error) keeps each finding and each diagnosis on one line (easy to search);
+    `display_lines()` is the same report wrapped for a screen or a validator dialog.
+    """
+
+    def display_lines(self, width=REPORT_WIDTH):
+        return wrap_report(str(self), width)
+
+
+def wrap_report(report, width=REPORT_WIDTH):
+    """Wrap each line of a report; continuation lines of "  - " / "  * " items are indented to match."""
+    lines = []
+    for line in str(report).splitlines():
+        stripped = line.lstrip(" ")
+        indent = line[:len(line) - len(stripped)]
+        follow = indent + "  " if stripped[:2] in ("- ", "* ") else indent
+        lines += textwrap.wrap(line, width, subsequent_indent=follow, break_long_words=False,
+                               break_on_hyphens=False) or [""]
+    return lines
+
+
+def unwrap_report(text):
+    """Inverse of wrap_report for reading a report back: continuation lines joined to their item."""
+    items = []
+    for line in str(text).splitlines():
+        if items and line.startswith("    ") and items[-1].lstrip().startswith(("- ", "* ")):
+            items[-1] += " " + line.strip()
+        else:
+            items.append(line)
+    return "\n".join(items)
 
 
 class Check:
     """Collects the findings of one self-check about one function.
 
-    Use `expect`/`compare` to record findings; `hint` attaches a diagnosis of a
-    typical mistake; `finish` prints the report and raises if anything failed.
+    `expect`/`close`/`fail` record findings; `hint` attaches the diagnosis of a
+    typical mistake; `finish` prints the pass line or raises the report.
+
+    Findings that repeat one slip (a rank-1 bias in every layer of every example)
+    carry the same `group`: the report shows the first of them and sums up the rest
+    with the group's `more` text, where {count} is how many more there are and
+    {others} lists their `subject`s (e.g. "{others} are wrong the same way").
     """
 
     def __init__(self, function_name):
         self.function_name = function_name
-        self.problems = []
+        self.problems = []          # [(message, group, more, subject)]
         self.hints = []
+        self._hint_groups = set()
 
     # -- recording ---------------------------------------------------------
-    def fail(self, message):
-        self.problems.append(message)
+    def fail(self, message, group=None, more=None, subject=None):
+        self.problems.append((message, group, more, subject))
         return False
 
-    def expect(self, condition, message):
+    def expect(self, condition, message, group=None, more=None, subject=None):
         """Record `message` as a problem unless `condition` holds; return the condition."""
-        return True if condition else self.fail(message)
+        return True if condition else self.fail(message, group, more, subject)
 
-    def hint(self, message):
+    def hint(self, message, group=None):
+        """Add a diagnosis (once). With a `group`, only the first diagnosis of that group is kept."""
+        if group is not None:
+            if group in self._hint_groups:
+                return
+            self._hint_groups.add(group)
         if message not in self.hints:
             self.hints.append(message)
 
     @property
     def ok(self):
         return not self.problems
+
+    @property
+    def last_problem(self):
+        return self.problems[-1][0] if self.problems else ""
 
     def is_number(self, value, what):
         """A Python or NumPy real scalar (or an array with one element)."""
@@ -82,8 +149,14 @@ class Check:
         missing = [k for k in keys if k not in value]
         return self.expect(not missing, "%s is missing the key(s) %s" % (what, ", ".join(missing)))
 
-    def close(self, got, expected, what, rtol=1e-6, atol=1e-8):
-        """Values of `got` equal `expected` within tolerance; says how far off when not."""
+    def close(self, got, expected, what, rtol=1e-6, atol=1e-8, **grouping):
+        """Values of `got` equal `expected` within tolerance.
+
+        When they do not, the finding names the entries that are off (only those: an entry
+        within the tolerance is right, whatever its last digit) and prints expected and got
+        with as many digits as it takes to tell them apart. `grouping` (group, more, subject)
+        goes to `fail`.
+        """
         expected = np.asarray(expected, dtype=float)
         try:
             got_array = np.asarray(got, dtype=float)
@@ -95,41 +168,86 @@ class Check:
             else:
                 return self.fail("%s has the wrong shape: expected %s, got %s"
                                  % (what, expected.shape, got_array.shape))
-        if np.allclose(got_array, expected, rtol=rtol, atol=atol, equal_nan=True):
+        wrong = ~np.isclose(got_array, expected, rtol=rtol, atol=atol, equal_nan=True)
+        if not wrong.any():
             return True
-        return self.fail("%s has wrong values:\n      expected %s\n      got      %s"
-                         % (what, _short(expected), _short(got_array)))
+        if expected.size == 1:
+            shown_expected, shown_got = distinguishing_pair(expected.item(), got_array.item())
+            return self.fail("%s is wrong: expected %s, got %s" % (what, shown_expected, shown_got), **grouping)
+        positions = [tuple(int(i) for i in index) for index in np.argwhere(wrong)]
+        listed = []
+        for index in positions[:3]:
+            shown_expected, shown_got = distinguishing_pair(expected[index], got_array[index])
+            listed.append("[%s] expected %s, got %s" % (", ".join(map(str, index)), shown_expected, shown_got))
+        rest = "; and %d more" % (len(positions) - 3) if len(positions) > 3 else ""
+        return self.fail("%s: %d of %d entries are wrong: %s%s"
+                         % (what, len(positions), expected.size, "; ".join(listed), rest), **grouping)
 
     # -- reporting ---------------------------------------------------------
-    def finish(self):
-        """Print the findings; raise SelfCheckFailed if there were any, else print the pass line."""
-        __tracebackhide__ = True  # IPython: keep the traceback down to the message
-        if self.ok:
-            print("All checks passed for %s." % self.function_name)
-            return True
-        lines = ["%s: %d problem(s) found." % (self.function_name, len(self.problems))]
-        lines += ["  - " + p for p in self.problems]
+    def report(self):
+        """The findings grouped by cause, then the likely causes (one line each)."""
+        findings, grouped = [], {}
+        for message, group, more, subject in self.problems:
+            if group is None:
+                findings.append([message, None, []])
+            elif group in grouped:
+                grouped[group][2].append(subject)
+            else:
+                grouped[group] = [message, more, []]
+                findings.append(grouped[group])
+        lines = ["%s does not pass its self-check yet: %d problem%s." % (
+            self.function_name, len(findings), "" if len(findings) == 1 else "s")]
+        for message, more, others in findings:
+            if others:
+                message += "; " + (more or "{count} more like it").format(
+                    count=len(others), others=_names([str(o) for o in others]))
+            lines.append("  - " + message)
         if self.hints:
             lines.append("Likely cause:")
             lines += ["  * " + h for h in self.hints]
-        report = "\n".join(lines)
-        print(report)
-        raise SelfCheckFailed("%s does not pass its self-check yet (details printed above)."
-                              % self.function_name)
+        return "\n".join(lines)
+
+    def finish(self):
+        """Print the pass line, or raise SelfCheckFailed carrying the report."""
+        __tracebackhide__ = True
+        if self.ok:
+            print("All checks passed for %s." % self.function_name)
+            return None
+        raise SelfCheckFailed(self.report())
 
 
-def _short(array):
-    """Compact one-line-ish rendering of an array for messages."""
-    return np.array2string(np.asarray(array), precision=8, separator=", ", threshold=20,
-                           max_line_width=100).replace("\n", "\n               ")
+def _names(items):
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def not_implemented(function_name, error):
+def distinguishing_pair(expected, got, decimals=8):
+    """expected and got as text: 8 decimals (as the notebooks print arrays), more if that shows no difference;
+    trailing zeros dropped."""
+    expected, got = float(expected), float(got)
+    shown = (_number_text(expected, decimals), _number_text(got, decimals))
+    while shown[0] == shown[1] and decimals < 17:
+        decimals += 1
+        shown = (_number_text(expected, decimals), _number_text(got, decimals))
+    return shown
+
+
+def _number_text(value, decimals):
+    if not np.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"
+    if not 1e-4 <= abs(value) < 1e8:
+        mantissa, exponent = ("%.*e" % (max(decimals - 2, 4), value)).split("e")
+        return mantissa.rstrip("0").rstrip(".") + "e" + exponent
+    return ("%.*f" % (decimals, value)).rstrip("0").rstrip(".")
+
+
+def not_implemented(function_name, error=None):
     """Turn the release stub's NotImplementedError into a readable self-check failure."""
     __tracebackhide__ = True
-    print("%s is not implemented yet: fill in the region between ### START CODE HERE ### and "
-          "### END CODE HERE ###, run that cell, then run this check again." % function_name)
-    raise SelfCheckFailed("%s is not implemented yet." % function_name) from None
+    raise SelfCheckFailed("%s is not implemented yet.\nFill in the code between ### START CODE HERE ### and "
+                          "### END CODE HERE ###, run that cell, then run this check again." % function_name) from None
 
 
 def call(check, function, *args, **kwargs):
@@ -142,3 +260,29 @@ def call(check, function, *args, **kwargs):
     except Exception as error:  # report, do not crash the check
         check.fail("calling %s raised %s: %s" % (check.function_name, type(error).__name__, error))
         return False, None
+
+
+# ----------------------------------------------------------------------------- in a Jupyter kernel
+def _show_report(shell, etype, value, tb, tb_offset=None):
+    """IPython handler for SelfCheckFailed: the report alone, no traceback (the machinery is not the news)."""
+    lines = value.display_lines() if isinstance(value, SelfCheckFailed) else [str(value)]
+    if lines:
+        lines[0] = RED + BOLD + lines[0] + RESET
+    shell._showtraceback(etype, value, lines)
+    return lines
+
+
+def show_reports_plainly():
+    """In an IPython kernel, show a SelfCheckFailed as its report (the cell still fails, so it scores 0)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - plain Python
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "set_custom_exc"):
+        return False
+    shell.set_custom_exc((SelfCheckFailed,), _show_report)
+    return True
+
+
+show_reports_plainly()
