@@ -42,15 +42,21 @@ def verdict_file(notebook: str) -> str:
 
 
 def dumps(verdicts: list[Verdict]) -> str:
+    """The sidecar's text for `verdicts`."""
     return json.dumps({"verdicts": [asdict(v) for v in verdicts]}, indent=1)
+
+
+def loads(text: str) -> list[Verdict]:
+    """The verdicts `dumps` wrote (ValueError, KeyError or TypeError when the text is not such a sidecar)."""
+    return [Verdict(**dict(item, self_check_findings=tuple(item.get("self_check_findings", ())),
+                           self_check_causes=tuple(item.get("self_check_causes", ()))))
+            for item in json.loads(text)["verdicts"]]
 
 
 def read_verdicts(folder: str, notebook: str) -> list[Verdict]:
     """The verdicts the grader wrote for `notebook` in `folder` ([] when there are none)."""
     try:
         with open(os.path.join(folder, verdict_file(notebook)), encoding="utf-8") as handle:
-            items = json.load(handle)["verdicts"]
-        return [Verdict(**dict(item, self_check_findings=tuple(item.get("self_check_findings", ())),
-                                self_check_causes=tuple(item.get("self_check_causes", ())))) for item in items]
+            return loads(handle.read())
     except (OSError, ValueError, KeyError, TypeError):
         return []

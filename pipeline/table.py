@@ -4,13 +4,12 @@ from pipeline.gradebook import all_scores, open_gradebook
 
 
 def format_number(value):
+    """A score without trailing zeros: 10, 2.5, 0.33."""
     return ("%.2f" % value).rstrip("0").rstrip(".")
 
 
-def grade_table(course, stamps):
-    """The grade table (student x assignment, score / max, total) from the gradebook, and notes."""
-    with open_gradebook(course.root) as gradebook:
-        scores, maxima = all_scores(gradebook)
+def render_table(scores, maxima):
+    """The table's text from {(student, assignment): (score, max)} and {assignment: max}."""
     assignments = [a for a in ASSIGNMENTS if a in maxima] + sorted(set(maxima) - set(ASSIGNMENTS))
     students = sorted({student for student, _ in scores})
     header = ["student"] + assignments + ["total"]
@@ -30,6 +29,11 @@ def grade_table(course, stamps):
     lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
              for r in [header] + rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def table_notes(stamps):
+    """What the stamps say happened: zeros recorded, repairs made, parts that scored 0 and why."""
     notes = []
     for (student, assignment), stamp in sorted(stamps.items()):
         if stamp.get("status") == "failed":
@@ -38,4 +42,11 @@ def grade_table(course, stamps):
             notes.append("%s / %s: %s" % (student, assignment, note))
         for grade_id, reason in stamp.get("failing", []):
             notes.append("%s / %s: %s scored 0 (%s)" % (student, assignment, grade_id, reason))
-    return "\n".join(lines), notes
+    return notes
+
+
+def grade_table(course, stamps):
+    """The grade table from the course's gradebook, and the notes of `stamps`."""
+    with open_gradebook(course.root) as gradebook:
+        scores, maxima = all_scores(gradebook)
+    return render_table(scores, maxima), table_notes(stamps)

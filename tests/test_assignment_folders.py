@@ -43,3 +43,13 @@ def test_every_imported_helper_is_shipped(assignment):
                 if name.split(".")[0] in utils_modules:
                     assert name.split(".")[0] in shipped, "%s imports %s, not shipped with %s" % (module, name,
                                                                                                   assignment)
+
+
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_manifest_lists_the_notebooks_graded_functions_and_points(assignment):
+    import nbformat
+    spec = ASSIGNMENTS[assignment]
+    nb = nbformat.read(os.path.join(ROOT, "source", assignment, spec.notebook), as_version=4)
+    tests = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"] for c in nb.cells
+             if c.metadata.get("nbgrader", {}).get("grade")}
+    assert tests == {f.grade_id: f.points for f in spec.graded}

@@ -14,6 +14,7 @@ import pytest
 from course_env import python_env
 from grader.manifest import COMMON, ROOT
 from graded_course import gradebook_dump, stamp
+from hand_made import code, notebook
 from pipeline.course import COURSE_PARTS, copy_course
 
 pytestmark = pytest.mark.e2e  # generates releases and grades with nbgrader
@@ -60,24 +61,12 @@ grade_case(cube, "scalar_pair", x=-0.5, theta=3.0)
 '''
 
 
-def _nbgrader(cell, grade_id, grade=False, solution=False, points=None):
-    cell.metadata["nbgrader"] = {"grade": grade, "solution": solution, "locked": not solution,
-                                 "grade_id": grade_id, "schema_version": 3}
-    if points is not None:
-        cell.metadata["nbgrader"]["points"] = points
-    return cell
-
-
 def toy_notebook():
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     solution = REFERENCE[REFERENCE.index("# GRADED FUNCTION"):].rstrip()
-    nb.cells = [nbformat.v4.new_markdown_cell("# Toy\n\nWrite `cube(x, theta)`."),
-                nbformat.v4.new_code_cell("import numpy as np\nfrom checks_toy import check_cube\n"
-                                          "from grading_cases import grade_case"),
-                _nbgrader(nbformat.v4.new_code_cell(solution), "cube", solution=True),
-                _nbgrader(nbformat.v4.new_code_cell(TEST_CELL), "test_cube", grade=True, points=2)]
-    return nb
+    return notebook(nbformat.v4.new_markdown_cell("# Toy\n\nWrite `cube(x, theta)`."),
+                    code("import numpy as np\nfrom checks_toy import check_cube\nfrom grading_cases import grade_case"),
+                    code(solution, "cube", solution=True),
+                    code(TEST_CELL, "test_cube", grade=True, points=2))
 
 
 def add_toy_assignment(course):

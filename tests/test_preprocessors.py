@@ -1,0 +1,204 @@
+"""Each of the course's nbgrader preprocessors on small hand-made notebooks (no nbgrader run)."""
+import json
+import os
+import sys
+
+import nbformat
+import pytest
+
+import grading_cases
+from grader.hidden_block import HIDDEN_BEGIN, HIDDEN_END
+from grader.preprocessors.hide_hidden_test_details import HideHiddenTestDetails
+from grader.preprocessors.judge_hidden_tests import JudgeHiddenTests
+from grader.preprocessors.limit_output_size import LimitOutputSize
+from grader.preprocessors.restore_cell_roles import RestoreCellRoles
+from grader.preprocessors.restore_cells import RestoreCells
+from grader.preprocessors.skip_training_cells import NBCLIENT_SKIP_TAG, SKIP_TAG, SkipTrainingCells
+from grader.reference import reference
+from grader.verdict import loads, verdict_file
+from hand_made import code, error, notebook, resources, stream
+
+HIDDEN = '''check_cube(gradient_check)
+%s
+grade_case(gradient_check, "gradient_check", x=3.0, theta=2.0, epsilon=1e-2)
+grade_case(gradient_check, "gradient_check", x=-1.0, theta=0.5, epsilon=1e-3)
+%s
+''' % (HIDDEN_BEGIN, HIDDEN_END)
+
+
+def record_output(function, case, params, implementation=None):
+    record = grading_cases.record_call(implementation or reference(function), case, params)
+    return {"output_type": "display_data", "metadata": {},
+            "data": {grading_cases.RECORD_MIME: record, "text/plain": "(hidden test recorded)"}}
+
+
+def honest_records():
+    return [record_output("gradient_check", "gradient_check", {"x": 3.0, "theta": 2.0, "epsilon": 1e-2}),
+            record_output("gradient_check", "gradient_check", {"x": -1.0, "theta": 0.5, "epsilon": 1e-3})]
+
+
+def judged(*outputs, source=HIDDEN):
+    nb = notebook(code(source, "test_gradient_check", grade=True, points=4, outputs=outputs))
+    nb, res = JudgeHiddenTests().preprocess(nb, resources(notebook_name="Gradient_Checking"))
+    return nb.cells[0], loads(res["outputs"][verdict_file("Gradient_Checking")])[0]
+
+
+# ----------------------------------------------------------------------------- JudgeHiddenTests
+def test_honest_records_pass_and_the_records_leave_the_notebook():
+    cell, verdict = judged(stream("All checks passed for gradient_check.\n"), *honest_records())
+    assert verdict.passed and verdict.reason == "" and (verdict.hidden_passed, verdict.hidden_total) == (2, 2)
+    assert verdict.self_check_passed is True and verdict.points == 4 and verdict.function == "gradient_check"
+    assert [o.output_type for o in cell.outputs] == ["stream", "stream"]
+    assert cell.outputs[-1].text == "Hidden tests: 2 of 2 passed.\n"
+
+
+def gradient_check(x, theta, epsilon=1e-7):
+    """A wrong answer: always 0.5."""
+    return 0.5
+
+
+def test_a_wrong_record_fails_the_cell_with_a_reason_that_shows_no_input():
+    wrong = record_output("gradient_check", "gradient_check", {"x": 3.0, "theta": 2.0, "epsilon": 1e-2},
+                          implementation=gradient_check)
+    cell, verdict = judged(wrong, honest_records()[1])
+    assert not verdict.passed and (verdict.hidden_passed, verdict.hidden_total) == (1, 2)
+    assert cell.outputs[-1].ename == "HiddenTestFailure"
+    assert "hidden test 1 of 2 (gradient_check) failed" in verdict.reason and "3.0" not in verdict.reason
+
+
+def test_missing_records_fail():
+    _, verdict = judged(honest_records()[0])
+    assert not verdict.passed and "did not run" in verdict.reason
+
+
+def test_stderr_alone_scores_zero_with_a_plain_message():
+    cell, verdict = judged(stream("careful\n", "stderr"), *honest_records())
+    assert cell.outputs[-1].ename == "OutputOnStderr" and not verdict.passed
+    assert "wrote to stderr" in verdict.reason
+
+
+def test_a_failed_self_check_gives_its_diagnosis():
+    report = ("gradient_check: 1 problem(s) found.\n  - the difference is 0.5, expected 1e-10\n"
+              "Likely cause:\n  * your gradapprox looks one-sided,\n    use both sides\n")
+    _, verdict = judged(stream(report), error("SelfCheckFailed", "gradient_check does not pass its self-check yet"),
+                        *honest_records())
+    assert verdict.self_check_passed is False
+    assert verdict.self_check_causes == ("your gradapprox looks one-sided, use both sides",)
+    assert verdict.self_check_findings == ("the difference is 0.5, expected 1e-10",)
+    assert verdict.reason == "self-check: your gradapprox looks one-sided, use both sides"
+
+
+def test_a_traceback_quoting_hidden_code_is_cut_to_its_last_line():
+    quoting = error("NameError", "name 'gradient_check' is not defined",
+                    ["Cell In[3], line 3", 'grade_case(gradient_check, "gradient_check", x=3.0, ...)', "NameError"])
+    cell, verdict = judged(quoting)
+    shown = json.dumps(cell.outputs)
+    assert "x=3.0" not in shown and "traceback not shown" in shown
+    assert verdict.reason.startswith("NameError")
+
+
+def test_cells_that_are_not_tests_are_left_alone_and_get_no_verdict():
+    nb = notebook(code("x = 1", outputs=[stream("stderr text", "stderr")]), code("def f(): pass", "f", solution=True))
+    nb, res = JudgeHiddenTests().preprocess(nb, resources())
+    assert nb.cells[0].outputs[0].name == "stderr"
+    assert loads(res["outputs"][verdict_file("nb")]) == []
+
+
+# ----------------------------------------------------------------------------- SkipTrainingCells
+def test_only_unchanged_tagged_cells_of_the_source_are_skipped(tmp_path):
+    training = code("model(X, Y)", tags=[SKIP_TAG])
+    source = notebook(training, code("plot()", tags=[SKIP_TAG]))
+    (tmp_path / "a").mkdir()
+    nbformat.write(source, str(tmp_path / "a" / "nb.ipynb"))
+    student = notebook(code("model(X, Y)", tags=[SKIP_TAG]), code("plot(); cheat()", tags=[SKIP_TAG]),
+                       code("answer()", "test_answer", grade=True, points=1, tags=[SKIP_TAG, NBCLIENT_SKIP_TAG]))
+    processor = SkipTrainingCells(source_directory=str(tmp_path))
+    student, _ = processor.preprocess(student, resources())
+    kept, changed, test = student.cells
+    assert NBCLIENT_SKIP_TAG in kept.metadata["tags"] and "not run while autograding" in kept.outputs[0].text
+    assert NBCLIENT_SKIP_TAG not in changed.metadata["tags"]
+    assert NBCLIENT_SKIP_TAG not in test.metadata["tags"]  # a student's own skip tag on a test cell is removed
+
+
+# ----------------------------------------------------------------------------- LimitOutputSize
+def test_long_outputs_are_cut_and_errors_are_kept():
+    cell = code("print()", outputs=[stream("x" * 50), stream("y" * 50), error("ValueError", "z" * 50)])
+    nb, _ = LimitOutputSize(max_chars=20, max_cell_chars=100).preprocess(notebook(cell), resources())
+    outputs = nb.cells[0].outputs
+    assert outputs[0].text.startswith("x" * 20) and "truncated by the autograder: 50 characters" in outputs[0].text
+    assert [o.output_type for o in outputs] == ["stream", "error", "stream"]  # the second stream is dropped
+    assert "1 more output(s) left out" in outputs[-1].text
+
+
+def test_a_large_image_is_replaced_by_a_note():
+    image = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "A" * 100}}
+    nb, _ = LimitOutputSize(max_chars=20).preprocess(notebook(code("show()", outputs=[image])), resources())
+    assert nb.cells[0].outputs[0].data == {"text/plain": "(image/png output of 100 characters left out by the "
+                                                         "autograder)"}
+
+
+# ----------------------------------------------------------------------------- HideHiddenTestDetails
+def test_feedback_shows_no_hidden_line_and_no_stderr_of_a_hidden_test_cell():
+    cell = code(HIDDEN, "test_gradient_check", grade=True, points=4,
+                outputs=[stream("theta=2.0 x=3.0\n", "stderr"), stream('grade_case(gradient_check, "g", x=3.0)\n'),
+                         error("HiddenTestFailure", "Hidden tests: 0 of 2 passed.",
+                               ['grade_case(gradient_check, "gradient_check", x=3.0, theta=2.0, epsilon=1e-2)'])])
+    nb, _ = HideHiddenTestDetails().preprocess(notebook(cell), resources())
+    shown = json.dumps(nb.cells[0].outputs)
+    assert "x=3.0" not in shown and "theta=2.0" not in shown
+    assert "not shown in feedback" in nb.cells[0].outputs[0].text
+
+
+# ----------------------------------------------------------------------------- RestoreCellRoles, RestoreCells
+@pytest.fixture
+def gradebook_url(tmp_path, monkeypatch):
+    """A gradebook that knows assignment a / notebook nb: an answer cell, its test (3 points), a second test."""
+    from nbgrader.api import Gradebook
+    monkeypatch.setenv("PATH", os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
+    url = "sqlite:///" + str(tmp_path / "gradebook.db")
+    with Gradebook(url) as gradebook:
+        gradebook.update_or_create_assignment("a")
+        gradebook.update_or_create_notebook("nb", "a")
+        gradebook.update_or_create_solution_cell("answer", "nb", "a")
+        for name, points in (("test_answer", 3), ("test_more", 1)):
+            gradebook.update_or_create_grade_cell(name, "nb", "a", max_score=points, cell_type="code")
+        for name, text, locked in (("answer", "x = 1", False), ("test_answer", "assert x == 1", True),
+                                   ("test_more", "assert x > 0", True)):
+            gradebook.update_or_create_source_cell(name, "nb", "a", source=text, cell_type="code", locked=locked,
+                                                   checksum=None)
+    return url
+
+
+def test_a_test_cell_flipped_to_solution_gets_its_role_back(gradebook_url):
+    flipped = code("assert x == 1", "test_answer", solution=True)
+    stranger = code("y = 2", "made_up", grade=True, points=50)
+    nb, _ = RestoreCellRoles().preprocess(notebook(code("x = 1", "answer", solution=True), flipped, stranger),
+                                          resources(db_url=gradebook_url))
+    meta = nb.cells[1].metadata["nbgrader"]
+    assert meta["grade"] and not meta["solution"] and meta["locked"] and meta["points"] == 3
+    assert "nbgrader" not in nb.cells[2].metadata
+
+
+def test_deleted_test_cells_come_back_even_without_their_neighbours(gradebook_url):
+    nb = notebook(code("x = 1", "answer", solution=True))
+    nb, _ = RestoreCells(add_missing_cells=True).preprocess(nb, resources(db_url=gradebook_url))
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    assert ids == ["answer", "test_answer", "test_more"]
+    assert all(c.get("id") for c in nb.cells)
+
+
+# ----------------------------------------------------------------------------- GradingExecute
+@pytest.mark.e2e
+def test_a_dead_kernel_costs_only_its_cell(tmp_path):
+    """The kernel dies in the second cell: that cell gets KernelDied, the kernel is restarted, the first cell
+    is replayed, and the rest of the notebook runs (timeouts: tests/test_cell_limits.py)."""
+    from grader.kernelspec import pin_course_kernel
+    from grader.manifest import ROOT
+    from grader.preprocessors.grading_execute import GradingExecute
+    from grader.sandbox.kernel_manager import SandboxedKernelManager
+    pin_course_kernel(ROOT)
+    nb = notebook(code("x = 41"), code("import os\nos._exit(1)"), code("print(x + 1)"))
+    executor = GradingExecute(timeout=30, kernel_name="python3", kernel_manager_class=SandboxedKernelManager)
+    executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    assert [o.ename for o in nb.cells[1].outputs if o.output_type == "error"] == ["KernelDied"]
+    assert nb.cells[2].outputs[0].text == "42\n"
