@@ -11,13 +11,13 @@ for a notebook separated from its helper files it names the missing files.
 """
 import ast
 import os
-import re
 import sys
 
 import nbformat
 from traitlets.config.loader import PyFileConfigLoader
 
-from grader.manifest import ROOT
+from grader.manifest import ROOT, SELF_CHECK_CALL
+from grader.messages import ANSI
 
 
 def course_config():
@@ -25,7 +25,6 @@ def course_config():
     return PyFileConfigLoader("nbgrader_config.py", path=ROOT).load_config()
 
 
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def _last_line(text):
@@ -35,7 +34,7 @@ def _last_line(text):
 
 def _first_line(source):
     """What a test cell checks: its self-check call if it has one, else its first line."""
-    found = re.search(r"^\s*check_(\w+)\(", source, re.M)
+    found = SELF_CHECK_CALL.search(source)
     if found:
         return "the test of %s" % found.group(1)
     return next((line for line in source.splitlines() if line.strip()), "(empty cell)")

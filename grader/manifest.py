@@ -9,10 +9,12 @@ copies into release/ and over students' copies at autograde time (`python -m
 authoring.link_helpers` makes the links; tests/test_assignment_folders.py fails on drift).
 """
 import os
+import re
 from dataclasses import dataclass
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the course folder
 COMMON = ("nn_core.py", "selfcheck_core.py", "grading_cases.py")
+SELF_CHECK_CALL = re.compile(r"^\s*check_(\w+)\(", re.M)  # a cell that runs the self-check of a function
 
 
 @dataclass(frozen=True)

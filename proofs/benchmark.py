@@ -31,8 +31,8 @@ import tempfile
 import time
 
 from grader.manifest import ASSIGNMENTS, ROOT
-from pipeline.course import copy_course
-from pipeline.nbgrader_process import nbgrader_command, nbgrader_env
+from pipeline.course import Course, copy_course
+from pipeline.nbgrader_process import nbgrader, nbgrader_env
 
 
 def timed(function, *args, **kwargs):
@@ -70,9 +70,12 @@ def bare_run(course, assignment):
 
 
 def autograde(course, **env):
+    """Seconds of one `nbgrader autograde * --force` in `course` (the pipeline's launcher)."""
     for folder in ("autograded", "feedback"):
         shutil.rmtree(os.path.join(course, folder), ignore_errors=True)
-    seconds, result = timed(run, course, nbgrader_command() + ["autograde", "*", "--force"], **env)
+    seconds, (code, log) = timed(nbgrader, Course(course), ["autograde", "*", "--force"], **env)
+    if code != 0:
+        raise SystemExit("nbgrader autograde failed:\n%s" % log[-3000:])
     return seconds
 
 

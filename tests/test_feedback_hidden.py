@@ -16,6 +16,7 @@ import pytest
 
 from grader.manifest import ASSIGNMENTS, ROOT
 from grader.judge import hidden_calls, reference_output
+from grader.messages import ANSI
 from grader.hidden_block import hidden_lines
 
 
@@ -25,7 +26,7 @@ def page_text(path):
         text = handle.read()
     text = re.sub(r"<style.*?</style>|<script.*?</script>", "", text, flags=re.S)
     text = html.unescape(re.sub(r"<[^>]+>", "", text))
-    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+    return ANSI.sub("", text)
 
 
 def source_test_cells(assignment):

@@ -16,13 +16,12 @@ tests alone catch each mutant, even where the self-check already stops the cell 
 import contextlib
 import io
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 
 import nbformat
 
-from grader.manifest import ASSIGNMENTS
+from grader.manifest import ASSIGNMENTS, SELF_CHECK_CALL
 from grader.messages import one_line
 from grader.verdict import Verdict, read_verdicts
 from pipeline.table import format_number
@@ -30,7 +29,6 @@ from proofs.catalog.build import assignment_of, function_source, judged, referen
 from proofs.catalog.entries import ENTRIES
 
 REFERENCE_STUDENT = "reference_%s"  # a control per assignment: the reference itself must get full marks
-SELF_CHECK_CALL = re.compile(r"^\s*check_\w+\(", re.M)
 
 
 @dataclass
