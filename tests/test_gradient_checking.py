@@ -19,6 +19,7 @@ from notebook_runner import error_cells, execute, stderr_cells, stdout_text
 from grader import judge
 from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
 from proofs.catalog import build
+from proofs.catalog.entries import GAPPROX, GAPPROX_N
 
 ASSIGNMENT = "gradient_checking"
 SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Gradient_Checking.ipynb")
@@ -28,84 +29,8 @@ FIX_ID = "backward_propagation_n_fixed"
 POINTS = {"forward_propagation": 1, "backward_propagation": 1, "gradient_check": 4, "gradient_check_n": 6}
 
 
-# ----------------------------------------------------------------------------- reference lines the mutants edit
-GAPPROX = "gradapprox = (J_plus - J_minus) / (2 * epsilon)"
-NUM = "numerator = np.linalg.norm(grad - gradapprox)"
-DEN = "denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)"
-DIFF = "difference = numerator / denominator"
-TP_1D, TM_1D = "thetaplus = theta + epsilon", "thetaminus = theta - epsilon"
-JP_1D, JM_1D = "J_plus = forward_propagation(x, thetaplus)", "J_minus = forward_propagation(x, thetaminus)"
-GRAD_1D = "grad = backward_propagation(x, theta)"
-TP_COPY, TM_COPY = "thetaplus = np.copy(parameters_values)", "thetaminus = np.copy(parameters_values)"
-TP_STEP, TM_STEP = "thetaplus[i][0] = thetaplus[i][0] + epsilon", "thetaminus[i][0] = thetaminus[i][0] - epsilon"
-GAPPROX_N = "gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * epsilon)"
-JP_N = "J_plus[i], _ = forward_propagation_n(X, Y, vector_to_dictionary(thetaplus))"
-
-# id: (function, edits, substrings the self-check's output must contain)
-MUTANTS = {
-    "forward_adds": ("forward_propagation", [("J = theta * x", "J = theta + x")], ["adds the two", "theta * x"]),
-    "forward_squares_x": ("forward_propagation", [("J = theta * x", "J = theta * x ** 2")], ["x appears twice"]),
-    "backward_returns_theta": ("backward_propagation", [("dtheta = x", "dtheta = theta")], ["you return theta"]),
-    "backward_returns_J": ("backward_propagation", [("dtheta = x", "dtheta = theta * x")], ["you return J itself"]),
-    "gc_one_sided": ("gradient_check", [(GAPPROX, "gradapprox = (J_plus - forward_propagation(x, theta)) / epsilon")],
-                     ["one-sided"]),
-    "gc_epsilon_not_doubled": ("gradient_check", [(GAPPROX, "gradapprox = (J_plus - J_minus) / epsilon")],
-                               ["divide their difference by 2 * epsilon, not by epsilon"]),
-    "gc_no_norm": ("gradient_check", [(NUM, "numerator = grad - gradapprox"), (DEN, "denominator = grad + gradapprox")],
-                   ["negative", "np.linalg.norm"]),
-    "gc_squared_norms": ("gradient_check", [(NUM, NUM + " ** 2"),
-                                            (DEN, "denominator = np.linalg.norm(grad) ** 2 + "
-                                                  "np.linalg.norm(gradapprox) ** 2")], ["not squared norms"]),
-    "gc_swapped_ratio": ("gradient_check", [(DIFF, "difference = denominator / numerator")],
-                         ["swap numerator and denominator"]),
-    "gc_j_plus_only": ("gradient_check", [(GAPPROX, "gradapprox = J_plus / epsilon")], ["J_plus alone"]),
-    "gc_j_plus_only_2eps": ("gradient_check", [(GAPPROX, "gradapprox = J_plus / (2 * epsilon)")], ["J_plus alone"]),
-    "gc_minus_sign": ("gradient_check", [(TM_1D, "thetaminus = theta + epsilon")], ["minus sign"]),
-    "gc_fixed_epsilon": ("gradient_check", [(TP_1D, "thetaplus = theta + 1e-7"), (TM_1D, "thetaminus = theta - 1e-7"),
-                                            (GAPPROX, "gradapprox = (J_plus - J_minus) / (2 * 1e-7)")],
-                         ["with the epsilon the function receives"]),
-    "gc_inline_model": ("gradient_check", [(JP_1D, "J_plus = thetaplus * x"), (JM_1D, "J_minus = thetaminus * x"),
-                                           (GRAD_1D, "grad = x")],
-                        ["never called forward_propagation", "never called backward_propagation"]),
-    "gc_backward_at_thetaplus": ("gradient_check", [(GRAD_1D, "grad = backward_propagation(x, thetaplus)")],
-                                 ["call backward_propagation at theta itself"]),
-    "gc_arguments_swapped": ("gradient_check", [(JP_1D, "J_plus = forward_propagation(thetaplus, x)"),
-                                                (JM_1D, "J_minus = forward_propagation(thetaminus, x)")],
-                             ["takes x first"]),
-    "gcn_one_sided": ("gradient_check_n", [(TM_STEP, "thetaminus[i][0] = thetaminus[i][0]"),
-                                           (GAPPROX_N, "gradapprox[i] = (J_plus[i] - J_minus[i]) / epsilon")],
-                      ["one-sided"]),
-    "gcn_epsilon_not_doubled": ("gradient_check_n", [(GAPPROX_N, "gradapprox[i] = (J_plus[i] - J_minus[i]) / epsilon")],
-                                ["divide their difference by 2 * epsilon, not by epsilon"]),
-    "gcn_no_copy": ("gradient_check_n", [(TP_COPY, "thetaplus = parameters_values"),
-                                         (TM_COPY, "thetaminus = parameters_values")], ["np.copy"]),
-    "gcn_no_copy_thetaplus": ("gradient_check_n", [(TP_COPY, "thetaplus = parameters_values")], ["np.copy"]),
-    "gcn_no_copy_thetaminus": ("gradient_check_n", [(TM_COPY, "thetaminus = parameters_values")], ["np.copy"]),
-    "gcn_sum_of_squares": ("gradient_check_n", [(NUM, "numerator = np.sum((grad - gradapprox) ** 2)"),
-                                                (DEN, "denominator = np.sum(grad ** 2) + np.sum(gradapprox ** 2)")],
-                           ["not squared norms"]),
-    "gcn_squared_norms": ("gradient_check_n", [(NUM, NUM + " ** 2"),
-                                               (DEN, "denominator = np.linalg.norm(grad) ** 2 + "
-                                                     "np.linalg.norm(gradapprox) ** 2")], ["not squared norms"]),
-    "gcn_no_norm": ("gradient_check_n", [(NUM, "numerator = grad - gradapprox"),
-                                         (DEN, "denominator = grad + gradapprox")], ["np.linalg.norm", "one number"]),
-    "gcn_swapped_ratio": ("gradient_check_n", [(DIFF, "difference = denominator / numerator")],
-                          ["swap numerator and denominator"]),
-    "gcn_j_plus_only": ("gradient_check_n", [(GAPPROX_N, "gradapprox[i] = J_plus[i] / (2 * epsilon)")],
-                        ["J_plus alone"]),
-    "gcn_minus_sign": ("gradient_check_n", [(TM_STEP, "thetaminus[i][0] = thetaminus[i][0] + epsilon")],
-                       ["minus sign"]),
-    "gcn_norm_of_sum": ("gradient_check_n", [(DEN, "denominator = np.linalg.norm(grad + gradapprox)")],
-                        ["sum of two norms"]),
-    "gcn_fixed_epsilon": ("gradient_check_n", [(TP_STEP, "thetaplus[i][0] = thetaplus[i][0] + 1e-7"),
-                                               (TM_STEP, "thetaminus[i][0] = thetaminus[i][0] - 1e-7"),
-                                               (GAPPROX_N, "gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * 1e-7)")],
-                          ["use the epsilon argument"]),
-    "gcn_cost_not_unpacked": ("gradient_check_n", [(JP_N, "J_plus[i] = forward_propagation_n(X, Y, "
-                                                          "vector_to_dictionary(thetaplus))")], ["keep the cost only"]),
-    "gcn_vector_not_dictionary": ("gradient_check_n", [(JP_N, "J_plus[i], _ = forward_propagation_n(X, Y, thetaplus)")],
-                                  ["vector_to_dictionary"]),
-}
+# the mistakes the self-checks must name (proofs/catalog/entries.py)
+MISTAKES = build.self_check_mistakes(ASSIGNMENT)
 
 
 @pytest.fixture
@@ -154,16 +79,15 @@ def test_checks_leave_the_global_random_state_alone():
 
 
 # ----------------------------------------------------------------------------- (b) mistakes are named
-@pytest.mark.parametrize("mutant", sorted(MUTANTS))
-def test_mistake_fails_self_check_with_specific_hint(mutant):
-    function, edits, hints = MUTANTS[mutant]
+@pytest.mark.parametrize("entry", MISTAKES, ids=lambda e: e.id)
+def test_mistake_fails_self_check_with_specific_hint(entry):
     namespace = build.reference_namespace(ASSIGNMENT)
-    build.define(namespace, function, edits)
-    passed, output = build.run_check(function, namespace)
-    assert not passed, "%s passed the self-check:\n%s" % (mutant, output)
+    build.define(namespace, entry.function, entry.edits)
+    passed, output = build.run_check(entry.function, namespace)
+    assert not passed, "%s passed the self-check:\n%s" % (entry.id, output)
     assert "Likely cause" in output or "raised" in output, output
-    for hint in hints:
-        assert hint.lower() in output.lower(), "%s: %r not in\n%s" % (mutant, hint, output)
+    for hint in (entry.hint,) + entry.also_says:
+        assert hint.lower() in output.lower(), "%s: %r not in\n%s" % (entry.id, hint, output)
 
 
 @pytest.mark.parametrize("stubbed, message", [
@@ -219,12 +143,11 @@ def test_hidden_cases_pass_the_reference(function):
     assert len(results) >= 3 and all(passed for passed, _ in results), results
 
 
-@pytest.mark.parametrize("mutant", sorted(MUTANTS))
-def test_hidden_cases_fail_each_mistake(mutant):
-    function, edits, _ = MUTANTS[mutant]
+@pytest.mark.parametrize("entry", MISTAKES, ids=lambda e: e.id)
+def test_hidden_cases_fail_each_mistake(entry):
     namespace = build.reference_namespace(ASSIGNMENT)
-    results = build.judged(function, build.define(namespace, function, edits))
-    assert not all(passed for passed, _ in results), "%s passes every hidden case" % mutant
+    results = build.judged(entry.function, build.define(namespace, entry.function, entry.edits))
+    assert not all(passed for passed, _ in results), "%s passes every hidden case" % entry.id
 
 
 def test_hidden_cases_pass_the_catalog_variants():

@@ -25,6 +25,7 @@ from grader import judge
 from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
 from grader.reference import regularization as reference
 from proofs.catalog import build
+from proofs.catalog.entries import DW1, L2
 from grader.reference import reference_blocks
 
 ASSIGNMENT = "regularization"
@@ -47,130 +48,10 @@ SPEC_DA = {"dA1": [[0.36544439, 0, -0.00188233, 0, -0.17408748], [0.65515713, 0,
                    [0, 0, -0.00292733, 0, 0]]}
 
 
-# ----------------------------------------------------------------------------- reference lines the mutants edit
-L2 = ("L2_regularization_cost = lambd / (2 * m) * (np.sum(np.square(W1)) + np.sum(np.square(W2)) + "
-      "np.sum(np.square(W3)))")
-SQUARES = "(np.sum(np.square(W1)) + np.sum(np.square(W2)) + np.sum(np.square(W3)))"
-TOTAL = "cost = cross_entropy_cost + L2_regularization_cost"
-DW3 = "dW3 = 1. / m * np.dot(dZ3, A2.T) + lambd / m * W3"
-DW2 = "dW2 = 1. / m * np.dot(dZ2, A1.T) + lambd / m * W2"
-DW1 = "dW1 = 1. / m * np.dot(dZ1, X.T) + lambd / m * W1"
-DB3 = "db3 = 1. / m * np.sum(dZ3, axis=1, keepdims=True)"
-PLAIN_UNPACK = "(Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache"
-DROPOUT_UNPACK = "(Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache"
-DROPOUT_CACHE = "cache = (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)"
-SEED1 = "np.random.seed(1)  # same masks every call: keeps the results reproducible"
-D1_DRAW = "D1 = np.random.rand(A1.shape[0], A1.shape[1])"
-D2_DRAW = "D2 = np.random.rand(A2.shape[0], A2.shape[1])"
-D1_CUT = "D1 = (D1 < keep_prob).astype(int)"
-D2_CUT = "D2 = (D2 < keep_prob).astype(int)"
-A1_MASK = "A1 = A1 * D1 "
-A2_MASK = "A2 = A2 * D2\n"
-A1_SCALE = "A1 = A1 / keep_prob"
-A2_SCALE = "A2 = A2 / keep_prob"
-OUTPUT = "A3 = sigmoid(Z3)"
-DA2_MASK = "dA2 = dA2 * D2 "
-DA2_SCALE = "dA2 = dA2 / keep_prob"
-DA1_MASK = "dA1 = dA1 * D1\n"
-DA1_SCALE = "dA1 = dA1 / keep_prob"
 COST, BACK_L2 = "compute_cost_with_regularization", "backward_propagation_with_regularization"
 FWD, BACK = "forward_propagation_with_dropout", "backward_propagation_with_dropout"
-
-# id: (function, edits, substrings the self-check's output must contain)
-MUTANTS = {
-    # --- L2 cost
-    "l2_missing_one_over_m": (COST, [(L2, "L2_regularization_cost = lambd / 2 * " + SQUARES)],
-                              ["the 1/m is missing"]),
-    "l2_missing_half": (COST, [(L2, "L2_regularization_cost = lambd / m * " + SQUARES)], ["the 1/2 is missing"]),
-    "l2_lambd_over_m_in_cost": (COST, [(L2, "L2_regularization_cost = (lambd / m) * (np.sum(W1 ** 2) + "
-                                            "np.sum(W2 ** 2) + np.sum(W3 ** 2))")],
-                                ["lambd / m is the factor of the gradient"]),
-    "l2_missing_m_and_half": (COST, [(L2, "L2_regularization_cost = lambd * " + SQUARES)],
-                              ["both the 1/m and the 1/2 are missing"]),
-    "l2_sums_biases_too": (COST, [(L2, L2 + ' + lambd / (2 * m) * (np.sum(np.square(parameters["b1"])) + '
-                                             'np.sum(np.square(parameters["b2"])) + '
-                                             'np.sum(np.square(parameters["b3"])))')],
-                           ["biases b1, b2, b3 were penalised"]),
-    "l2_term_missing": (COST, [(L2, "L2_regularization_cost = 0")], ["the L2 penalty is missing"]),
-    "l2_not_squared": (COST, [(L2, "L2_regularization_cost = lambd / (2 * m) * (np.sum(W1) + np.sum(W2) + "
-                                   "np.sum(W3))")], ["not squared"]),
-    "l2_forgets_W3": (COST, [(L2, "L2_regularization_cost = lambd / (2 * m) * (np.sum(np.square(W1)) + "
-                                  "np.sum(np.square(W2)))")], ["the squares of W3 are not in the penalty"]),
-    "l2_penalty_alone": (COST, [(TOTAL, "cost = L2_regularization_cost")], ["the penalty alone"]),
-    "l2_fixed_lambd": (COST, [(L2, L2.replace("lambd", "0.1"))], ["does not grow in proportion to lambd"]),
-    # --- L2 backward
-    "dw_no_l2_term": (BACK_L2, [(DW3, "dW3 = 1. / m * np.dot(dZ3, A2.T)"), (DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T)"),
-                                (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)")],
-                      ["dW3 has no L2 part", "the same slip in dW2 and dW1", "dW2 and dW1: wrong the same way"]),
-    "dw_lambd_not_over_m": (BACK_L2, [(DW3, DW3.replace("lambd / m", "lambd")), (DW2, DW2.replace("lambd / m", "lambd")),
-                                      (DW1, DW1.replace("lambd / m", "lambd"))], ["divide by m too"]),
-    "dw_doubled": (BACK_L2, [(DW3, DW3.replace("lambd / m", "2 * lambd / m")),
-                             (DW2, DW2.replace("lambd / m", "2 * lambd / m")),
-                             (DW1, DW1.replace("lambd / m", "2 * lambd / m"))], ["cancels the 1/2 of the cost"]),
-    "dw_cost_factor": (BACK_L2, [(DW3, DW3.replace("lambd / m", "lambd / (2 * m)")),
-                                 (DW2, DW2.replace("lambd / m", "lambd / (2 * m)")),
-                                 (DW1, DW1.replace("lambd / m", "lambd / (2 * m)"))], ["the factor of the cost"]),
-    "dw_only_dW3": (BACK_L2, [(DW2, "dW2 = 1. / m * np.dot(dZ2, A1.T)"), (DW1, "dW1 = 1. / m * np.dot(dZ1, X.T)")],
-                    ["dW2 has no L2 part", "the same slip in dW1"]),
-    "dw_subtracted": (BACK_L2, [(DW3, DW3.replace("+ lambd", "- lambd")), (DW2, DW2.replace("+ lambd", "- lambd")),
-                                (DW1, DW1.replace("+ lambd", "- lambd"))], ["subtracts the L2 term"]),
-    "dw_data_term_without_1_over_m": (BACK_L2, [(DW3, DW3.replace("1. / m * np.dot", "np.dot")),
-                                                (DW2, DW2.replace("1. / m * np.dot", "np.dot")),
-                                                (DW1, DW1.replace("1. / m * np.dot", "np.dot"))],
-                                      ["dW3: the cross-entropy part lacks its 1/m", "the same slip in dW2 and dW1"]),
-    "db_penalised": (BACK_L2, [(DB3, DB3 + " + lambd / m * b3")], ["db3 changed, but the biases are not penalised"]),
-    "dw_fixed_lambd": (BACK_L2, [(DW3, DW3.replace("lambd / m", "0.7 / m")), (DW2, DW2.replace("lambd / m", "0.7 / m")),
-                                 (DW1, DW1.replace("lambd / m", "0.7 / m"))],
-                       ["does not grow in proportion to lambd"]),
-    "l2_backward_dropout_layout": (BACK_L2, [(PLAIN_UNPACK, DROPOUT_UNPACK)],
-                                   ["the cache does not have the layout"]),
-    # --- dropout forward
-    "dropout_inverted_mask": (FWD, [(D1_CUT, "D1 = (D1 > keep_prob).astype(int)"),
-                                    (D2_CUT, "D2 = (D2 > keep_prob).astype(int)")],
-                              ["A1: the mask is inverted", "A2: the mask is inverted"]),
-    "dropout_mask_not_applied": (FWD, [(A1_MASK, "pass "), (A2_MASK, "pass\n")],
-                                 ["A1: the mask D1 is drawn but not applied", "A2: the mask D2 is drawn but not"]),
-    "dropout_not_scaled": (FWD, [(A1_SCALE, "pass"), (A2_SCALE, "pass")], ["A1: step 4 is missing", "A2: step 4"]),
-    "dropout_times_keep_prob": (FWD, [(A1_SCALE, "A1 = A1 * keep_prob"), (A2_SCALE, "A2 = A2 * keep_prob")],
-                                ["you multiplied by keep_prob"]),
-    "dropout_on_output_layer": (FWD, [(OUTPUT, OUTPUT + "\n    A3 = A3 * (np.random.rand(*A3.shape) < keep_prob) "
-                                               "/ keep_prob")], ["the output layer, got dropout too"]),
-    "dropout_no_seed": (FWD, [(SEED1, "pass")], ["keep np.random.seed(1)"]),
-    "dropout_normal_numbers": (FWD, [(D1_DRAW, "D1 = np.random.randn(A1.shape[0], A1.shape[1])"),
-                                     (D2_DRAW, "D2 = np.random.randn(A2.shape[0], A2.shape[1])")],
-                               ["np.random.randn (normal numbers)"]),
-    "dropout_one_number_per_unit": (FWD, [(D1_DRAW, "D1 = np.random.rand(A1.shape[0], 1)"),
-                                          (D2_DRAW, "D2 = np.random.rand(A2.shape[0], 1)")],
-                                    ["D1 has the wrong shape", "D2 has the wrong shape"]),
-    "dropout_only_first_layer": (FWD, [(A2_MASK, "pass\n"), (A2_SCALE, "pass")], ["A2 gets no dropout"]),
-    "dropout_fixed_keep_prob": (FWD, [(D1_CUT, "D1 = (D1 < 0.7).astype(int)"), (D2_CUT, "D2 = (D2 < 0.7).astype(int)"),
-                                      (A1_SCALE, "A1 = A1 / 0.7"), (A2_SCALE, "A2 = A2 / 0.7")],
-                                ["use the argument keep_prob everywhere"]),
-    "dropout_plain_cache": (FWD, [(DROPOUT_CACHE, "cache = " + PLAIN_UNPACK.split(" = ")[0])],
-                            ["keep the cache line as given"]),
-    "dropout_raw_numbers_in_cache": (FWD, [(D1_CUT, "kept1 = (D1 < keep_prob).astype(int)"),
-                                           (A1_MASK, "A1 = A1 * kept1 ")], ["D1 must end up as the 0/1 mask"]),
-    # --- dropout backward
-    "backward_mask_not_applied": (BACK, [(DA2_MASK, "pass "), (DA1_MASK, "pass\n")],
-                                  ["dA2: the mask is not applied", "dA1: the mask is not applied"]),
-    "backward_not_scaled": (BACK, [(DA2_SCALE, "pass"), (DA1_SCALE, "pass")],
-                            ["dA2: step 2 is missing", "dA1: step 2 is missing"]),
-    "backward_times_keep_prob": (BACK, [(DA2_SCALE, "dA2 = dA2 * keep_prob"), (DA1_SCALE, "dA1 = dA1 * keep_prob")],
-                                 ["you multiplied by keep_prob; divide"]),
-    "backward_inverted_mask": (BACK, [(DA2_MASK, "dA2 = dA2 * (1 - D2) "), (DA1_MASK, "dA1 = dA1 * (1 - D1)\n")],
-                               ["dA2: the mask is inverted", "dA1: the mask is inverted"]),
-    "backward_redrawn_masks": (BACK, [(DA2_MASK, "dA2 = dA2 * (np.random.rand(*dA2.shape) < keep_prob) "),
-                                      (DA1_MASK, "dA1 = dA1 * (np.random.rand(*dA1.shape) < keep_prob)\n")],
-                               ["change from call to call", "Use the masks D1 and D2 from the cache"]),
-    "backward_redrawn_after_seed": (BACK, [(DA2_MASK, "np.random.seed(1)\n    dA2 = dA2 * (np.random.rand("
-                                                      "*dA2.shape) < keep_prob) "),
-                                           (DA1_MASK, "dA1 = dA1 * (np.random.rand(*dA1.shape) < keep_prob)\n")],
-                                    ["new random masks are drawn", "Use the masks D1 and D2 from the cache"]),
-    "backward_only_dA2": (BACK, [(DA1_MASK, "pass\n"), (DA1_SCALE, "pass")], ["dA1 gets no dropout treatment"]),
-    "backward_fixed_keep_prob": (BACK, [(DA2_SCALE, "dA2 = dA2 / 0.8"), (DA1_SCALE, "dA1 = dA1 / 0.8")],
-                                 ["use the argument keep_prob in step 2"]),
-    "backward_plain_layout": (BACK, [(DROPOUT_UNPACK, PLAIN_UNPACK)], ["the cache does not have the layout"]),
-}
+# the mistakes the self-checks must name (proofs/catalog/entries.py)
+MISTAKES = build.self_check_mistakes(ASSIGNMENT)
 
 
 @pytest.fixture
@@ -272,16 +153,15 @@ def test_the_mistakes_give_numbers_of_their_own():
 
 
 # ----------------------------------------------------------------------------- (b) mistakes are named
-@pytest.mark.parametrize("mutant", sorted(MUTANTS))
-def test_mistake_fails_self_check_with_specific_hint(mutant):
-    function, edits, hints = MUTANTS[mutant]
+@pytest.mark.parametrize("entry", MISTAKES, ids=lambda e: e.id)
+def test_mistake_fails_self_check_with_specific_hint(entry):
     namespace = build.reference_namespace(ASSIGNMENT)
-    build.define(namespace, function, edits)
-    passed, output = build.run_check(function, namespace)
-    assert not passed, "%s passed the self-check:\n%s" % (mutant, output)
+    build.define(namespace, entry.function, entry.edits)
+    passed, output = build.run_check(entry.function, namespace)
+    assert not passed, "%s passed the self-check:\n%s" % (entry.id, output)
     assert "Likely cause" in output, output
-    for hint in hints:
-        assert hint.lower() in output.lower(), "%s: %r not in\n%s" % (mutant, hint, output)
+    for hint in (entry.hint,) + entry.also_says:
+        assert hint.lower() in output.lower(), "%s: %r not in\n%s" % (entry.id, hint, output)
 
 
 @pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
@@ -316,12 +196,11 @@ def test_hidden_cases_pass_the_reference(function):
     assert len(results) >= 3 and all(passed for passed, _ in results), results
 
 
-@pytest.mark.parametrize("mutant", sorted(MUTANTS))
-def test_hidden_cases_fail_each_mistake(mutant):
-    function, edits, _ = MUTANTS[mutant]
+@pytest.mark.parametrize("entry", MISTAKES, ids=lambda e: e.id)
+def test_hidden_cases_fail_each_mistake(entry):
     namespace = build.reference_namespace(ASSIGNMENT)
-    results = build.judged(function, build.define(namespace, function, edits))
-    assert not any(passed for passed, _ in results), "%s passes a hidden case: %s" % (mutant, results)
+    results = build.judged(entry.function, build.define(namespace, entry.function, entry.edits))
+    assert not any(passed for passed, _ in results), "%s passes a hidden case: %s" % (entry.id, results)
 
 
 def test_hidden_cases_use_other_inputs_than_the_visible_example():

@@ -118,3 +118,9 @@ def solution_lines(assignment, extra_texts=()):
     blocks = reference_blocks(assignment)
     texts = [blocks[f] for f in ASSIGNMENTS[assignment].functions] + list(extra_texts)
     return {line.strip() for text in texts for region in solution_regions(text) for line in region if line.strip()}
+
+
+def self_check_mistakes(assignment):
+    """The mistakes of `assignment`'s functions its self-checks must name: the catalog's and the finer ones."""
+    from proofs.catalog.entries import MUTANTS, SELF_CHECK_MUTANTS
+    return [e for e in MUTANTS + SELF_CHECK_MUTANTS if e.self_check_catches and assignment_of(e.function) == assignment]
