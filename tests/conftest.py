@@ -9,6 +9,7 @@ import os
 import sys
 
 import matplotlib
+import nbformat
 import pytest
 
 import background
@@ -23,8 +24,8 @@ ORIGINAL_FOOTBALL = os.path.join(SHARED_SEED, "original-football-data.mat")
 GRADED_COURSE = ("graded-course", [sys.executable, os.path.join(ROOT, "tests", "graded_course.py"),
                                    os.path.join("{folder}", "course")])
 SLOW_FIXTURES = {"catalog_full"}
-E2E_FIXTURES = {"graded_course", "catalog_slice", "executed_source", "executed_release", "regenerated",
-                "trainer_results", "lesson", "circles", "original"}  # builds, notebook runs, trainings
+E2E_FIXTURES = {"graded_course", "catalog_slice", "executed_source", "executed_release", "run_notebook",
+                "regenerated", "trainer_results", "lesson", "circles", "original"}  # builds, notebook runs, trainings
 # long tests of modules that do not mark themselves: (file, test name prefix or "" for the whole file)
 E2E_TESTS = [("test_attacks.py", ""), ("test_dask_pool.py", ""), ("test_postgres_gradebook.py", ""),
              ("test_validate.py", ""), ("test_cell_limits.py", ""), ("test_football_data.py", "test_lesson_does_not"),
@@ -75,3 +76,17 @@ def catalog_slice(tmp_path_factory):
     """The thin slice's results: read from the full build when this run makes it anyway."""
     build = catalog_builds.FULL if "catalog_full" in _WANTED else catalog_builds.SLICE
     return catalog_builds.read_build(*background.result(*build, tmp_path_factory=tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def run_notebook(tmp_path_factory):
+    """run(path, allow_errors=False): the notebook at `path` executed once per test run, whichever test asks."""
+    def run(path, allow_errors=False):
+        name = "executed-" + os.path.relpath(path, ROOT).replace(os.sep, "-")
+        command = [sys.executable, os.path.join(ROOT, "tests", "notebook_runner.py"), path,
+                   os.path.join("{folder}", "executed.ipynb")] + (["--allow-errors"] if allow_errors else [])
+        folder, status = background.result(name, command, tmp_path_factory=tmp_path_factory)
+        if status["returncode"] != 0:
+            pytest.fail("executing %s failed:\n%s" % (path, status["tail"]))
+        return nbformat.read(os.path.join(folder, "executed.ipynb"), as_version=4)
+    return run

@@ -1,4 +1,4 @@
-"""Execute notebooks headless for tests, the way a student's Jupyter would (one kernel, cwd = the notebook's folder)."""
+"""Execute notebooks headless for tests, as the course runs them (one sandboxed kernel, cwd = the notebook's folder)."""
 import os
 import time
 
@@ -7,6 +7,7 @@ from nbclient import NotebookClient
 
 from grader.kernelspec import pin_course_kernel
 from grader.manifest import ROOT
+from grader.sandbox.kernel_manager import SandboxedKernelManager
 
 
 def execute(path, allow_errors=False, timeout=600, cwd=None):
@@ -14,6 +15,7 @@ def execute(path, allow_errors=False, timeout=600, cwd=None):
     pin_course_kernel(ROOT)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                            kernel_manager_class=SandboxedKernelManager,  # the course kernel runs sandboxed
                             resources={"metadata": {"path": cwd or os.path.dirname(os.path.abspath(path))}})
     start = time.perf_counter()
     client.execute()
@@ -48,3 +50,9 @@ def cell_with(notebook, text):
         if cell.cell_type == "code" and text in cell.source:
             return cell
     raise LookupError("no code cell contains %r" % text)
+
+
+if __name__ == "__main__":  # a shared execution (tests/conftest.py run_notebook): NOTEBOOK OUT [--allow-errors]
+    import sys
+    executed, _ = execute(sys.argv[1], allow_errors="--allow-errors" in sys.argv[3:])
+    nbformat.write(executed, sys.argv[2])
