@@ -66,12 +66,11 @@ class DaskPool:
         try:
             client.wait_for_workers(1, timeout=60)
             problems = client.run(worker_problem, self.root)
-        except ModuleNotFoundError as error:
+        except Exception as error:   # a worker's ModuleNotFoundError arrives wrapped in a plain Exception
             client.close()
-            raise SystemExit("the Dask workers cannot import the course's code (%s): start them with "
-                             "PYTHONPATH=%s:%s/utils" % (error, self.root, self.root))
-        except Exception as error:
-            client.close()
+            if isinstance(error, ModuleNotFoundError) or "No module named" in str(error):
+                raise SystemExit("the Dask workers cannot import the course's code (%s): start them with "
+                                 "PYTHONPATH=%s:%s/utils" % (error, self.root, self.root))
             raise SystemExit("the Dask cluster at %s is not ready: %s: %s"
                              % (self.address, type(error).__name__, error))
         bad = {worker: why for worker, why in problems.items() if why}

@@ -76,6 +76,26 @@ class MemoryPeak:
         self.thread.join()
 
 
+def become_subreaper():
+    """Make descendants whose parent exits (a worker's sandboxed fork server) re-parent here (Linux), to be counted."""
+    import ctypes
+    with contextlib.suppress(OSError, AttributeError):
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0   # PR_SET_CHILD_SUBREAPER
+    return False
+
+
+def reap_orphans(seconds=15.0):
+    """Wait for the re-parented descendants (their CPU time then counts in RUSAGE_CHILDREN); none are ours to keep."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.1)
+
+
 def cpu_seconds():
     """CPU seconds (user + system) of this process and of its waited-for descendants."""
     return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
@@ -85,9 +105,11 @@ def cpu_seconds():
 def nbgrader_autograde(course, students, *args, **env):
     """Seconds of one `nbgrader autograde "*" --force ARGS` in `course`; stops unless every student got graded."""
     from pipeline.nbgrader_process import nbgrader_command, nbgrader_env
+    environment = nbgrader_env(**env)
+    environment.pop("KIT_EXECUTOR", None)   # plain nbgrader: the configuration's default executor, not ours
     started = time.monotonic()
     result = subprocess.run(nbgrader_command() + ["autograde", "*", "--force"] + list(args), cwd=course,
-                            capture_output=True, text=True, env=nbgrader_env(**env))
+                            capture_output=True, text=True, env=environment)
     seconds = time.monotonic() - started
     missing = [s for s in students if not os.path.isdir(os.path.join(course, "autograded", s))]
     if result.returncode not in (0, 1) or missing:
@@ -134,12 +156,16 @@ def grade_class(course, jobs, dask, executor, log_path):
         inner = DaskPool(dask, course, DEADLINE)
     else:
         inner = WorkerPool(course, jobs, DEADLINE, executor=executor)
+    counted = become_subreaper()
     with tqdm(total=0, unit="nb", desc="grading", file=sys.stderr, mininterval=1.0, smoothing=0.1) as bar:
         pool = TimingPool(inner, bar)
         cpu, started = cpu_seconds(), time.monotonic()
         with MemoryPeak() as memory, open(log_path, "w") as log, contextlib.redirect_stdout(log):
             run(root=course, samples=False, jobs=jobs, pool=pool, executor=executor)
-        wall, cpu = time.monotonic() - started, cpu_seconds() - cpu
+        wall = time.monotonic() - started
+    if counted:
+        reap_orphans()
+    cpu = cpu_seconds() - cpu
     return pool, started, wall, cpu, memory.peak
 
 

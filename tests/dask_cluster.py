@@ -24,9 +24,13 @@ def _stop(process):
 
 
 @contextlib.contextmanager
-def dask_cluster(course_root, folder, workers=2):
-    """Start a scheduler on a free port and `workers` single-threaded workers that import the course; yield its address."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([course_root, os.path.join(course_root, "utils")]))
+def dask_cluster(course_root, folder, workers=2, course_on_path=True):
+    """Start a scheduler on a free port and `workers` single-threaded workers that import the course; yield its address.
+
+    course_on_path=False: workers started without the course on PYTHONPATH (a misconfigured cluster)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if course_on_path:
+        env["PYTHONPATH"] = os.pathsep.join([course_root, os.path.join(course_root, "utils")])
     env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
     scheduler_file = os.path.join(folder, "scheduler.json")
     processes = []

@@ -58,3 +58,10 @@ def test_dask_pool_refuses_workers_without_the_course(cluster, tmp_path):
     _, address, _ = cluster
     with pytest.raises(SystemExit, match="not on this worker"):
         list(DaskPool(address, str(tmp_path / "elsewhere"), 600).run([Task("x", ASSIGNMENT, {})]))
+
+
+def test_dask_pool_says_how_to_start_workers_that_cannot_import_the_course(cluster, tmp_path):
+    course, _, _ = cluster
+    with dask_cluster(course, str(tmp_path), workers=1, course_on_path=False) as address:
+        with pytest.raises(SystemExit, match="cannot import the course's code .*PYTHONPATH=%s:" % course):
+            list(DaskPool(address, course, 600).run([Task("x", ASSIGNMENT, {})]))
