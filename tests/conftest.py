@@ -28,6 +28,7 @@ E2E_FIXTURES = {"graded_course", "catalog_slice", "executed_source", "executed_r
                 "regenerated", "trainer_results", "lesson", "circles", "original"}  # builds, notebook runs, trainings
 # long tests of modules that do not mark themselves: (file, test name prefix or "" for the whole file)
 E2E_TESTS = [("test_attacks.py", ""), ("test_dask_pool.py", ""), ("test_postgres_gradebook.py", ""),
+             ("test_class_benchmark.py", ""), ("test_helpers.py", "test_utils_import_cleanly"),
              ("test_validate.py", ""), ("test_cell_limits.py", ""), ("test_football_data.py", "test_lesson_does_not"),
              ("test_sandbox.py", "test_pipeline_refuses_to_grade"), ("test_sandbox.py", "test_unsafe_flag"),
              ("test_regularization.py", "test_notebook_model_reproduces")]

@@ -150,12 +150,12 @@ def test_feedback_shows_no_hidden_line_and_no_stderr_of_a_hidden_test_cell():
 
 
 # ----------------------------------------------------------------------------- RestoreCellRoles, RestoreCells
-@pytest.fixture
-def gradebook_url(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def gradebook_url(tmp_path_factory):
     """A gradebook that knows assignment a / notebook nb: an answer cell, its test (3 points), a second test."""
     from nbgrader.api import Gradebook
-    monkeypatch.setenv("PATH", os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
-    url = "sqlite:///" + str(tmp_path / "gradebook.db")
+    os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])  # alembic
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("gradebook") / "gradebook.db")
     with Gradebook(url) as gradebook:
         gradebook.update_or_create_assignment("a")
         gradebook.update_or_create_notebook("nb", "a")
