@@ -79,6 +79,20 @@ class OutputBudget:
             total += len(line) if isinstance(line, str) else 0
         return total
 
+    def room(self):
+        """Characters this cell may still keep."""
+        return max(0, min(self.max_cell_chars - self.cell_chars, self.max_notebook_chars - self.notebook_chars))
+
+    def truncate_stream(self, content, keep_at_least=2000):
+        """Cut a stream message's text to the room left (at least `keep_at_least`), saying so; counts it."""
+        text = content.get("text", "")
+        keep = max(self.room(), keep_at_least)
+        content["text"] = text[:keep] + ("\n... output truncated by the autograder: %d characters in all ...\n"
+                                         % len(text))
+        self.cell_chars += len(content["text"])
+        self.notebook_chars += len(content["text"])
+        return content
+
     def admit(self, content, essential=False):
         """Count `content`; False when it goes over the budget and should be dropped (errors always stay)."""
         size = self.size(content)

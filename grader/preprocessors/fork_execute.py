@@ -103,6 +103,9 @@ class ForkExecute(GradingExecute):
                 continue
             if self._budget.admit(output, essential=is_essential(output)):
                 kept.append(output)
+            elif output.output_type == "stream" and self._budget.room() > 0:
+                self._budget.dropped -= 1
+                kept.append(self._budget.truncate_stream(output))  # the head of a flood is kept, marked as cut
         if self._budget.dropped:
             kept.append(NotebookNode(output_type="stream", name="stdout",
                                      text="\n... %d more output(s) of this cell left out by the autograder "

@@ -67,6 +67,10 @@ class GradingExecute(Execute):
         shaped = dict(content, output_type=msg.get("msg_type"))
         essential = is_essential(shaped)  # it decides the score: keep it, shortened if over the budget
         if not self._budget.admit(content, essential=essential and self._budget.size(content) <= KEPT_WHEN_OVER):
+            if msg.get("msg_type") == "stream" and self._budget.room() > 0 and not essential:
+                self._budget.dropped -= 1
+                self._budget.truncate_stream(content)  # the head of a flood is kept, marked as cut
+                return super().output(outs, msg, display_id, cell_index)
             if not essential:
                 return None
             for key in ("text", "evalue"):

@@ -21,7 +21,8 @@ from grader.sandbox.zygote import MAX_FRAME, read_frame, send_frame
 ZYGOTE_IN_SANDBOX = "/opt/kit/zygote.py"
 ZYGOTE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zygote.py")
 KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
-START_SECONDS = 300   # the server must be ready (its imports done) within this
+START_SECONDS = 300
+INTERRUPT_GRACE = 15  # seconds an interrupted cell gets to stop before its interpreter is ended   # the server must be ready (its imports done) within this
 
 
 class ServerGone(Exception):
@@ -106,10 +107,14 @@ class ForkServer:
             send_frame(self.process.stdin.fileno(), {"op": "run", "index": index, "source": source})
         except OSError:
             raise ServerGone("the fork server stopped reading")
-        deadline = time.monotonic() + wall_seconds
+        deadline, interrupted = time.monotonic() + wall_seconds, False
         while True:
             message = self._next(max(0.0, deadline - time.monotonic()))
-            if message is None:  # the wall-clock backstop: the cell sleeps or blocks
+            if message is None and not interrupted:  # the wall-clock backstop: interrupt the cell, as Jupyter does
+                interrupted, deadline = True, time.monotonic() + INTERRUPT_GRACE
+                send_frame(self.process.stdin.fileno(), {"op": "interrupt"})
+                continue
+            if message is None:  # it ignored the interrupt: end it
                 self.end_child()
                 return "gone", "hung", None
             if message.get("event") == "cell_done" and message.get("index") == index:

@@ -29,7 +29,7 @@ RECORD_MIME = "application/vnd.pada.grade-record+json"  # grading_cases.RECORD_M
 PRELOAD = ["numpy", "scipy.io", "sklearn.datasets", "matplotlib", "matplotlib.pyplot",
            "matplotlib.backends.backend_agg", "matplotlib_inline.backend_inline",
            "IPython.core.interactiveshell", "IPython.display", "PIL.Image"]
-GRACE_SECONDS = 2.0   # CPU seconds a child gets past a cell's limit to handle its timeout before it is killed
+GRACE_SECONDS = 10.0  # CPU seconds a child gets past a cell's limit to handle its timeout before it is killed
 
 
 # ----------------------------------------------------------------------------- framing (both sides)
@@ -191,6 +191,12 @@ def _run_child(request, inbound, outbound):
             if command.get("op") == "kill":
                 status = "killed"
                 break
+            if command.get("op") == "interrupt":  # the grader's wall-clock backstop: interrupt, as Jupyter does
+                try:
+                    os.kill(pid, signal.SIGINT)
+                except OSError:
+                    pass
+                continue
             _forward(child, command)
         if cell_started_cpu is not None and _cpu_seconds(pid) - cell_started_cpu > limit + GRACE_SECONDS:
             status = "hung"
@@ -234,16 +240,24 @@ class _Sink:
         self.outputs.append(output)
 
     def stream(self, name, text):
+        """Append stream text (merged with the last output of the same stream), cut at the budget with a note."""
         if not text:
             return
-        last = self.outputs[-1] if self.outputs else None
-        if last is not None and last["output_type"] == "stream" and last["name"] == name and \
-                self.used + len(text) <= self.budget:
-            last["text"] += text
+        room = self.budget - self.used
+        if len(text) > room:
+            if room <= 0 and name != "stderr":
+                self.dropped += 1
+                return
+            text = text[:max(room, 2000)] + ("\n... output truncated by the autograder: %d characters in all ...\n"
+                                             % len(text))
+            self.used = self.budget
+        else:
             self.used += len(text)
-            return
-        self.add({"output_type": "stream", "name": name, "text": text[:max(self.budget - self.used, 2000)]},
-                 len(text))
+        last = self.outputs[-1] if self.outputs else None
+        if last is not None and last["output_type"] == "stream" and last["name"] == name:
+            last["text"] += text
+        else:
+            self.outputs.append({"output_type": "stream", "name": name, "text": text})
 
 
 class _Stream:
@@ -280,56 +294,51 @@ class _Stream:
 
 
 def _fd_capture(sink_of):
-    """Route file descriptors 1 and 2 (C code, subprocesses) into the cell's stream outputs, as ipykernel does."""
+    """Route file descriptors 1 and 2 (C code, subprocesses) into the cell's stream outputs, as ipykernel does.
+
+    A thread empties the pipes while a cell runs (so a writer never blocks on a full pipe); it reads
+    only while holding the lock, so `drain` (at the end of a cell) sees every byte or none in flight.
+    """
     import threading
-    pipes = {}
+    names = {}
     for fd, name in ((1, "stdout"), (2, "stderr")):
         read_end, write_end = os.pipe()
         os.dup2(write_end, fd)
         os.close(write_end)
-        pipes[name] = read_end
+        os.set_blocking(read_end, False)
+        names[read_end] = name
     lock = threading.Lock()
 
-    def pump(name, read_end):
-        while True:
-            try:
-                data = os.read(read_end, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            with lock:
-                sink_of().stream(name, data.decode("utf-8", "replace"))
+    def read_ready(ends):
+        for read_end in ends:
+            while True:
+                try:
+                    data = os.read(read_end, 65536)
+                except (BlockingIOError, OSError):
+                    break
+                if not data:
+                    break
+                sink_of().stream(names[read_end], data.decode("utf-8", "replace"))
 
-    for name, read_end in pipes.items():
-        threading.Thread(target=pump, args=(name, read_end), daemon=True).start()
+    def pump():
+        while True:
+            ready, _, _ = select.select(list(names), [], [], 0.05)
+            if ready:
+                with lock:
+                    read_ready(ready)
+
+    threading.Thread(target=pump, daemon=True).start()
 
     def drain():
-        """Wait until what C code wrote during the cell has been read (pipes empty)."""
+        """Read what C code wrote during the cell, after flushing C's stdio buffers."""
         import ctypes
-        import fcntl
-        import termios
         try:
             ctypes.CDLL(None).fflush(None)
         except Exception:
             pass
-        deadline = time.monotonic() + 0.5
-        pending = bytearray(4)
-        while time.monotonic() < deadline:
-            waiting = 0
-            for read_end in pipes.values():
-                fcntl.ioctl(read_end, termios.FIONREAD, pending)
-                waiting += struct.unpack("i", bytes(pending))[0]
-            if not waiting:
-                break
-            time.sleep(0.002)
         with lock:
-            pass
+            read_ready(list(names))
     return drain
-
-
-class CellTimeout(BaseException):
-    """Raised in a cell that used its CPU seconds (a KeyboardInterrupt, as Jupyter's interrupt)."""
 
 
 def child_main(fd, request):
@@ -350,13 +359,23 @@ def child_main(fd, request):
     sys.stdout, sys.stderr = _Stream("stdout", sink_of), _Stream("stderr", sink_of)
     sys.stdin = open(os.devnull)
     shell = _make_shell(sink_of)
+    import builtins
+    from IPython.core.error import StdinNotImplementedError
+
+    def no_input(prompt=""):
+        """As in a Jupyter kernel run by nbgrader: there is no one to answer."""
+        raise StdinNotImplementedError("raw_input was called, but this frontend does not support input requests.")
+    builtins.input = no_input
     limit = float(request.get("cpu_limit", 60))
     timeout_message = request.get("timeout_message", "this cell used up its time")
 
     def on_timer(signum, frame):
-        raise CellTimeout(timeout_message)
+        """The cell used its CPU seconds: interrupt it as Jupyter does (KeyboardInterrupt)."""
+        state["timed_out"] = True
+        raise KeyboardInterrupt()
 
     signal.signal(signal.SIGPROF, on_timer)
+    signal.signal(signal.SIGINT, on_timer)
     while True:
         try:
             command = read_frame(fd)
@@ -366,16 +385,23 @@ def child_main(fd, request):
             continue
         state["sink"] = _Sink(int(request.get("cell_output_chars", 1_000_000)))
         send_frame(fd, {"event": "cell_started", "index": command["index"]})
-        count = shell.execution_count
+        count, state["timed_out"] = shell.execution_count, False
         signal.setitimer(signal.ITIMER_PROF, limit)
         try:
             count = shell.run_cell(command["source"], store_history=True).execution_count
-        except CellTimeout:
+        except KeyboardInterrupt:
             pass
         finally:
             signal.setitimer(signal.ITIMER_PROF, 0)
         drain()
         sink = state["sink"]
+        if state["timed_out"]:  # what nbgrader adds to a cell that timed out
+            sink.outputs.append({"output_type": "error", "ename": "CellTimeoutError", "evalue": timeout_message,
+                                 "traceback": ["CellTimeoutError: " + timeout_message]})
+        if sink.dropped:
+            sink.outputs.append({"output_type": "stream", "name": "stdout",
+                                 "text": "\n... %d more output(s) of this cell left out by the autograder (too much "
+                                         "output) ...\n" % sink.dropped})
         for output in sink.outputs:
             if output["output_type"] == "execute_result":
                 output["execution_count"] = count
@@ -425,8 +451,6 @@ def _make_shell(sink_of):
 
         def _showtraceback(self, etype, evalue, stb):
             name = etype.__name__ if isinstance(etype, type) else str(etype)
-            if isinstance(evalue, CellTimeout):
-                name = "CellTimeoutError"
             sink_of().add({"output_type": "error", "ename": name, "evalue": str(evalue),
                            "traceback": [str(line) for line in stb]}, sum(len(str(line)) for line in stb))
 
