@@ -235,9 +235,11 @@ def main(count, sample=20, jobs=None, dask=None, keep=False, executor="fork"):
         print()
         print("sample: %d of the same submissions (%d notebooks): %s" % (len(sampled), 3 * len(sampled),
                                                                           ", ".join(sampled)), flush=True)
+        from tqdm import tqdm
+        print("  (stock nbgrader: one autograde call on the sample, every cell runs)", file=sys.stderr, flush=True)
         stock_seconds = nbgrader_autograde(stock, sampled, NBGRADER_KIT_STOCK="1")
         reference_seconds = 0.0
-        for student in sampled:
+        for student in tqdm(sampled, desc="reference path", unit="submission", file=sys.stderr):
             reference_seconds += nbgrader_autograde(reference, [student], "--student", student)
         ours = wall / notebooks
         for label, seconds in (("stock nbgrader (every cell runs, one autograde call)", stock_seconds),
