@@ -138,36 +138,36 @@ def grade(course, pairs, force=False, jobs=1, pool=None, unsafe=False, executor=
     pool = pool or WorkerPool(course.root, jobs, DEADLINE, executor=executor)
     attempts, done, total = {}, 0, len(pending)
     tasks = [Task(student, assignment, structures[assignment], executor) for student, assignment in sorted(pending)]
-    while tasks:
-        again = []
-        for result in pool.run(tasks):
-            pair = (result.student, result.assignment)
-            if result.success and result.grades is not None:
-                stamps[pair] = _record_grades(course, pending.pop(pair), result)
-                status = "%s / %s" % (format_number(stamps[pair]["score"]), format_number(stamps[pair]["max_score"]))
-            else:
-                reason, settled = failure_reason(result)
-                attempts[pair] = attempts.get(pair, 0) + 1
-                if not settled and attempts[pair] < 2:
-                    say("  %s / %s: %s; grading it once more" % (pair[0], pair[1], reason))
-                    again.append(Task(pair[0], pair[1], structures[pair[1]], executor))
-                    continue  # maybe the machine, not the notebook
-                with open_gradebook(course.root) as gradebook:
+    with open_gradebook(course.root) as gradebook:  # the one writer keeps one connection for the whole run
+        while tasks:
+            again = []
+            for result in pool.run(tasks):
+                pair = (result.student, result.assignment)
+                if result.success and result.grades is not None:
+                    stamps[pair] = _record_grades(course, gradebook, pending.pop(pair), result)
+                    status = "%s / %s" % (format_number(stamps[pair]["score"]),
+                                          format_number(stamps[pair]["max_score"]))
+                else:
+                    reason, settled = failure_reason(result)
+                    attempts[pair] = attempts.get(pair, 0) + 1
+                    if not settled and attempts[pair] < 2:
+                        say("  %s / %s: %s; grading it once more" % (pair[0], pair[1], reason))
+                        again.append(Task(pair[0], pair[1], structures[pair[1]], executor))
+                        continue  # maybe the machine, not the notebook
                     stamps[pair] = _record_failure(course, gradebook, dict(pending.pop(pair), reason=reason))
-                status = "ZERO, %s" % reason
-            done += 1
-            say("  [%d/%d] %s / %s: %s (%.1f s)" % (done, total, pair[0], pair[1], status, result.seconds))
-        tasks = again
+                    status = "ZERO, %s" % reason
+                done += 1
+                say("  [%d/%d] %s / %s: %s (%.1f s)" % (done, total, pair[0], pair[1], status, result.seconds))
+            tasks = again
     return stamps
 
 
-def _record_grades(course, base, result):
+def _record_grades(course, gradebook, base, result):
     """Write a worker's grades into the course gradebook and stamp the submission."""
     student, assignment = result.student, result.assignment
-    with open_gradebook(course.root) as gradebook:
-        write_submission(gradebook, result.grades)
-        score = submission_score(gradebook, assignment, student)
-        parts = part_scores(gradebook, assignment, student)
+    write_submission(gradebook, result.grades)
+    score = submission_score(gradebook, assignment, student)
+    parts = part_scores(gradebook, assignment, student)
     notes = list(base["notes"])
     if result.feedback_error:
         notes.append("no feedback page could be made: %s" % one_line(result.feedback_error.splitlines()[-1]))
