@@ -109,6 +109,19 @@ def test_source_prints_the_spec_figures(executed_source):
     assert _numbers(text, "Accuracy:") == [0.5, 0.5, 0.83, 0.86, 0.9933333333333333, 0.96]
 
 
+def test_expected_outputs_follow_the_three_prints_and_are_what_they_print(executed_source):
+    """Issue 11.5: each `parameters = initialize_parameters_...(...)` print is followed by an
+    "Expected output" block, and the block is exactly what the reference solution prints."""
+    cells = executed_source.cells
+    prints = [i for i, c in enumerate(cells) if c.cell_type == "code" and c.source.startswith("parameters = initialize")]
+    assert len(prints) == 3
+    for index in prints:
+        following = cells[index + 1]
+        assert following.cell_type == "markdown" and following.source.startswith("Expected output"), following.source
+        block = re.search(r"```\n(.*?)\n```", following.source, re.S).group(1)
+        assert block == stdout_text(cells[index]).rstrip("\n")
+
+
 def test_comparison_table_shows_what_the_notebook_computed(executed_source):
     text = "".join(stdout_text(c) for c in executed_source.cells if c.cell_type == "code")
     accuracies = _numbers(text, "Accuracy:")

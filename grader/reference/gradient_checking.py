@@ -49,7 +49,7 @@ def backward_propagation(x, theta):
 
 # GRADED FUNCTION: gradient_check
 
-def gradient_check(x, theta, epsilon=1e-7):
+def gradient_check(x, theta, epsilon=1e-7, print_msg=True):
     """
     Compare backward_propagation(x, theta) with the centred difference
     (J(theta + epsilon) - J(theta - epsilon)) / (2 epsilon).
@@ -58,6 +58,7 @@ def gradient_check(x, theta, epsilon=1e-7):
     x -- a real number, the input
     theta -- a real number, the parameter
     epsilon -- the small shift used for the numerical derivative
+    print_msg -- True: also print the verdict; False: only return the difference
 
     Returns:
     difference -- ||grad - gradapprox|| / (||grad|| + ||gradapprox||), formula (2)
@@ -86,10 +87,11 @@ def gradient_check(x, theta, epsilon=1e-7):
     ### END SOLUTION
     ### END CODE HERE ###
 
-    if difference < 1e-7:
-        print("The gradient is correct!")
-    else:
-        print("The gradient is wrong!")
+    if print_msg:
+        if difference < 1e-7:
+            print("The gradient is correct!")
+        else:
+            print("The gradient is wrong!")
     return difference
 
 
@@ -99,12 +101,16 @@ def forward_propagation_n(X, Y, parameters):
     """
     Cost of the 3-layer network (LINEAR -> RELU -> LINEAR -> RELU -> LINEAR -> SIGMOID) on X, Y.
 
+    Y may be a row of labels, shape (1, m), or a flat array of the m labels: the number of
+    examples m is taken from X.
+
     Returns:
     cost -- mean cross-entropy of the predictions
     cache -- (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) for the backward pass
     """
+    m = X.shape[1]
     A3, cache = three_layer_forward(X, parameters)
-    cost = compute_cost(A3, Y)
+    cost = compute_cost(A3, np.reshape(Y, (1, m)))
     return cost, cache
 
 
@@ -143,7 +149,7 @@ def backward_propagation_n(X, Y, cache):
 
 # GRADED FUNCTION: gradient_check_n
 
-def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7):
+def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=True):
     """
     Check backprop's gradients of forward_propagation_n's cost against centred differences,
     one parameter entry at a time.
@@ -154,6 +160,7 @@ def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7):
     X -- inputs, shape (input size, number of examples)
     Y -- true labels, shape (1, number of examples)
     epsilon -- the small shift used for the numerical derivative
+    print_msg -- True: also print the verdict; False: only return the difference
 
     Returns:
     difference -- ||grad - gradapprox|| / (||grad|| + ||gradapprox||), formula (2)
@@ -199,8 +206,9 @@ def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7):
     ### END SOLUTION
     ### END CODE HERE ###
 
-    if difference > 2e-7:
-        print("There is a mistake in the backward propagation! difference = " + str(difference))
-    else:
-        print("Your backward propagation works perfectly fine! difference = " + str(difference))
+    if print_msg:
+        if difference > 2e-7:
+            print("There is a mistake in the backward propagation! difference = " + str(difference))
+        else:
+            print("Your backward propagation works perfectly fine! difference = " + str(difference))
     return difference

@@ -13,6 +13,9 @@ import sklearn.datasets
 
 from plotting import scatter_dataset
 
+CIRCLES_CLASSES = ("outer ring, y = 0", "inner ring, y = 1")
+FOOTBALL_CLASSES = ("red: an opponent won it (y = 0)", "blue: our player won it (y = 1)")
+
 FOOTBALL_FILE = os.path.join("datasets", "data.mat")
 REGENERATE_HINT = "python -m authoring.make_football_data"
 
@@ -27,7 +30,7 @@ def load_dataset(plot=True):
     train_Y = train_Y.reshape((1, -1))
     test_Y = test_Y.reshape((1, -1))
     if plot:
-        scatter_dataset(train_X, train_Y)
+        scatter_dataset(train_X, train_Y, CIRCLES_CLASSES, title="The training set: two rings")
     return train_X, train_Y, test_X, test_Y
 
 
@@ -53,5 +56,5 @@ def load_2D_dataset(path=None, plot=True):
     train_X, train_Y = data["X"].T, data["y"].T
     test_X, test_Y = data["Xval"].T, data["yval"].T
     if plot:
-        scatter_dataset(train_X, train_Y)
+        scatter_dataset(train_X, train_Y, FOOTBALL_CLASSES, title="The training kicks: where the ball was won")
     return train_X, train_Y, test_X, test_Y
