@@ -3,8 +3,23 @@
 A notebook code cell whose first line is `# GRADED FUNCTION: name` or
 `# COURSE CODE: name` gets the text of the same block of grader/reference/<assignment>.py.
 
-Usage: python -m authoring.sync_solutions [--check]   (--check: exit 1 if a notebook is out of date)
+    python -m authoring.sync_solutions           # bring the notebooks up to date with the reference modules
+    python -m authoring.sync_solutions --check   # exit 1 when a notebook and its reference module differ
+    python -m authoring.sync_solutions --force   # also overwrite cells that were edited in the notebook
+
+An instructor's edit is never lost silently. Each source notebook records (in its metadata) a
+fingerprint of the text this command last wrote into each cell, so a difference between a cell and
+its reference block has one of two causes:
+
+* the reference module changed since the last sync: the cell is rewritten;
+* the cell was edited in the notebook: the command refuses to overwrite it, says which cells, and
+  exits 1. Copy the edit into grader/reference/<assignment>.py and sync again (or pass --force to
+  throw the notebook's version away).
+
+Release generation (`python -m authoring.make_release`, the pipeline's release step) refuses a
+source notebook that differs from its reference module in either way (`drift`).
 """
+import hashlib
 import os
 import sys
 
@@ -13,44 +28,106 @@ import nbformat
 from grader.manifest import ASSIGNMENTS, ROOT
 from grader.reference import HEADER, reference_blocks
 
+METADATA_KEY = "kit_reference_sync"   # notebook metadata: {block name: fingerprint of the text sync wrote}
+EDITED, OUTDATED = "edited in the notebook", "reference module changed"
 
-def notebook_path(assignment):
-    return os.path.join(ROOT, "source", assignment, ASSIGNMENTS[assignment].notebook)
+
+def notebook_path(assignment, root=None):
+    return os.path.join(root or ROOT, "source", assignment, ASSIGNMENTS[assignment].notebook)
 
 
-def sync(assignment, write=True):
-    """Names of the blocks whose notebook cell differed (and was rewritten when `write`)."""
-    path = notebook_path(assignment)
-    notebook = nbformat.read(path, as_version=4)
-    blocks = reference_blocks(assignment)
-    changed, seen = [], set()
+def fingerprint(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _headed_cells(notebook):
+    """{block name: cell} of the notebook's `# GRADED FUNCTION` / `# COURSE CODE` cells."""
+    cells = {}
     for cell in notebook.cells:
         first = cell.source.splitlines()[0] if cell.cell_type == "code" and cell.source else ""
         match = HEADER.match(first)
-        if match and match.group(2) in blocks:
-            seen.add(match.group(2))
-            if cell.source != blocks[match.group(2)]:
-                changed.append(match.group(2))
-                cell.source = blocks[match.group(2)]
-    missing = sorted(set(blocks) - seen)
+        if match:
+            cells[match.group(2)] = cell
+    return cells
+
+
+def compare(assignment, notebook):
+    """{block name: EDITED or OUTDATED} for every cell that differs from its reference block."""
+    blocks = reference_blocks(assignment)
+    cells = _headed_cells(notebook)
+    missing = sorted(set(blocks) - set(cells))
     if missing:
-        raise SystemExit("%s: no cell for %s" % (path, ", ".join(missing)))
-    if changed and write:
+        raise SystemExit("%s: no cell for %s" % (notebook_path(assignment), ", ".join(missing)))
+    written = notebook.metadata.get(METADATA_KEY, {})
+    return {name: (OUTDATED if written.get(name) == fingerprint(cells[name].source) else EDITED)
+            for name, text in blocks.items() if cells[name].source != text}
+
+
+def drift(root=None):
+    """{assignment: {block: EDITED or OUTDATED}} for the source notebooks (under `root`) that differ from the
+    reference modules; {} when every notebook holds the reference code."""
+    found = {}
+    for assignment in ASSIGNMENTS:
+        path = notebook_path(assignment, root)
+        if os.path.exists(path):
+            differences = compare(assignment, nbformat.read(path, as_version=4))
+            if differences:
+                found[assignment] = differences
+    return found
+
+
+def drift_message(found):
+    lines = []
+    for assignment, differences in found.items():
+        for name, kind in sorted(differences.items()):
+            lines.append("  source/%s/%s: %s (%s)" % (assignment, ASSIGNMENTS[assignment].notebook, name, kind))
+    return "\n".join(lines)
+
+
+def sync(assignment, write=True, force=False):
+    """(rewritten, refused): the blocks brought up to date (written when `write`) and those edited in the
+    notebook that were left alone (all of them rewritten with `force`)."""
+    path = notebook_path(assignment)
+    notebook = nbformat.read(path, as_version=4)
+    blocks, cells = reference_blocks(assignment), _headed_cells(notebook)
+    differences = compare(assignment, notebook)
+    rewritten = [name for name, kind in differences.items() if kind == OUTDATED or force]
+    refused = [name for name, kind in differences.items() if kind == EDITED and not force]
+    for name in rewritten:
+        cells[name].source = blocks[name]
+    written = dict(notebook.metadata.get(METADATA_KEY, {}))
+    for name in blocks:
+        if name not in refused:
+            written[name] = fingerprint(cells[name].source)
+    if write and (rewritten or written != notebook.metadata.get(METADATA_KEY)):
+        notebook.metadata[METADATA_KEY] = written
         nbformat.write(notebook, path)
-    return changed
+    return rewritten, refused
 
 
 def main(argv=None):
-    check = "--check" in (argv if argv is not None else sys.argv[1:])
-    stale = {}
+    argv = argv if argv is not None else sys.argv[1:]
+    check, force = "--check" in argv, "--force" in argv
+    if check:
+        found = drift()
+        if found:
+            print("source notebooks differ from grader/reference:\n" + drift_message(found))
+            print("Edits belong in grader/reference/<assignment>.py; then run python -m authoring.sync_solutions.")
+        return 1 if found else 0
+    status = 0
     for assignment in ASSIGNMENTS:
-        if os.path.exists(notebook_path(assignment)):
-            changed = sync(assignment, write=not check)
-            if changed:
-                stale[assignment] = changed
-    for assignment, names in stale.items():
-        print("%s: %s %s" % (assignment, "out of date:" if check else "rewrote", ", ".join(names)))
-    return 1 if (check and stale) else 0
+        if not os.path.exists(notebook_path(assignment)):
+            continue
+        rewritten, refused = sync(assignment, force=force)
+        if rewritten:
+            print("%s: rewrote %s" % (assignment, ", ".join(rewritten)))
+        if refused:
+            status = 1
+            print("%s: NOT overwritten, edited in the notebook since the last sync: %s\n"
+                  "  Copy the edit into grader/reference/%s.py (the one copy of the graded code) and run this "
+                  "again, or pass --force to discard the notebook's version." % (assignment, ", ".join(refused),
+                                                                                 assignment))
+    return status
 
 
 if __name__ == "__main__":

@@ -19,8 +19,22 @@ def release_is_current(course, gradebook, assignment):
     return all(os.path.getmtime(p) <= made for p in inputs if os.path.exists(p))
 
 
+def refuse_drifted_sources(course):
+    """Stop before releasing a source notebook whose graded code differs from grader/reference (the one copy):
+    an edit made in the notebook would ship once and then be overwritten by the next sync."""
+    from authoring.sync_solutions import drift, drift_message
+    found = drift(course.root)
+    if found:
+        raise SystemExit("release refused: the graded code of these source notebooks differs from grader/reference:\n"
+                         "%s\nPut the change into grader/reference/<assignment>.py, run python -m "
+                         "authoring.sync_solutions, then release again." % drift_message(found))
+
+
 def generate(course, targets):
-    """Run `nbgrader generate_assignment <target> --force` for each target; stop with nbgrader's log on failure."""
+    """Run `nbgrader generate_assignment <target> --force` for each target; stop with nbgrader's log on failure.
+
+    Refuses to start when a source notebook has drifted from its reference module."""
+    refuse_drifted_sources(course)
     for target in targets:
         code, log = nbgrader(course, ["generate_assignment", target, "--force"])
         if code != 0 or "[ERROR]" in log:
