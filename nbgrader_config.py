@@ -92,7 +92,10 @@ c.GenerateFeedback.preprocessors = [
     "grader.preprocessors.hide_hidden_test_details.HideHiddenTestDetails",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    # the page: maths rendered offline (MathJax inlined), the graded function named in the summary
+    "grader.preprocessors.feedback_page.FeedbackPage",
 ]
+c.GenerateFeedback.exporter_class = "grader.feedback_page.FeedbackExporter"  # long lines wrapped, see there
 # a student's HTML or JavaScript outputs are shown as sanitized HTML, never run, in feedback pages
 c.HTMLExporter.sanitize_html = True
 

@@ -32,7 +32,8 @@ STDERR = ("while this test ran, your code wrote to stderr (usually a warning, su
                   "a RuntimeWarning from a division by zero or an overflow, or a print(..., file=sys.stderr)). "
                   "The autograder scores a test cell with any stderr output 0, even when its checks pass: "
                   "make your function run without warnings.")
-SKIPPED_TRAINING = "(not run while autograding: a training or plotting cell that carries no points)\n"
+SKIPPED_TRAINING = ("(not run while autograding: a training or plotting cell that carries no points. "
+                    "Run the notebook yourself to see its output; the text after this cell talks about it.)\n")
 
 # one hidden case (templates: the first %s is the case's label); never an input or an expected value
 CASE_LABEL = "hidden test %d of %d (%s)"

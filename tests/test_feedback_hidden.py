@@ -148,9 +148,9 @@ def test_no_expected_values_in_feedback(pages, graded_course):
 
 def test_student_sees_which_part_failed_and_why(pages):
     he = pages[os.path.join("partly_wrong", "initialization", "Initialization.html")]
-    assert "test_initialize_parameters_he" in he
-    assert re.search(r"test_initialize_parameters_he\s+Score: 0\.0 / \d", he)
-    section = he[he.index("test_initialize_parameters_he"):]
+    assert "Test of initialize_parameters_he (Score: 0.0 / 5.0)" in he  # the summary names the function
+    assert re.search(r"Test of initialize_parameters_he\s+Score: 0\.0 / \d", he)  # and so does the cell
+    section = he[he.rindex("Test of initialize_parameters_he"):]
     assert "Hidden tests: 0 of" in section or "does not pass its self-check" in section or "failed" in section
     stderr = pages[os.path.join("noisy_stderr", "regularization", "Regularization.html")]
     assert "OutputOnStderr" in stderr and "scores a test cell with any stderr output 0" in stderr

@@ -2,5 +2,5 @@
 
 Sanitize (before execution): restore_cell_roles, restore_cells.
 Autograde: skip_training_cells, grading_execute, judge_hidden_tests, limit_output_size.
-Feedback: hide_hidden_test_details.
+Feedback: hide_hidden_test_details, feedback_page (with the exporter of grader/feedback_page.py).
 """
