@@ -99,5 +99,15 @@ c.GenerateFeedback.exporter_class = "grader.feedback_page.FeedbackExporter"  # l
 # a student's HTML or JavaScript outputs are shown as sanitized HTML, never run, in feedback pages
 c.HTMLExporter.sanitize_html = True
 
+# -- nbgrader's exchange: JupyterLab's Assignment List and the formgrader's release/collect ---
+# On one machine (an instructor trying the course, a single-user server) it is exchange/ in this
+# folder, created here. On a shared server set NBGRADER_EXCHANGE to the folder every user can
+# write to (nbgrader's own default is /srv/nbgrader/exchange; make it with mode 1777).
+c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", os.path.join(ROOT, "exchange"))
+try:
+    os.makedirs(c.Exchange.root, exist_ok=True)
+except OSError:  # a shared exchange this user may not create: nbgrader says so when it is used
+    pass
+
 # -- release generation ---------------------------------------------------------
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
