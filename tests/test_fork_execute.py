@@ -98,3 +98,26 @@ def test_what_the_cells_show(executed):
     assert "after the crash, x is 41" in text_of(fork[12])  # a fresh interpreter replayed the earlier cells
     assert "after the loop" in text_of(fork[14]) and "the end" in text_of(fork[16])
     assert "truncated by the autograder" in text_of(fork[17]) and len(text_of(fork[17])) < 1_100_000
+
+
+def test_nothing_of_one_notebook_reaches_the_next(tmp_path):
+    """Two notebooks on the same warm server: what the first leaves in its folders or running is gone."""
+    assert bwrap.problem() is None, bwrap.problem()
+    first = nbformat.v4.new_notebook()
+    first.cells = [nbformat.v4.new_code_cell(
+        "import os, subprocess\n"
+        "for path in ['planted.py', '/tmp/planted', '/dev/shm/planted', os.path.expanduser('~/planted')]:\n"
+        "    open(path, 'w').write('import sys; sys.exit(1)')\n"
+        "subprocess.Popen(['sleep', '300'], start_new_session=True)")]
+    second = nbformat.v4.new_notebook()
+    second.cells = [nbformat.v4.new_code_cell(
+        "import os\n"
+        "left = [p for p in ['planted.py', '/tmp/planted', '/dev/shm/planted', os.path.expanduser('~/planted')]\n"
+        "        if os.path.exists(p)]\n"
+        "running = [p for p in os.listdir('/proc') if p.isdigit() and 'sleep' in open('/proc/%s/cmdline' % p).read()]\n"
+        "print('left', left, 'running', running)")]
+    for nb in (first, second):
+        executor = ForkExecute()
+        executor.timeout = 20
+        executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    assert text_of(second.cells[0]).strip() == "left [] running []", second.cells[0].outputs

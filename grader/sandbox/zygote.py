@@ -77,13 +77,20 @@ def _cpu_seconds(pid):
         return 0.0
 
 
+def _in_own_sandbox():
+    """Whether this server runs in the grader's sandbox (its own PID namespace, private /tmp and $HOME):
+    the grader said so, and its parent is that namespace's init. Outside one (--unsafe-no-sandbox),
+    nothing is swept or emptied but its own working folder."""
+    return os.environ.get("KIT_ZYGOTE_SWEEP") == "1" and os.getppid() == 1
+
+
 def _sweep():
     """Kill every process of the sandbox but this one (and bwrap's init): what a child left behind.
 
     Only inside the sandbox's own PID namespace (its parent is that namespace's init, PID 1, and the
     grader said so): outside one, kill(-1) would reach every process of the user.
     """
-    if os.environ.get("KIT_ZYGOTE_SWEEP") != "1" or os.getppid() != 1:
+    if not _in_own_sandbox():
         return
     try:
         os.kill(-1, signal.SIGKILL)
@@ -129,19 +136,37 @@ def main():
         _run_child(request, inbound, outbound)
 
 
-def _prepare_workdir(folder, files):
-    """Empty the sandbox's working folder (a tmpfs) and write the notebook's files into it, read-only."""
-    import base64
+def _empty(folder, keep=()):
+    """Remove what is in `folder` (a sandbox tmpfs), but the names in `keep`; what cannot go stays."""
     import shutil
-    for name in os.listdir(folder):
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
         path = os.path.join(folder, name)
+        if name in keep:
+            continue
         try:
             if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path)
+                shutil.rmtree(path, ignore_errors=True)
             else:
                 os.remove(path)
         except OSError:
             pass
+
+
+def _prepare_workdir(folder, files):
+    """Empty the sandbox's writable folders (nothing of one notebook reaches the next) and write the
+    notebook's files into its working folder, read-only."""
+    import base64
+    _empty(folder)
+    home = os.environ.get("HOME", "")
+    if _in_own_sandbox():
+        for scratch in ("/tmp", "/dev/shm"):
+            _empty(scratch)
+        if home and folder.startswith(home.rstrip("/") + "/"):
+            _empty(home, keep=(os.path.relpath(folder, home).split("/")[0], ".matplotlib"))
     for item in files:
         path = os.path.normpath(os.path.join(folder, item["path"]))
         if not path.startswith(folder.rstrip("/") + "/"):
