@@ -7,11 +7,16 @@ and the cells' labels into the template's resources). The exporter always uses t
 grader/feedback_templates/kit_feedback, which extends nbgrader's own feedback template: the
 formgrader's "generate feedback" button forces `HTMLExporter.template_name = "feedback"` in its
 config, which would otherwise bring back the CDN maths and the anonymous "Test cell" summary.
+
+nbgrader makes a new exporter for every page, and nbconvert would compile the same Jinja
+templates again each time (about a third of a second): the exporters of one process share the
+compiled code through a bytecode cache keyed by each template's source checksum.
 """
 import copy
 import os
 
 import nbgrader
+from jinja2 import BytecodeCache
 from nbconvert.exporters import HTMLExporter
 from traitlets.config import Config
 
@@ -19,6 +24,24 @@ TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "feedback_t
 NBGRADER_TEMPLATES = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates")
 NBGRADER_CSS = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "static",
                             "node_modules", "bootstrap", "dist", "css")
+
+
+class _ProcessBytecodeCache(BytecodeCache):
+    """Compiled Jinja templates, in memory, for this process (a changed template's checksum misses)."""
+
+    def __init__(self):
+        self.store = {}
+
+    def load_bytecode(self, bucket):
+        checksum, code = self.store.get(bucket.key, (None, None))
+        if code is not None and checksum == bucket.checksum:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = (bucket.checksum, bucket.code)
+
+
+SHARED_BYTECODE = _ProcessBytecodeCache()
 
 
 class FeedbackExporter(HTMLExporter):
@@ -31,3 +54,8 @@ class FeedbackExporter(HTMLExporter):
         config.FeedbackExporter.extra_template_basedirs = [TEMPLATES, NBGRADER_TEMPLATES]
         config.FeedbackExporter.extra_template_paths = [NBGRADER_CSS, NBGRADER_TEMPLATES]
         super().__init__(config=config, parent=parent, **kwargs)
+
+    def _create_environment(self):
+        environment = super()._create_environment()
+        environment.bytecode_cache = SHARED_BYTECODE
+        return environment
