@@ -95,7 +95,7 @@ def toy_course(tmp_path_factory):
     touched = add_toy_assignment(course)
     run(course, "from authoring.link_helpers import link_assignment; link_assignment('toy')\n"
                 "from authoring.make_release import main; main(['toy'])\n"
-                "from authoring.sync_solutions import sync; assert sync('toy', write=False) == []\n"
+                "from authoring.sync_solutions import sync; assert sync('toy', write=False) == ([], [])\n"
                 "from samples.notebook_edits import fill_all, fill_function, read_release, write_submission\n"
                 "write_submission('right', 'toy', fill_all(read_release('toy'), 'toy'))\n"
                 "write_submission('wrong', 'toy', fill_function(read_release('toy'), 'cube', [['    J = x * theta ** 2']]))\n")
