@@ -109,6 +109,9 @@ class ScratchGrader:
         return result
 
     def close(self):
+        """Stop this process's fork server (if it started one) and remove the scratch gradebook."""
+        from grader.sandbox import forkserver
+        forkserver.shared_server().stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -4,7 +4,9 @@ A sandboxed kernel has no network, so it talks over IPC sockets; they and the
 connection file live in a fresh 0700 folder per kernel, which is all of jupyter's
 runtime state the sandbox can see (grader.sandbox.launch checks it). The client's
 sockets refuse messages over MAX_MESSAGE_BYTES, so one giant print cannot fill the
-grader's memory.
+grader's memory; below that, GradingExecute keeps only the head of a flood. (The kernel's
+own 3 GB address-space limit bounds what it can send anyway; a refused message loses that
+cell's remaining output and nbgrader then sees the kernel as not answering.)
 """
 import os
 import shutil
@@ -15,7 +17,7 @@ import zmq.asyncio
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
-MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 
 
 class SandboxedKernelManager(AsyncKernelManager):
