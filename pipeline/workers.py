@@ -8,6 +8,7 @@ a `WorkerResult` over a multiprocessing pipe, which no student process can reach
 descriptor). A worker that misses its deadline is killed with its kernel
 (bubblewrap's --die-with-parent) and replaced; its submission's result says so.
 """
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -153,7 +154,7 @@ class WorkerPool:
         return {"process": process, "connection": ours, "task": None, "since": 0.0}
 
     def _stop(self, worker, kill=False):
-        with _quiet():
+        with contextlib.suppress(OSError, ValueError):  # a worker that is already gone
             if kill:
                 worker["process"].kill()
             else:
@@ -206,10 +207,3 @@ class WorkerPool:
                 self._stop(worker, kill=bool(worker["task"]))
             self.workers = []
 
-
-class _quiet:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return exc[0] is not None and issubclass(exc[0], (OSError, ValueError, BrokenPipeError))

@@ -54,12 +54,8 @@ class ForkServer:
         env["KIT_ZYGOTE_SWEEP"] = "1"  # in its own PID namespace, the server may kill all that a child left
         cmd = bwrap.command([sys.executable, "-s", ZYGOTE_IN_SANDBOX], env=env, tmpfs_mb=self.limits.tmpfs_mb)
         at = cmd.index("--chdir")
-        extra = ["--perms", "0755", "--dir", "/opt/kit", "--ro-bind", ZYGOTE, ZYGOTE_IN_SANDBOX]
-        fonts = launch.font_cache_files()
-        if fonts:
-            extra += ["--perms", "1777", "--dir", bwrap.HOME + "/.matplotlib",
-                      "--ro-bind", fonts[0], bwrap.HOME + "/.matplotlib/" + os.path.basename(fonts[0])]
-        cmd[at:at] = extra
+        cmd[at:at] = (["--perms", "0755", "--dir", "/opt/kit", "--ro-bind", ZYGOTE, ZYGOTE_IN_SANDBOX]
+                      + launch.font_binds())
         extra_processes = 0 if bwrap.as_root() else launch.own_process_count()
         self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, preexec_fn=lambda: self.limits.apply(

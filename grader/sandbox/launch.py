@@ -63,6 +63,15 @@ def font_cache_files():
     return found
 
 
+def font_binds():
+    """bwrap arguments that put matplotlib's font list into the sandbox's (writable) matplotlib folder."""
+    fonts = font_cache_files()
+    if not fonts:
+        return []
+    folder = bwrap.HOME + "/.matplotlib"
+    return ["--perms", "1777", "--dir", folder, "--ro-bind", fonts[0], folder + "/" + os.path.basename(fonts[0])]
+
+
 def sandbox_environment():
     env = {k: v for k, v in os.environ.items() if k.startswith(PASSED_ENV_PREFIXES)}
     env.update({"HOME": bwrap.HOME, "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
@@ -107,11 +116,8 @@ def main(argv):
         cmd = bwrap.command(kernel, files, ipc_dir=ipc, env=sandbox_environment(), tmpfs_mb=limits.tmpfs_mb, uid=uid)
     except FileNotFoundError as error:
         fail(str(error))
-    fonts = font_cache_files()
-    if fonts:  # bind the font list into the sandbox's matplotlib folder (insert before the command)
-        at = cmd.index("--chdir")
-        cmd[at:at] = ["--perms", "1777", "--dir", bwrap.HOME + "/.matplotlib",
-                      "--ro-bind", fonts[0], bwrap.HOME + "/.matplotlib/" + os.path.basename(fonts[0])]
+    at = cmd.index("--chdir")  # extra binds go before the command
+    cmd[at:at] = font_binds()
     if bwrap.as_root():
         for path in [ipc] + [os.path.join(ipc, n) for n in os.listdir(ipc)]:
             os.chown(path, uid, uid)
