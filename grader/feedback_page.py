@@ -11,13 +11,21 @@ config, which would otherwise bring back the CDN maths and the anonymous "Test c
 nbgrader makes a new exporter for every page, and nbconvert would compile the same Jinja
 templates again each time (about a third of a second): the exporters of one process share the
 compiled code through a bytecode cache keyed by each template's source checksum.
+
+HTMLExporter re-reads every finished page with BeautifulSoup, to give images without one an
+alternative text and to make JupyterLab cells focusable; on a feedback page that pass took a
+fifth of the page's time. The course page skips it: FeedbackPage (grader/preprocessors/
+feedback_page.py) gives each image its alternative text before the template runs, and the
+classic template it extends has no JupyterLab cells.
 """
 import copy
 import os
 
 import nbgrader
 from jinja2 import BytecodeCache
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets.config import Config
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "feedback_templates")
@@ -59,3 +67,15 @@ class FeedbackExporter(HTMLExporter):
         environment = super()._create_environment()
         environment.bytecode_cache = SHARED_BYTECODE
         return environment
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        """HTMLExporter's conversion (its code highlighter and widget filter, its resources), without
+        the BeautifulSoup pass over the finished page (see the module's docstring)."""
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name", None))
+        self.register_filter("highlight_code",
+                             self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        resources = self._init_resources(resources)
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata,
+                                                                       parent=self, resources=resources))
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)

@@ -149,6 +149,40 @@ def test_feedback_shows_no_hidden_line_and_no_stderr_of_a_hidden_test_cell():
     assert "not shown in feedback" in nb.cells[0].outputs[0].text
 
 
+def feedback_html(nb):
+    """The course's feedback page for `nb` (FeedbackPage, then the course exporter), as nbgrader makes it."""
+    from traitlets.config import Config
+    from grader.feedback_page import FeedbackExporter
+    from grader.preprocessors.feedback_page import FeedbackPage
+    page_resources = dict(resources(), nbgrader=dict(resources()["nbgrader"], score=1, max_score=2, late_penalty=0))
+    nb, page_resources = FeedbackPage().preprocess(nb, page_resources)
+    config = Config()
+    config.HTMLExporter.sanitize_html = True
+    html, _ = FeedbackExporter(config=config).from_notebook_node(nb, page_resources)
+    return html
+
+
+def test_every_image_on_a_feedback_page_has_an_alternative_text_and_student_html_is_sanitized():
+    import base64
+    import re
+    png = base64.b64encode(b"\x89PNG not really").decode()
+    svg = "<svg xmlns='http://www.w3.org/2000/svg'><circle r='1'/></svg>"
+    drawn = code("plot()", outputs=[
+        {"output_type": "display_data", "metadata": {}, "data": {"image/png": png, "text/plain": "<Figure>"}},
+        {"output_type": "display_data", "metadata": {"image/png": {"alt": "the cost curve"}},
+         "data": {"image/png": png}},
+        {"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": svg}},
+        {"output_type": "display_data", "metadata": {},
+         "data": {"text/html": "<b>bold</b><script>steal()</script><img src='x.png' onerror='steal()'>"}}])
+    html = feedback_html(notebook(drawn))
+    images = re.findall(r"<img\b[^>]*>", html)
+    assert len(images) == 3 and all(re.search(r'\balt="[^"]+"', tag) for tag in images), images
+    assert 'alt="the cost curve"' in html and html.count('alt="No description has been provided for this image"') == 2
+    assert "<b>bold</b>" in html and "<script>steal" not in html and "onerror" not in "".join(images)
+    assert "&lt;script&gt;steal()&lt;/script&gt;" in html   # the student's HTML is shown as text, never run
+    assert "window.MathJax" in html and "Score: 1.0 / 2.0" in html
+
+
 # ----------------------------------------------------------------------------- RestoreCellRoles, RestoreCells
 @pytest.fixture(scope="module")
 def gradebook_url(tmp_path_factory):

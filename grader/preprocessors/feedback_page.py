@@ -6,6 +6,8 @@
   all nbgrader's exchange hands a student.
 * A label per graded cell that names the function it tests ("Test of gradient_check_n"), for the
   page's summary and the cells' headings.
+* An alternative text for every image a cell drew that has none (what nbconvert's HTMLExporter
+  adds afterwards with BeautifulSoup, a pass the course's exporter skips: grader/feedback_page.py).
 
 The template is grader/feedback_templates/kit_feedback (selected in nbgrader_config.py).
 """
@@ -26,6 +28,8 @@ MATHJAX_CONFIG = """window.MathJax = {
   startup: {typeset: true}
 };"""
 SELF_CHECK_CALL = re.compile(r"^\s*check_(\w+)\(", re.M)
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+NO_ALT_TEXT = "No description has been provided for this image"   # nbconvert's own words for it
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,10 +57,25 @@ def cell_label(cell):
     return grade_id
 
 
+def describe_images(cell):
+    """Give each image output of `cell` without an alternative text nbconvert's placeholder one."""
+    if cell.metadata.get("alt"):
+        return
+    for output in cell.get("outputs", []):
+        for kind in IMAGE_TYPES:
+            if kind in output.get("data", {}):
+                metadata = output.setdefault("metadata", {}).setdefault(kind, {})
+                if isinstance(metadata, dict) and not metadata.get("alt"):
+                    metadata["alt"] = NO_ALT_TEXT
+
+
 class FeedbackPage(NbGraderPreprocessor):
-    """Put the inlined maths renderer and the graded cells' labels into the template's resources."""
+    """Put the inlined maths renderer and the graded cells' labels into the template's resources,
+    and an alternative text on every image."""
 
     def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            describe_images(cell)
         resources["kit_feedback"] = {
             "mathjax_config": MATHJAX_CONFIG,
             "mathjax": mathjax_script(),
