@@ -57,6 +57,10 @@ c.LimitOutputSize.max_cell_chars = 200000
 EXECUTOR = {"kernel": "grader.preprocessors.grading_execute.GradingExecute",
             "fork": "grader.preprocessors.fork_execute.ForkExecute"}[os.environ.get("KIT_EXECUTOR", "kernel")]
 
+# nbconvert checks the notebook against its schema once, after the last step, instead of after
+# each (a twentieth of a notebook's grading time); an invalid result is refused either way.
+c.Exporter.optimistic_validation = True
+
 # -- autograde: restore deleted test cells, skip training cells, judge hidden tests --
 c.OverwriteCells.add_missing_cells = True
 c.SkipTrainingCells.source_directory = os.path.join(ROOT, "source")

@@ -17,12 +17,19 @@ alternative text and to make JupyterLab cells focusable; on a feedback page that
 fifth of the page's time. The course page skips it: FeedbackPage (grader/preprocessors/
 feedback_page.py) gives each image its alternative text before the template runs, and the
 classic template it extends has no JupyterLab cells.
+
+Most of a page is the lesson itself, the same for every student: its markdown and its
+unchanged code cells. A process keeps the HTML of what it rendered (a pure function of the
+source and the exporter's settings), so every page after the first renders only what the
+student changed.
 """
 import copy
+import hashlib
+import json
 import os
 
 import nbgrader
-from jinja2 import BytecodeCache
+from jinja2 import BytecodeCache, pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
@@ -52,6 +59,40 @@ class _ProcessBytecodeCache(BytecodeCache):
 SHARED_BYTECODE = _ProcessBytecodeCache()
 
 
+class RenderedCache:
+    """HTML already made in this process, by key; the newest `size` entries are kept."""
+
+    def __init__(self, size=4096):
+        self.size, self.store = size, {}
+
+    def get(self, key, render):
+        if key not in self.store:
+            if len(self.store) >= self.size:
+                self.store.pop(next(iter(self.store)))
+            self.store[key] = render()
+        return self.store[key]
+
+
+RENDERED = RenderedCache()
+
+
+def digest(value):
+    """A short fingerprint of JSON-like data (cell attachments, cell metadata) for a cache key."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class CachedHighlight:
+    """nbconvert's code highlighter (a Highlight2HTML), remembering what it highlighted."""
+
+    def __init__(self, highlight):
+        self.highlight = highlight
+
+    def __call__(self, source, language=None, metadata=None):
+        key = ("code", self.highlight.pygments_lexer, repr(self.highlight.extra_formatter_options), source,
+               language, digest(metadata or {}))
+        return RENDERED.get(key, lambda: self.highlight(source, language, metadata))
+
+
 class FeedbackExporter(HTMLExporter):
     """HTMLExporter pinned to the course's feedback template (whatever HTMLExporter's config says)."""
 
@@ -73,9 +114,18 @@ class FeedbackExporter(HTMLExporter):
         the BeautifulSoup pass over the finished page (see the module's docstring)."""
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name", None))
-        self.register_filter("highlight_code",
-                             self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        self.register_filter("highlight_code", self.filters.get(
+            "highlight_code", CachedHighlight(Highlight2HTML(pygments_lexer=lexer, parent=self))))
         resources = self._init_resources(resources)
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata,
                                                                        parent=self, resources=resources))
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    @pass_context
+    def markdown2html(self, context, source):
+        """HTMLExporter's markdown renderer, remembering what it rendered (see the module's docstring)."""
+        cell = context.get("cell", {})
+        key = ("markdown", source, digest(cell.get("attachments", {})),
+               context.get("resources", {}).get("metadata", {}).get("path", ""), self.embed_images,
+               self.anchor_link_text, self.exclude_anchor_links, repr(self.lexer_options))
+        return RENDERED.get(key, lambda: HTMLExporter.markdown2html(self, context, source))

@@ -183,6 +183,21 @@ def test_every_image_on_a_feedback_page_has_an_alternative_text_and_student_html
     assert "window.MathJax" in html and "Score: 1.0 / 2.0" in html
 
 
+def test_a_page_rendered_from_remembered_html_equals_a_fresh_one():
+    import copy
+    from grader.feedback_page import RENDERED
+    lesson = nbformat.v4.new_markdown_cell("The cost is $J = -\\frac{1}{m} \\sum_i y^{(i)} \\log a^{(i)}$.\n\n* one")
+    page = notebook(lesson, code("def f(x):\n    return 2 * x  # YOUR CODE", "f", solution=True), code("f(1)"))
+    RENDERED.store.clear()
+    fresh = feedback_html(copy.deepcopy(page))
+    assert RENDERED.store, "nothing was remembered"
+    again = feedback_html(copy.deepcopy(page))
+    page.cells[1].source = "def f(x):\n    return 3 * x"
+    changed = feedback_html(page)
+    assert again == fresh and "\\frac{1}{m}" in fresh and "# YOUR CODE" in fresh
+    assert "# YOUR CODE" not in changed and ">3</span>" in changed
+
+
 # ----------------------------------------------------------------------------- RestoreCellRoles, RestoreCells
 @pytest.fixture(scope="module")
 def gradebook_url(tmp_path_factory):

@@ -111,6 +111,22 @@ def _not_dumpable():
     libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
 
 
+def _warm_up_tracebacks():
+    """Format one traceback the way a child's shell does (IPython's ultratb, with stack_data, executing
+    and pygments): their first use costs a tenth of a second, which every failing notebook would pay
+    again in its child. Only library caches warm up; no shell is made and nothing reaches a child's
+    namespace."""
+    try:
+        from IPython.core import ultratb
+        code = compile("def warm_up():\n    raise ValueError('warm-up')\nwarm_up()\n", "<zygote warm-up>", "exec")
+        try:
+            exec(code, {})
+        except ValueError:
+            ultratb.AutoFormattedTB(mode="Context").structured_traceback(*sys.exc_info())
+    except Exception:  # an IPython without these helpers: the children pay the first use themselves
+        pass
+
+
 def main():
     inbound, outbound = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -124,6 +140,7 @@ def main():
             __import__(name)
         except Exception as error:  # a missing optional library: the notebook imports it itself
             failed.append("%s (%s)" % (name, type(error).__name__))
+    _warm_up_tracebacks()
     send_frame(outbound, {"event": "ready", "preload_cpu": time.process_time() - started, "failed": failed})
     while True:
         try:
