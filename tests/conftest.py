@@ -7,6 +7,7 @@ when collection ends, only those the selected tests need (tests/background.py).
 """
 import os
 import sys
+import warnings
 
 import matplotlib
 import nbformat
@@ -14,6 +15,7 @@ import pytest
 
 import background
 import catalog_builds
+from notebook_runner import execute
 
 matplotlib.use("Agg")
 
@@ -91,3 +93,27 @@ def run_notebook(tmp_path_factory):
             pytest.fail("executing %s failed:\n%s" % (path, status["tail"]))
         return nbformat.read(os.path.join(folder, "executed.ipynb"), as_version=4)
     return run
+
+
+@pytest.fixture
+def warnings_are_errors():
+    """Any warning raised during the test fails it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+@pytest.fixture(scope="module")
+def executed_source(request):
+    """The test module's SOURCE notebook, executed once for that module."""
+    notebook, seconds = execute(request.module.SOURCE)
+    print("\n%s executed in %.1f s" % (os.path.basename(request.module.SOURCE), seconds))
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def executed_release(request, run_notebook):
+    """The test module's RELEASE notebook as shipped, run once per test run (errors kept)."""
+    release = request.module.RELEASE
+    assert os.path.exists(release), "no release: run python -m authoring.make_release"
+    return run_notebook(release, allow_errors=True)

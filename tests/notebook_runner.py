@@ -28,6 +28,12 @@ def outputs_of(cell, output_type=None, name=None):
             if (output_type is None or o.output_type == output_type) and (name is None or o.get("name") == name)]
 
 
+def nbgrader_cells(notebook):
+    """{grade_id: cell} of the cells nbgrader knows by a grade id."""
+    return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in notebook.cells
+            if "nbgrader" in cell.metadata and cell.metadata["nbgrader"].get("grade_id")}
+
+
 def stdout_text(cell):
     return "".join(o.text for o in outputs_of(cell, "stream", "stdout"))
 
@@ -56,3 +62,32 @@ if __name__ == "__main__":  # a shared execution (tests/conftest.py run_notebook
     import sys
     executed, _ = execute(sys.argv[1], allow_errors="--allow-errors" in sys.argv[3:])
     nbformat.write(executed, sys.argv[2])
+
+
+def stub_failures(notebook, student_code):
+    """Indices of the cells of an executed release notebook that failed, after checking each failed only
+    because it called a stub: a cell that is no solution cell, calls student code (`student_code`, a
+    compiled regex) and raised NotImplementedError or a self-check's "not implemented yet"; nothing on stderr."""
+    assert stderr_cells(notebook) == []
+    errors = error_cells(notebook)
+    assert errors, "the release should stop at the stubs"
+    assert {ename for _, ename, _ in errors} <= {"NotImplementedError", "SelfCheckFailed"}, errors
+    for index, ename, evalue in errors:
+        cell = notebook.cells[index]
+        assert student_code.search(cell.source), cell.source
+        assert not cell.metadata.get("nbgrader", {}).get("solution"), cell.source
+        if ename == "SelfCheckFailed":  # the report is the error's message
+            assert "is not implemented yet" in evalue
+    return {index for index, _, _ in errors}
+
+
+def passed_test_cells(notebook, functions):
+    """{function: its test cell} of an executed source notebook, after checking that no cell failed or wrote to
+    stderr and that every function's self-check said "All checks passed"."""
+    assert error_cells(notebook) == []
+    assert stderr_cells(notebook) == []
+    cells = nbgrader_cells(notebook)
+    tests = {function: cells["test_" + function] for function in functions}
+    for function, test in tests.items():
+        assert "All checks passed for %s." % function in stdout_text(test)
+    return tests

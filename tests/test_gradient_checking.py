@@ -8,15 +8,12 @@ release gives no solution away.
 """
 import os
 import re
-import warnings
 
 import nbformat
-import numpy as np
 import pytest
 
 import checks_gradient_checking as checks
-from notebook_runner import error_cells, execute, stderr_cells, stdout_text
-from grader import judge
+from notebook_runner import nbgrader_cells, passed_test_cells, stdout_text, stub_failures
 from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
 from proofs.catalog import build
 from proofs.catalog.entries import GAPPROX, GAPPROX_N
@@ -33,21 +30,7 @@ POINTS = {"forward_propagation": 1, "backward_propagation": 1, "gradient_check":
 MISTAKES = build.self_check_mistakes(ASSIGNMENT)
 
 
-@pytest.fixture
-def warnings_are_errors():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-
-
 # ----------------------------------------------------------------------------- (a) reference passes
-@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
-def test_reference_passes_its_self_check(function, warnings_are_errors):
-    passed, output = build.run_check(function, build.reference_namespace(ASSIGNMENT))
-    assert passed, output
-    assert output.strip().endswith("All checks passed for %s." % function)
-
-
 def test_reference_module_functions_pass_too(capsys):
     """The checks also work on functions whose globals are a module's (the swap is undone)."""
     from grader.reference import gradient_checking as reference_module
@@ -70,26 +53,7 @@ def test_checks_restore_the_notebook_functions():
     assert all(namespace[name] is value for name, value in saved.items())
 
 
-def test_checks_leave_the_global_random_state_alone():
-    np.random.seed(7)
-    expected = np.random.rand(3)
-    np.random.seed(7)
-    build.run_check("gradient_check_n", build.reference_namespace(ASSIGNMENT))
-    np.testing.assert_array_equal(np.random.rand(3), expected)
-
-
 # ----------------------------------------------------------------------------- (b) mistakes are named
-@pytest.mark.parametrize("entry", MISTAKES, ids=lambda e: e.id)
-def test_mistake_fails_self_check_with_specific_hint(entry):
-    namespace = build.reference_namespace(ASSIGNMENT)
-    build.define(namespace, entry.function, entry.edits)
-    passed, output = build.run_check(entry.function, namespace)
-    assert not passed, "%s passed the self-check:\n%s" % (entry.id, output)
-    assert "Likely cause" in output or "raised" in output, output
-    for hint in (entry.hint,) + entry.also_says:
-        assert hint.lower() in output.lower(), "%s: %r not in\n%s" % (entry.id, hint, output)
-
-
 @pytest.mark.parametrize("stubbed, message", [
     ("forward_propagation", "calls forward_propagation, which is not implemented yet"),
     ("backward_propagation", "calls backward_propagation, which is not implemented yet"),
@@ -115,41 +79,7 @@ def test_correct_gradient_check_blames_a_wrong_helper(helper, edits, hint):
     assert "one-sided" not in output and "norm" not in output  # gradient_check itself is not blamed
 
 
-@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
-def test_stub_reports_not_implemented(function):
-    namespace = build.reference_namespace(ASSIGNMENT)
-    exec("def %s(*args, **kwargs):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n" % function, namespace)
-    passed, output = build.run_check(function, namespace)
-    assert not passed
-    assert "%s is not implemented yet" % function in output
-
-
-@pytest.mark.parametrize("function, body, hint", [
-    ("gradient_check", "return None", "returned nothing"),
-    ("gradient_check_n", "return None", "returned nothing"),
-    ("gradient_check", "return 'small'", "should be a number"),
-])
-def test_odd_return_values_are_explained(function, body, hint):
-    namespace = build.reference_namespace(ASSIGNMENT)
-    exec("def %s(*args, **kwargs):\n    %s\n" % (function, body), namespace)
-    passed, output = build.run_check(function, namespace)
-    assert not passed and hint in output, output
-
-
 # ----------------------------------------------------------------------------- hidden cases separate them
-@pytest.mark.parametrize("function", ASSIGNMENTS[ASSIGNMENT].functions)
-def test_hidden_cases_pass_the_reference(function):
-    results = build.judged(function, build.reference_namespace(ASSIGNMENT)[function])
-    assert len(results) >= 3 and all(passed for passed, _ in results), results
-
-
-@pytest.mark.parametrize("entry", MISTAKES, ids=lambda e: e.id)
-def test_hidden_cases_fail_each_mistake(entry):
-    namespace = build.reference_namespace(ASSIGNMENT)
-    results = build.judged(entry.function, build.define(namespace, entry.function, entry.edits))
-    assert not all(passed for passed, _ in results), "%s passes every hidden case" % entry.id
-
-
 def test_hidden_cases_pass_the_catalog_variants():
     from proofs.catalog.build import assignment_of, function_source
     from proofs.catalog.entries import VARIANTS
@@ -164,44 +94,19 @@ def test_hidden_cases_pass_the_catalog_variants():
 
 
 # ----------------------------------------------------------------------------- source notebook structure
-def nbgrader_cells(notebook):
-    return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in notebook.cells
-            if "nbgrader" in cell.metadata and cell.metadata["nbgrader"].get("grade_id")}
-
-
 def test_source_notebook_structure():
+    """What tests/test_self_checks.py does not check for every assignment: the points, the fix cell."""
     notebook = nbformat.read(SOURCE, as_version=4)
     cells = nbgrader_cells(notebook)
-    total = 0
-    for function, points in POINTS.items():
-        meta = cells[function].metadata["nbgrader"]
-        assert meta["solution"] and not meta["grade"] and not meta["locked"]
-        assert cells[function].source.startswith("# GRADED FUNCTION: " + function)
-        test = cells["test_" + function]
-        meta = test.metadata["nbgrader"]
-        assert meta["grade"] and meta["locked"] and not meta["solution"] and meta["points"] == points
-        assert "check_%s(%s)" % (function, function) in test.source
-        assert len(judge.hidden_calls(test.source)) >= 3
-        total += points
-    assert total == 12 and "worth 12 points" in notebook.cells[0].source
+    assert {f.name: f.points for f in ASSIGNMENTS[ASSIGNMENT].graded} == POINTS
+    assert sum(POINTS.values()) == 12
     fix = cells[FIX_ID].metadata["nbgrader"]
     assert fix["solution"] and not fix["grade"] and "points" not in fix
     assert "def backward_propagation_n(" in cells[FIX_ID].source
-    for cell in notebook.cells:
-        if "skip-in-autograde" in cell.metadata.get("tags", []):
-            meta = cell.metadata.get("nbgrader", {})
-            assert not meta.get("grade") and not meta.get("solution"), cell.source[:80]
     assert notebook.metadata["kernelspec"]["name"] == "python3"
 
 
 # ----------------------------------------------------------------------------- (c) the source notebook runs
-@pytest.fixture(scope="module")
-def executed_source():
-    notebook, seconds = execute(SOURCE)
-    print("\nsource notebook executed in %.1f s" % seconds)
-    return notebook
-
-
 def code_cells_containing(notebook, text):
     return [cell for cell in notebook.cells if cell.cell_type == "code" and text in cell.source]
 
@@ -219,11 +124,7 @@ def report_of(cell):
 
 
 def test_source_notebook_runs_cleanly(executed_source):
-    assert error_cells(executed_source) == []
-    assert stderr_cells(executed_source) == []
-    for function in POINTS:
-        test = nbgrader_cells(executed_source)["test_" + function]
-        assert "All checks passed for %s." % function in stdout_text(test)
+    passed_test_cells(executed_source, POINTS)
 
 
 def test_source_notebook_prints_the_spec_figures(executed_source):
@@ -252,28 +153,12 @@ def test_report_names_exactly_the_two_bugs(executed_source):
 
 
 # ----------------------------------------------------------------------------- (d) the release as shipped
-@pytest.fixture(scope="module")
-def executed_release(run_notebook):
-    assert os.path.exists(RELEASE), "no release: run python -m authoring.make_release gradient_checking"
-    return run_notebook(RELEASE, allow_errors=True)  # shared with tests/test_release_notebooks.py
-
-
 STUDENT_CODE = re.compile(r"\b(forward_propagation|backward_propagation|gradient_check|gradient_check_n|"
                           r"check_\w+)\(|backward_propagation_n\(X, Y, cache\)")
 
 
 def test_release_fails_only_where_unimplemented_code_is_called(executed_release):
-    assert stderr_cells(executed_release) == []
-    errors = error_cells(executed_release)
-    assert errors, "the release should stop at the stubs"
-    assert {ename for _, ename, _ in errors} <= {"NotImplementedError", "SelfCheckFailed"}, errors
-    for index, ename, evalue in errors:
-        cell = executed_release.cells[index]
-        assert STUDENT_CODE.search(cell.source), cell.source
-        assert "nbgrader" not in cell.metadata or not cell.metadata["nbgrader"].get("solution"), cell.source
-        if ename == "SelfCheckFailed":  # the report is the error's message
-            assert "is not implemented yet" in evalue
-    failing = {index for index, _, _ in errors}
+    failing = stub_failures(executed_release, STUDENT_CODE)
     # what needs no student code still runs: the flattening demo, the first report, the plots and timings
     for text in ("dictionary_to_vector(parameters)", "def cube(theta)", "numerical_gradient(",
                  "cost_with_dropout_on_layer_1"):

@@ -1,7 +1,6 @@
 """The shared helper modules: warning-free on current NumPy, one implementation behind the three views."""
 import subprocess
 import sys
-import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -15,11 +14,7 @@ import testCases
 from grader.manifest import ROOT
 
 
-@pytest.fixture(autouse=True)
-def warnings_are_errors():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
 def test_views_are_the_one_implementation():

@@ -1,5 +1,4 @@
 """The reference solutions reproduce every unit figure of SPEC.md (within 1e-7)."""
-import warnings
 
 import numpy as np
 import pytest
@@ -13,11 +12,7 @@ import nn_core
 TOL = 1e-7
 
 
-@pytest.fixture(autouse=True)
-def warnings_are_errors():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
 def close(got, expected, tol=TOL):

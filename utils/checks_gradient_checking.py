@@ -14,16 +14,13 @@ norm each give a number of their own. The check computes the number every
 typical mistake would give (with the formulas of those mistakes) and names the
 mistake whose number the student's function reproduced.
 """
-import contextlib
-import io
-import warnings
-
 import numpy as np
 
 import nn_core
 import testCases
 from gc_utils import DEFAULT_SHAPES, PARAMETER_ORDER, dictionary_to_vector, vector_to_dictionary
-from selfcheck_core import Check, SelfCheckFailed, not_implemented
+from grading_cases import cubic_cost, cubic_derivative
+from selfcheck_core import Check, SelfCheckFailed, call, swapped_globals
 
 __all__ = ["check_forward_propagation", "check_backward_propagation", "check_gradient_check",
            "check_gradient_check_n", "SelfCheckFailed"]
@@ -41,47 +38,15 @@ MATCH_RTOL = 1e-4
 
 
 # ----------------------------------------------------------------------------- calling the student's code
-def _quiet_call(check, function, *args, **kwargs):
-    """Call `function` with its prints and NumPy warnings kept out of the report.
-
-    Returns ("ok", value), ("missing", None) when it raised NotImplementedError
-    (the release stub, or a function it calls that is still a stub), or
-    ("error", exception) after recording the exception as a problem.
-    """
-    sink = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(sink), warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            value = function(*args, **kwargs)
-    except NotImplementedError:
-        return "missing", None
-    except Exception as error:  # report it, do not crash the check
-        check.fail("calling %s raised %s: %s" % (check.function_name, type(error).__name__, error))
-        if "truth value of an array" in str(error):
-            check.hint("`difference` is an array, so `if difference > ...` cannot decide. Formula (2) gives one "
-                       "number: take np.linalg.norm(...) of the vectors in the numerator and the denominator")
-        return "error", error
-    return "ok", value
-
-
-@contextlib.contextmanager
-def _swapped(function, **replacements):
-    """Put `replacements` into the namespace `function` looks names up in, then restore it."""
-    namespace = getattr(function, "__globals__", None)
-    if namespace is None:  # not a plain Python function: nothing can be swapped
-        yield False
-        return
-    missing = object()
-    saved = {name: namespace.get(name, missing) for name in replacements}
-    namespace.update(replacements)
-    try:
-        yield True
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
+def _call(check, function, *args, **kwargs):
+    """`selfcheck_core.call` with NumPy's warnings hidden (the diagnostic models push the student's
+    code to extremes), plus the advice for an array where one number belongs."""
+    __tracebackhide__ = True
+    ok, value = call(check, function, *args, hide_warnings=True, **kwargs)
+    if not ok and "truth value of an array" in check.last_problem:
+        check.hint("`difference` is an array, so `if difference > ...` cannot decide. Formula (2) gives one "
+                   "number: take np.linalg.norm(...) of the vectors in the numerator and the denominator")
+    return ok, value
 
 
 def _as_float(value):
@@ -161,66 +126,59 @@ def _scalar_pairs():
     return [(VISIBLE_X, VISIBLE_THETA), (-1.5, 0.5), (3.0, -2.5), (0.25, 6.0)]
 
 
+def _check_scalar_model(check, function, result, expected_of, advice_of):
+    """Run `function(x, theta)` on the example and the other pairs and compare it with `expected_of(x, theta)`;
+    a wrong number gets the advice `advice_of(got, x, theta)`. `result` names what the function returns."""
+    __tracebackhide__ = True
+    for x, theta in _scalar_pairs():
+        ok, value = _call(check, function, x, theta)
+        if not ok:
+            break
+        what = "%s(x=%s, theta=%s)" % (check.function_name, x, theta)
+        if not check.is_number(value, what):
+            check.hint("return %s, a single number" % result)
+            break
+        if not check.close(value, expected_of(x, theta), what, rtol=1e-9, atol=1e-12, group="pairs",
+                           subject="(%s, %s)" % (x, theta), more="also wrong for (x, theta) = {others}"):
+            check.hint(advice_of(_as_float(value), x, theta))
+    return check.finish()
+
+
+def _forward_advice(got, x, theta):
+    if _near(got, theta + x, 1e-9):
+        return "J = theta + x adds the two numbers; the model multiplies them: J(theta) = theta * x"
+    if _near(got, theta * x * x, 1e-9):
+        return "x appears twice: the model is J(theta) = theta * x, x to the power 1"
+    if _near(got, x, 1e-9) or _near(got, theta, 1e-9):
+        return ("forward_propagation returns the cost itself, J(theta) = theta * x (the derivative is "
+                "the job of backward_propagation)")
+    return "forward_propagation should return J(theta) = theta * x: the parameter times the input"
+
+
+def _backward_advice(got, x, theta):
+    if _near(got, theta, 1e-9):
+        return ("you return theta. Differentiate J(theta) = theta * x with respect to theta: theta "
+                "disappears and the input x is left, so dtheta is x")
+    if _near(got, theta * x, 1e-9):
+        return ("you return J itself; backward_propagation returns its derivative with respect to theta, "
+                "which for J = theta * x is the input x")
+    if _near(got, 1.0, 1e-9):
+        return "the derivative of theta * x with respect to theta is x, not 1"
+    return "for J(theta) = theta * x the derivative dJ/dtheta is the input x"
+
+
 def check_forward_propagation(forward_propagation):
     """Self-check of forward_propagation(x, theta): J(theta) = theta * x on the example and a few other pairs."""
     __tracebackhide__ = True
-    check = Check("forward_propagation")
-    for x, theta in _scalar_pairs():
-        status, J = _quiet_call(check, forward_propagation, x, theta)
-        if status == "missing":
-            not_implemented(check.function_name, None)
-        if status == "error":
-            break
-        what = "forward_propagation(x=%s, theta=%s)" % (x, theta)
-        if not check.is_number(J, what):
-            check.hint("return J, a single number")
-            break
-        expected = theta * x
-        if check.close(J, expected, what, rtol=1e-9, atol=1e-12, group="pairs", subject="(%s, %s)" % (x, theta),
-                       more="also wrong for (x, theta) = {others}"):
-            continue
-        got = _as_float(J)
-        if _near(got, theta + x, 1e-9):
-            check.hint("J = theta + x adds the two numbers; the model multiplies them: J(theta) = theta * x")
-        elif _near(got, theta * x * x, 1e-9):
-            check.hint("x appears twice: the model is J(theta) = theta * x, x to the power 1")
-        elif _near(got, x, 1e-9) or _near(got, theta, 1e-9):
-            check.hint("forward_propagation returns the cost itself, J(theta) = theta * x (the derivative is "
-                       "the job of backward_propagation)")
-        else:
-            check.hint("forward_propagation should return J(theta) = theta * x: the parameter times the input")
-    return check.finish()
+    return _check_scalar_model(Check("forward_propagation"), forward_propagation, "J",
+                               lambda x, theta: theta * x, _forward_advice)
 
 
 def check_backward_propagation(backward_propagation):
     """Self-check of backward_propagation(x, theta): dJ/dtheta of theta * x, which is x."""
     __tracebackhide__ = True
-    check = Check("backward_propagation")
-    for x, theta in _scalar_pairs():
-        status, dtheta = _quiet_call(check, backward_propagation, x, theta)
-        if status == "missing":
-            not_implemented(check.function_name, None)
-        if status == "error":
-            break
-        what = "backward_propagation(x=%s, theta=%s)" % (x, theta)
-        if not check.is_number(dtheta, what):
-            check.hint("return dtheta, a single number")
-            break
-        if check.close(dtheta, x, what, rtol=1e-9, atol=1e-12, group="pairs", subject="(%s, %s)" % (x, theta),
-                       more="also wrong for (x, theta) = {others}"):
-            continue
-        got = _as_float(dtheta)
-        if _near(got, theta, 1e-9):
-            check.hint("you return theta. Differentiate J(theta) = theta * x with respect to theta: theta "
-                       "disappears and the input x is left, so dtheta is x")
-        elif _near(got, theta * x, 1e-9):
-            check.hint("you return J itself; backward_propagation returns its derivative with respect to theta, "
-                       "which for J = theta * x is the input x")
-        elif _near(got, 1.0, 1e-9):
-            check.hint("the derivative of theta * x with respect to theta is x, not 1")
-        else:
-            check.hint("for J(theta) = theta * x the derivative dJ/dtheta is the input x")
-    return check.finish()
+    return _check_scalar_model(Check("backward_propagation"), backward_propagation, "dtheta",
+                               lambda x, theta: x, _backward_advice)
 
 
 # ----------------------------------------------------------------------------- gradient_check (1-D)
@@ -238,14 +196,6 @@ class _Recorder:
     def backward(self, x, theta):
         self.backward_calls.append((x, theta))
         return self.derivative(x, theta)
-
-
-def _cubic(x, theta):
-    return x * theta ** 3
-
-
-def _cubic_derivative(x, theta):
-    return 3 * x * theta ** 2
 
 
 # (x, theta, epsilon) of the diagnostic cases: the cubic model with a large epsilon.
@@ -304,14 +254,12 @@ def _probe_1d_helpers(check, namespace):
             ("backward_propagation", backward, VISIBLE_DTHETA, "dtheta = dJ/dtheta = x")):
         if helper is None:
             continue
-        sink = io.StringIO()
         try:
-            with contextlib.redirect_stdout(sink):
-                got = helper(VISIBLE_X, VISIBLE_THETA)
-        except NotImplementedError:
+            ok, got = _call(Check(name), helper, VISIBLE_X, VISIBLE_THETA)  # its findings are not this check's
+        except SelfCheckFailed:  # the helper is still the release stub
             stubs.append(name)
             continue
-        except Exception:
+        if not ok:
             continue
         got = _as_float(got)
         if not _near(got, expected, 1e-9):
@@ -330,22 +278,20 @@ def check_gradient_check(gradient_check):
     # 1. Diagnostic cases on a cubic model J = x * theta**3 (they do not use your forward/backward functions).
     diagnosed = False
     for x, theta, epsilon in DIAGNOSTIC_1D:
-        recorder = _Recorder(_cubic, _cubic_derivative)
-        with _swapped(gradient_check, forward_propagation=recorder.forward,
-                      backward_propagation=recorder.backward) as swapped:
-            status, value = _quiet_call(check, gradient_check, x, theta, epsilon=epsilon)
-        if status == "missing":
-            not_implemented(check.function_name, None)
+        recorder = _Recorder(cubic_cost, cubic_derivative)
+        with swapped_globals(gradient_check, {"forward_propagation": recorder.forward,
+                                              "backward_propagation": recorder.backward}) as swapped:
+            ok, value = _call(check, gradient_check, x, theta, epsilon=epsilon)
         if not swapped:
             check.fail("gradient_check should be a plain function defined with def in the notebook")
-        if status == "error" or not swapped:
+        if not (ok and swapped):
             break
         what = "gradient_check(x=%s, theta=%s, epsilon=%s) on the test model J(theta) = x * theta**3" % (
             x, theta, epsilon)
         got = _number_or_report(check, value, what)
         if got is None:
             break
-        right, mistakes = _mistakes_1d(_cubic, _cubic_derivative, x, theta, epsilon)
+        right, mistakes = _mistakes_1d(cubic_cost, cubic_derivative, x, theta, epsilon)
         if _near(got, right):
             continue
         check.fail("%s returned %.10g; formula (2) gives %.10g" % (what, got, right))
@@ -360,15 +306,16 @@ def check_gradient_check(gradient_check):
         break
 
     # 2. The notebook's example, with your forward_propagation and backward_propagation.
-    status, value = _quiet_call(check, gradient_check, VISIBLE_X, VISIBLE_THETA)
-    if status == "missing":
+    try:
+        ok, value = _call(check, gradient_check, VISIBLE_X, VISIBLE_THETA)
+    except SelfCheckFailed:  # "not implemented yet": gradient_check's own stub, or a helper's it calls
         stubs = _probe_1d_helpers(check, namespace)
-        if stubs:
-            check.fail("gradient_check calls %s, which is not implemented yet" % " and ".join(stubs))
-            check.hint("complete %s (and run its cell) before gradient_check" % " and ".join(stubs))
-        else:
-            not_implemented(check.function_name, None)
-    elif status == "ok":
+        if not stubs:
+            raise
+        ok = False
+        check.fail("gradient_check calls %s, which is not implemented yet" % " and ".join(stubs))
+        check.hint("complete %s (and run its cell) before gradient_check" % " and ".join(stubs))
+    if ok:
         what = "gradient_check(x=2, theta=4)"
         got = _number_or_report(check, value, what)
         if got is not None:
@@ -494,21 +441,18 @@ def _diagnostic_nd():
 
 
 def _run_nd(check, gradient_check_n, cost, parameters, gradients, X, Y, epsilon=None):
-    """Run the student's function with forward_propagation_n replaced by `cost`; (status, value, recorder)."""
+    """Run the student's function with forward_propagation_n replaced by `cost`; (ok, value, recorder)."""
     base, _ = dictionary_to_vector(parameters)
     recorder = _CostRecorder(cost, base, 1e-7 if epsilon is None else epsilon)
     kwargs = {} if epsilon is None else {"epsilon": epsilon}
-    with _swapped(gradient_check_n, forward_propagation_n=recorder) as swapped:
-        status, value = _quiet_call(check, gradient_check_n, parameters, gradients, X, Y, **kwargs)
-    if status == "missing":
-        not_implemented(check.function_name, None)
-    if status == "error" and ("sequence" in str(value) or "shape (2,)" in str(value)):
+    with swapped_globals(gradient_check_n, {"forward_propagation_n": recorder}) as swapped:
+        ok, value = _call(check, gradient_check_n, parameters, gradients, X, Y, **kwargs)
+    if not ok and ("sequence" in check.last_problem or "shape (2,)" in check.last_problem):
         check.hint("forward_propagation_n returns two things, (cost, cache): keep the cost only, for example "
                    "`J_plus[i], _ = forward_propagation_n(...)`")
     if not swapped:
         check.fail("gradient_check_n should be a plain function defined with def in the notebook")
-        status = "no-swap"
-    return status, value, recorder
+    return ok and swapped, value, recorder
 
 
 def _named(got, mistakes):
@@ -592,9 +536,8 @@ def check_gradient_check_n(gradient_check_n):
 
     failures = []  # (problem, named hints, fallback hints)
     for what, cost, case_parameters, gradients, epsilon, expected, mistakes in cases:
-        status, value, recorder = _run_nd(check, gradient_check_n, cost, case_parameters, gradients, X, Y,
-                                          epsilon)
-        if status != "ok":
+        ok, value, recorder = _run_nd(check, gradient_check_n, cost, case_parameters, gradients, X, Y, epsilon)
+        if not ok:
             break
         got = _number_or_report(check, value, what)
         if got is None:

@@ -13,16 +13,13 @@ what one example cannot show: a penalty that ignores lambd, dropout that
 depends on the random state before the call, masks drawn again in the backward
 pass. The global NumPy random state is put back as it was after every check.
 """
-import contextlib
-import copy
-import io
 import itertools
 
 import numpy as np
 
 import nn_core
 import testCases
-from selfcheck_core import Check, SelfCheckFailed, keeps_random_state, not_implemented
+from selfcheck_core import Check, SelfCheckFailed, call, keeps_random_state
 
 __all__ = ["check_compute_cost_with_regularization", "check_backward_propagation_with_regularization",
            "check_forward_propagation_with_dropout", "check_backward_propagation_with_dropout",
@@ -84,26 +81,6 @@ def _disturb(seed):
     np.random.rand(7)
 
 
-def _run(check, function, *args, **kwargs):
-    """Call the student's function on copies of the inputs, its prints kept out of the report.
-
-    Warnings are left alone on purpose: a graded cell that writes anything to stderr scores 0,
-    so a student must see them here, where they can still do something about it.
-    Returns (ok, value). A NotImplementedError (the release stub) becomes the "not implemented
-    yet" failure; other exceptions are recorded as problems (ok is False).
-    """
-    __tracebackhide__ = True
-    args = copy.deepcopy(args)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            return True, function(*args, **kwargs)
-    except NotImplementedError as error:
-        not_implemented(check.function_name, error)
-    except Exception as error:  # report it, do not crash the check
-        check.fail("calling %s raised %s: %s" % (check.function_name, type(error).__name__, error))
-        return False, None
-
-
 def _matches(got, wanted):
     """got equals wanted (arrays or numbers) within the matching tolerance."""
     try:
@@ -138,6 +115,24 @@ def _is_array_of_shape(check, value, what, shape):
     """Record a problem unless value is an array (or nested list) of numbers of the given shape."""
     array = _as_array(value)
     return check.is_array(array if array is not None else value, what, shape)
+
+
+def _returned_gradients(check, backward, X, Y, cache, argument, layout):
+    """Call a backward pass; its gradients dict, or None after saying what is wrong with the call or the result.
+    `layout` is the advice for a cache the function unpacks the wrong way."""
+    __tracebackhide__ = True
+    ok, grads = call(check, backward, X, Y, cache, argument)
+    if not ok:
+        _unpack_error_hint(check, check.last_problem, layout)
+        return None
+    if grads is None:
+        check.fail("the function returned nothing")
+        check.hint("keep the last line of the function, `return gradients`")
+        return None
+    if not check.is_dict_with(grads, GRADIENT_KEYS, "the returned gradients"):
+        check.hint("return the dict `gradients` built at the end of the function, with all its keys")
+        return None
+    return grads
 
 
 def _unpack_error_hint(check, error_text, what):
@@ -206,7 +201,7 @@ def check_compute_cost_with_regularization(compute_cost_with_regularization):
     __tracebackhide__ = True
     check = Check("compute_cost_with_regularization")
     A3, Y, parameters = testCases.compute_cost_with_regularization_test_case()
-    ok, cost = _run(check, compute_cost_with_regularization, A3, Y, parameters, COST_LAMBD)
+    ok, cost = call(check, compute_cost_with_regularization, A3, Y, parameters, COST_LAMBD)
     what = "the cost for the example (lambd = %s)" % COST_LAMBD
     if ok and cost is None:
         check.fail("%s is None: the function returned nothing" % what)
@@ -223,8 +218,8 @@ def check_compute_cost_with_regularization(compute_cost_with_regularization):
         else:
             # One example cannot show whether lambd is used: try lambd = 0 and lambd = 0.3.
             cross_entropy = float(nn_core.compute_cost(A3, Y))
-            _, at_zero = _run(check, compute_cost_with_regularization, A3, Y, parameters, 0.0)
-            _, at_three = _run(check, compute_cost_with_regularization, A3, Y, parameters, 0.3)
+            _, at_zero = call(check, compute_cost_with_regularization, A3, Y, parameters, 0.0)
+            _, at_three = call(check, compute_cost_with_regularization, A3, Y, parameters, 0.3)
             if check.ok:
                 zero_ok = _matches(_number(at_zero), cross_entropy)
                 three_ok = _number(at_three) is not None and _matches(
@@ -285,17 +280,10 @@ def check_backward_propagation_with_regularization(backward_propagation_with_reg
     check = Check("backward_propagation_with_regularization")
     X, Y, cache = testCases.backward_propagation_with_regularization_test_case()
     lambd, m = BACKWARD_LAMBD, X.shape[1]
-    ok, grads = _run(check, backward_propagation_with_regularization, X, Y, cache, lambd)
-    if not ok:
-        _unpack_error_hint(check, check.last_problem,
-                           "Keep the line that unpacks the cache as given: it matches forward_propagation's cache.")
-        return check.finish()
+    grads = _returned_gradients(check, backward_propagation_with_regularization, X, Y, cache, lambd,
+                                "Keep the line that unpacks the cache as given: it matches forward_propagation's "
+                                "cache.")
     if grads is None:
-        check.fail("the function returned nothing")
-        check.hint("keep the last line of the function, `return gradients`")
-        return check.finish()
-    if not check.is_dict_with(grads, GRADIENT_KEYS, "the returned gradients"):
-        check.hint("return the dict `gradients` built at the end of the function, with all its keys")
         return check.finish()
 
     plain = nn_core.backward_propagation(X, Y, cache)
@@ -325,8 +313,8 @@ def check_backward_propagation_with_regularization(backward_propagation_with_reg
             check.hint(HINT_DB_PENALISED % key)
     if all_right and check.ok:
         # One example cannot show whether lambd is used: try lambd = 0 and lambd = 1.4.
-        _, at_zero = _run(check, backward_propagation_with_regularization, X, Y, cache, 0.0)
-        _, doubled = _run(check, backward_propagation_with_regularization, X, Y, cache, 2 * lambd)
+        _, at_zero = call(check, backward_propagation_with_regularization, X, Y, cache, 0.0)
+        _, doubled = call(check, backward_propagation_with_regularization, X, Y, cache, 2 * lambd)
         if check.ok:
             for key in ("dW1", "dW2", "dW3"):
                 zero_ok = isinstance(at_zero, dict) and _matches(at_zero.get(key), plain[key])
@@ -522,7 +510,7 @@ def check_forward_propagation_with_dropout(forward_propagation_with_dropout):
         return output
 
     _disturb(DISTURB_SEEDS[0])
-    ok, output = _run(check, forward_propagation_with_dropout, X, parameters, keep_prob=keep_prob)
+    ok, output = call(check, forward_propagation_with_dropout, X, parameters, keep_prob=keep_prob)
     if not ok:
         return check.finish()
     A3, cache = returned_pair(output, "")
@@ -537,7 +525,7 @@ def check_forward_propagation_with_dropout(forward_propagation_with_dropout):
     else:
         # Again, right after np.random.seed(1): a function without its own seed then gets the right masks.
         np.random.seed(1)
-        _, seeded_output = _run(check, forward_propagation_with_dropout, X, parameters, keep_prob=keep_prob)
+        _, seeded_output = call(check, forward_propagation_with_dropout, X, parameters, keep_prob=keep_prob)
         seeded_A3 = seeded_output[0] if isinstance(seeded_output, (tuple, list)) and len(seeded_output) == 2 else None
         depends_on_state = seeded_A3 is not None and not _matches(seeded_A3, A3)
         check.close(A3, EXPECTED_A3, what, rtol=0, atol=FIGURE_ATOL)
@@ -555,7 +543,7 @@ def check_forward_propagation_with_dropout(forward_propagation_with_dropout):
 
     if check.ok:
         # keep_prob = 1 keeps every unit: the result must be the plain forward pass.
-        _, output_one = _run(check, forward_propagation_with_dropout, X, parameters, keep_prob=1.0)
+        _, output_one = call(check, forward_propagation_with_dropout, X, parameters, keep_prob=1.0)
         plain_A3, _ = nn_core.forward_propagation(X, parameters)
         A3_one = output_one[0] if isinstance(output_one, (tuple, list)) and len(output_one) == 2 else None
         if check.ok and not check.expect(_matches(A3_one, plain_A3),
@@ -642,18 +630,11 @@ def check_backward_propagation_with_dropout(backward_propagation_with_dropout):
     keep_prob = BACKWARD_KEEP
 
     _disturb(DISTURB_SEEDS[0])
-    ok, grads = _run(check, backward_propagation_with_dropout, X, Y, cache, keep_prob)
-    if not ok:
-        _unpack_error_hint(check, check.last_problem,
-                           "Keep the line that unpacks the cache as given: it matches the cache of "
-                           "forward_propagation_with_dropout, (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)")
-        return check.finish()
+    grads = _returned_gradients(check, backward_propagation_with_dropout, X, Y, cache, keep_prob,
+                                "Keep the line that unpacks the cache as given: it matches the cache of "
+                                "forward_propagation_with_dropout, (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, "
+                                "W3, b3)")
     if grads is None:
-        check.fail("the function returned nothing")
-        check.hint("keep the last line of the function, `return gradients`")
-        return check.finish()
-    if not check.is_dict_with(grads, GRADIENT_KEYS, "the returned gradients"):
-        check.hint("return the dict `gradients` built at the end of the function, with all its keys")
         return check.finish()
 
     shapes_ok = True
@@ -666,7 +647,7 @@ def check_backward_propagation_with_dropout(backward_propagation_with_dropout):
                               rtol=0, atol=FIGURE_ATOL) for key in ("dA2", "dA1")}
     if not all(right.values()):
         _disturb(DISTURB_SEEDS[1])
-        _, again = _run(check, backward_propagation_with_dropout, X, Y, cache, keep_prob)
+        _, again = call(check, backward_propagation_with_dropout, X, Y, cache, keep_prob)
         if isinstance(again, dict) and not all(_matches(again.get(k), grads[k]) for k in ("dA2", "dA1")):
             check.hint(HINT_REDRAWN)
         elif all(_matches(got, grads[k]) for got, k in zip(_redrawn_after_seed(X, Y, cache, keep_prob),
@@ -695,7 +676,7 @@ def check_backward_propagation_with_dropout(backward_propagation_with_dropout):
             full_cache = testCases.dropout_forward_cache(plain_X, plain_parameters, 1.0)
             _, plain_cache = nn_core.forward_propagation(plain_X, plain_parameters)
             plain = nn_core.backward_propagation(plain_X, Y, plain_cache)
-            _, at_one = _run(check, backward_propagation_with_dropout, plain_X, Y, full_cache, 1.0)
+            _, at_one = call(check, backward_propagation_with_dropout, plain_X, Y, full_cache, 1.0)
             if check.ok:
                 same = isinstance(at_one, dict) and all(_matches(at_one.get(k), plain[k])
                                                        for k in ("dA2", "dA1", "dW1", "dW2", "dW3"))

@@ -22,8 +22,12 @@ Report layout (the course tools read it; keep the prefixes):
 
 Runs offline, with nothing but NumPy.
 """
+import contextlib
+import copy
 import functools
+import io
 import textwrap
+import warnings
 
 import numpy as np
 
@@ -250,16 +254,53 @@ def not_implemented(function_name, error=None):
                           "### END CODE HERE ###, run that cell, then run this check again." % function_name) from None
 
 
-def call(check, function, *args, **kwargs):
-    """Call the student's function; turn its exceptions into findings. Returns (ok, result)."""
+def call(check, function, *args, hide_warnings=False, **kwargs):
+    """The one way a self-check runs the student's function; returns (ok, result).
+
+    The function gets deep copies of `args`, so a function that changes its inputs
+    cannot spoil the next call, and what it prints is kept out of the report.
+    Warnings stay visible unless `hide_warnings` (a graded cell that writes to stderr
+    scores 0, so a student should normally see them while the check runs). The
+    release stub's NotImplementedError ends the check as "not implemented yet"; any
+    other exception becomes a finding, and the result is (False, None).
+    """
     __tracebackhide__ = True
+    args = copy.deepcopy(args)
     try:
-        return True, function(*args, **kwargs)
+        with contextlib.ExitStack() as quiet:
+            quiet.enter_context(contextlib.redirect_stdout(io.StringIO()))
+            if hide_warnings:
+                quiet.enter_context(warnings.catch_warnings())
+                quiet.enter_context(np.errstate(all="ignore"))
+                warnings.simplefilter("ignore")
+            return True, function(*args, **kwargs)
     except NotImplementedError as error:
         not_implemented(check.function_name, error)
     except Exception as error:  # report, do not crash the check
         check.fail("calling %s raised %s: %s" % (check.function_name, type(error).__name__, error))
         return False, None
+
+
+@contextlib.contextmanager
+def swapped_globals(function, replacements):
+    """Put `replacements` into the namespace `function` looks its names up in, and
+    restore that namespace afterwards. Yields False (and swaps nothing) when the
+    function has no such namespace, i.e. it is not a plain Python function."""
+    namespace = getattr(function, "__globals__", None)
+    if namespace is None:
+        yield False
+        return
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in replacements}
+    namespace.update(replacements)
+    try:
+        yield True
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
 
 
 # ----------------------------------------------------------------------------- in a Jupyter kernel

@@ -207,36 +207,36 @@ def _he_advice(layers_dims, l, c):
     return "He initialization multiplies the draw by sqrt(2 / layers_dims[l-1]); the factor used is %.6g." % c
 
 
+def _check_scaled_draws(check, function, factor, advice, example, expected):
+    """The shared part of the random and He checks: zero biases, weights that are the seed-3 draws times
+    `factor(layers_dims, l)` (`advice` explains other factors), the stored figures for the layer sizes
+    `example`, and the same result on a second call."""
+    __tracebackhide__ = True
+    results = _results(check, function, EXAMPLES)
+    for layers_dims, parameters in results.items():
+        _biases_zero(check, parameters, layers_dims)
+        _diagnose_weights(check, parameters, layers_dims, factor, advice)
+    if example in results and check.ok:
+        for key, value in expected.items():
+            check.close(results[example][key], value, "%s for %s" % (key, list(example)), rtol=0,
+                        atol=FIGURE_ATOL)
+    if results:
+        _reproducible(check, function, list(example))
+    return check.finish()
+
+
 @keeps_random_state
 def check_initialize_parameters_random(function):
     """Self-check of initialize_parameters_random: seed-3 normal draws times 10, zero biases."""
     __tracebackhide__ = True
-    check = Check("initialize_parameters_random")
-    results = _results(check, function, EXAMPLES)
-    for layers_dims, parameters in results.items():
-        _biases_zero(check, parameters, layers_dims)
-        _diagnose_weights(check, parameters, layers_dims, lambda dims, l: 10.0, _random_advice)
-    if (3, 2, 1) in results and check.ok:
-        for key, expected in EXPECTED_RANDOM_3_2_1.items():
-            check.close(results[(3, 2, 1)][key], expected, key + " for [3, 2, 1]", rtol=0, atol=FIGURE_ATOL)
-    if results:
-        _reproducible(check, function, [3, 2, 1])
-    return check.finish()
+    return _check_scaled_draws(Check("initialize_parameters_random"), function, lambda dims, l: 10.0,
+                               _random_advice, (3, 2, 1), EXPECTED_RANDOM_3_2_1)
 
 
 @keeps_random_state
 def check_initialize_parameters_he(function):
     """Self-check of initialize_parameters_he: seed-3 normal draws times sqrt(2 / previous layer size)."""
     __tracebackhide__ = True
-    check = Check("initialize_parameters_he")
-    results = _results(check, function, EXAMPLES)
-    for layers_dims, parameters in results.items():
-        _biases_zero(check, parameters, layers_dims)
-        _diagnose_weights(check, parameters, layers_dims,
-                          lambda dims, l: float(np.sqrt(2.0 / dims[l - 1])), _he_advice)
-    if (2, 4, 1) in results and check.ok:
-        for key, expected in EXPECTED_HE_2_4_1.items():
-            check.close(results[(2, 4, 1)][key], expected, key + " for [2, 4, 1]", rtol=0, atol=FIGURE_ATOL)
-    if results:
-        _reproducible(check, function, [2, 4, 1])
-    return check.finish()
+    return _check_scaled_draws(Check("initialize_parameters_he"), function,
+                               lambda dims, l: float(np.sqrt(2.0 / dims[l - 1])), _he_advice, (2, 4, 1),
+                               EXPECTED_HE_2_4_1)

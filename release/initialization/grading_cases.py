@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from selfcheck_core import swapped_globals
+
 RECORD_MIME = "application/vnd.pada.grade-record+json"
 
 
@@ -82,11 +84,14 @@ def case_scalar_pair(x, theta):
     return (x, theta), {}, {}
 
 
-def _cubic_forward(x, theta):
+def cubic_cost(x, theta):
+    """J(theta) = x * theta**3, the model the hidden tests and the self-check put in place of the
+    notebook's J = theta * x: its curve makes a one-sided or wrongly scaled difference show."""
     return x * theta ** 3
 
 
-def _cubic_backward(x, theta):
+def cubic_derivative(x, theta):
+    """dJ/dtheta of `cubic_cost`."""
     return 3 * x * theta ** 2
 
 
@@ -97,8 +102,8 @@ def _wrong_backward(x, theta):
 def case_gradient_check(x, theta, epsilon, model="cubic"):
     """gradient_check on a model swapped in for the notebook's J: a cubic one (correct or wrong
     derivative), so that a one-sided or mis-scaled difference shows."""
-    backward = {"cubic": _cubic_backward, "wrong": _wrong_backward}[model]
-    patches = {"forward_propagation": _cubic_forward, "backward_propagation": backward}
+    backward = {"cubic": cubic_derivative, "wrong": _wrong_backward}[model]
+    patches = {"forward_propagation": cubic_cost, "backward_propagation": backward}
     return (x, theta), {"epsilon": epsilon}, patches
 
 
@@ -156,20 +161,12 @@ def encode(value):
 def run_case(function, case, params, seed_before=20261124):
     """Call `function` on the case's inputs with its globals patched; return (output, error text)."""
     args, kwargs, patches = build_case(case, params)
-    namespace = getattr(function, "__globals__", {})
-    saved = {name: namespace.get(name) for name in patches}
-    namespace.update(patches)
-    np.random.seed(seed_before)  # a seed the graded function must not rely on
-    try:
-        return function(*copy.deepcopy(args), **kwargs), None
-    except Exception as error:  # the verdict is made by the grader, not here
-        return None, "%s: %s" % (type(error).__name__, error)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
+    with swapped_globals(function, patches):
+        np.random.seed(seed_before)  # a seed the graded function must not rely on
+        try:
+            return function(*copy.deepcopy(args), **kwargs), None
+        except Exception as error:  # the verdict is made by the grader, not here
+            return None, "%s: %s" % (type(error).__name__, error)
 
 
 def decode(image):
