@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
+from grader import step_clock
 from pipeline.grade_records import SubmissionGrades, build_structure, read_submission
 
 INTAKE_FOLDER = ".kit-intake"   # admitted copies of submissions, what nbgrader reads as "submitted"
@@ -37,7 +38,8 @@ class WorkerResult:
     cut_off: bool = False  # the worker died or missed its deadline
     grades: SubmissionGrades | None = None
     feedback_error: str = ""
-    phases: dict = field(default_factory=dict)   # seconds per phase: autograde, feedback, records
+    phases: dict = field(default_factory=dict)   # seconds per phase: autograde (execution, execution_cpu and
+                                                 # judging within it), records, feedback
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,12 @@ class ScratchGrader:
         result = WorkerResult(task.student, task.assignment, False)
         try:
             self._prepare(task.structure)
+            steps = step_clock.snapshot()
             outcome = self.api.autograde(task.assignment, task.student, force=True, create=True)
             result.success = bool(outcome.get("success"))
             result.error, result.log = str(outcome.get("error") or ""), str(outcome.get("log") or "")
             result.phases["autograde"] = time.monotonic() - started
+            result.phases.update(step_clock.since(steps))
             if result.success:
                 mark = time.monotonic()
                 with self.api.gradebook as gradebook:

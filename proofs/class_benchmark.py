@@ -22,8 +22,13 @@ import time
 from grader.manifest import ASSIGNMENTS, ROOT
 from proofs.class_corpus import describe, sample_indices, student_name, write_class
 
-PHASE_NAMES = {"autograde": "nbgrader autograde (kernel start, execution, judging, scratch gradebook)",
-               "records": "reading the scratch gradebook", "feedback": "feedback HTML"}
+PHASE_NAMES = {  # in the report's order; the indented ones are parts of the line above them
+    "autograde": "nbgrader autograde, all of it",
+    "execution": "  execution: the notebook's cells in a fresh sandboxed interpreter (wall clock)",
+    "execution_cpu": "    of which CPU time of that interpreter",
+    "judging": "  judging the hidden tests' records, outside the sandbox",
+    "nbgrader": "  nbgrader's own work: two conversions, its other steps, scratch gradebook",
+    "records": "reading the scratch gradebook", "feedback": "feedback HTML"}
 
 
 class TimingPool:
@@ -102,6 +107,19 @@ def cpu_seconds():
                                                   resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
+def machine_busy_seconds():
+    """CPU seconds the whole machine spent busy (every core, every process), from /proc/stat.
+
+    A sandbox's processes live in PID namespaces of their own and are killed, not waited for,
+    when a worker stops, so their time never reaches this process's RUSAGE_CHILDREN; the
+    machine's count has them (and whatever else runs, so the machine should be quiet).
+    """
+    import psutil
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0) - getattr(times, "guest", 0.0) - getattr(
+        times, "guest_nice", 0.0)
+
+
 def nbgrader_autograde(course, students, *args, **env):
     """Seconds of one `nbgrader autograde "*" --force ARGS` in `course`; stops unless every student got graded."""
     from pipeline.nbgrader_process import nbgrader_command, nbgrader_env
@@ -146,7 +164,8 @@ def sample_copy(source, destination, students):
 
 
 def grade_class(course, jobs, dask, executor, log_path):
-    """Run the pipeline on the class with a progress bar; (TimingPool, start, wall s, CPU s, peak memory bytes)."""
+    """Run the pipeline on the class with a progress bar; (TimingPool, start, wall s, CPU s, machine CPU s,
+    peak memory bytes)."""
     from tqdm import tqdm
     from pipeline.autograde import DEADLINE
     from pipeline.run import run
@@ -159,14 +178,15 @@ def grade_class(course, jobs, dask, executor, log_path):
     counted = become_subreaper()
     with tqdm(total=0, unit="nb", desc="grading", file=sys.stderr, mininterval=1.0, smoothing=0.1) as bar:
         pool = TimingPool(inner, bar)
-        cpu, started = cpu_seconds(), time.monotonic()
+        cpu, machine, started = cpu_seconds(), machine_busy_seconds(), time.monotonic()
         with MemoryPeak() as memory, open(log_path, "w") as log, contextlib.redirect_stdout(log):
             run(root=course, samples=False, jobs=jobs, pool=pool, executor=executor)
         wall = time.monotonic() - started
+        machine = machine_busy_seconds() - machine
     if counted:
         reap_orphans()
     cpu = cpu_seconds() - cpu
-    return pool, started, wall, cpu, memory.peak
+    return pool, started, wall, cpu, machine, memory.peak
 
 
 def phase_lines(pool, started, wall, notebooks):
@@ -180,8 +200,11 @@ def phase_lines(pool, started, wall, notebooks):
                  ("after grading: feedback step, export, grade table", started + wall - pool.last_result)]
         lines += ["  wall clock    %-76s %8.1f s" % span for span in spans]
     graded = [r for r in pool.results if r.success]
-    keys = sorted({k for r in graded for k in r.phases})
-    for key in keys:
+    for result in graded:
+        result.phases["nbgrader"] = result.phases.get("autograde", 0.0) - result.phases.get(
+            "execution", 0.0) - result.phases.get("judging", 0.0)
+    present = {k for r in graded for k in r.phases}
+    for key in [k for k in PHASE_NAMES if k in present] + sorted(present - set(PHASE_NAMES)):
         total = sum(r.phases.get(key, 0.0) for r in graded)
         lines.append("  per notebook  %-76s %8.3f s   (worker time, %d notebooks)"
                      % (PHASE_NAMES.get(key, key), total / max(1, len(graded)), len(graded)))
@@ -215,7 +238,8 @@ def main(count, sample=20, jobs=None, dask=None, keep=False, executor="fork"):
         reference = sample_copy(course, os.path.join(workdir, "reference"), sampled)
         stock = sample_copy(course, os.path.join(workdir, "stock"), sampled)
 
-        pool, started, wall, cpu, peak = grade_class(course, jobs, dask, executor,
+        load = os.getloadavg()[0]
+        pool, started, wall, cpu, machine, peak = grade_class(course, jobs, dask, executor,
                                                      os.path.join(workdir, "pipeline.log"))
         notebooks = 3 * count
         where = ("the Dask cluster at %s" % dask if dask else "%d local worker processes" % jobs) + (
@@ -223,8 +247,11 @@ def main(count, sample=20, jobs=None, dask=None, keep=False, executor="fork"):
         print()
         print("ours: python -m pipeline end to end on %s (%d cores here)" % (where, os.cpu_count() or 1))
         print("  wall time   %9.1f s    %7.3f s per notebook" % (wall, wall / notebooks))
-        print("  CPU time    %9.1f s    %7.3f s per notebook%s" % (
-            cpu, cpu / notebooks, "  (this machine only: not the Dask workers)" if dask else ""))
+        print("  CPU time    %9.1f s    %7.3f s per notebook   (the whole machine busy, all cores; load average "
+              "%.1f before the run%s)" % (machine, machine / notebooks, load,
+                                          "; not the Dask workers elsewhere" if dask else ""))
+        print("              %9.1f s    %7.3f s per notebook   (this run's processes that were waited for: not "
+              "the sandboxes)" % (cpu, cpu / notebooks))
         print("  peak memory %9.0f MiB  (all processes together)   largest process %.0f MiB" % (
             peak / 2 ** 20, max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024))

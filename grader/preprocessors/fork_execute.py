@@ -12,6 +12,7 @@ import sys
 
 from nbformat import NotebookNode
 
+from grader import step_clock
 from grader.cell_limits import OutputBudget, is_essential
 from grader.messages import KERNEL_DIED, KERNEL_HUNG, error_output
 from grader.preprocessors.grading_execute import GradingExecute
@@ -61,15 +62,16 @@ class ForkExecute(GradingExecute):
                                         "mimetype": "text/x-python", "file_extension": ".py",
                                         "codemirror_mode": {"name": "ipython", "version": 3},
                                         "pygments_lexer": "ipython3", "nbconvert_exporter": "python"}
-        self._open()
-        try:
-            for index, cell in enumerate(nb.cells):
-                self._execute(index, cell)
-        finally:
+        with step_clock.timed("execution"):
+            self._open()
             try:
-                self._server.close_notebook()
-            except forkserver.ServerGone:
-                pass
+                for index, cell in enumerate(nb.cells):
+                    self._execute(index, cell)
+            finally:
+                try:
+                    self._server.close_notebook()
+                except forkserver.ServerGone:
+                    pass
         return nb, resources
 
     def _open(self):

@@ -21,6 +21,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, default
 
+from grader import step_clock
 from grader.cell_limits import OutputBudget, is_essential, tree_cpu_seconds
 from grader.messages import KERNEL_DIED, KERNEL_HUNG, error_output, timeout_message
 
@@ -46,7 +47,8 @@ class GradingExecute(Execute):
         self._broken_cells = set()
         self._restarts = 0
         self._budget = OutputBudget(self.max_cell_output_chars, self.max_notebook_output_chars)
-        return super().preprocess(nb, resources, km)
+        with step_clock.timed("execution"):
+            return super().preprocess(nb, resources, km)
 
     def preprocess_cell(self, cell, resources, index):
         self._budget.new_cell()

@@ -11,7 +11,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution
 
 import grading_cases
-from grader import messages
+from grader import messages, step_clock
 from grader.hidden_block import hidden_calls, hidden_lines
 from grader.hidden_leaks import scrub_error
 from grader.judge import judge_records
@@ -28,7 +28,8 @@ class JudgeHiddenTests(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         self._verdicts = []
-        nb, resources = super().preprocess(nb, resources)
+        with step_clock.timed("judging"):
+            nb, resources = super().preprocess(nb, resources)
         name = resources.get("nbgrader", {}).get("notebook") or resources.get("unique_key") or "notebook"
         resources.setdefault("outputs", {})[verdict_file(name)] = dumps(self._verdicts).encode("utf-8")
         return nb, resources

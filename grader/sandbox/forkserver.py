@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 
+from grader import step_clock
 from grader.sandbox import bwrap, launch
 from grader.sandbox.limits import Limits
 from grader.sandbox.zygote import MAX_FRAME, read_frame, send_frame
@@ -116,6 +117,7 @@ class ForkServer:
             if message.get("event") == "cell_done" and message.get("index") == index:
                 return "done", message.get("outputs") or [], message.get("execution_count")
             if message.get("event") == "child_gone":
+                self._child_gone(message)
                 return "gone", message.get("status"), None
 
     def close_notebook(self):
@@ -134,7 +136,15 @@ class ForkServer:
                 self.stop()
                 raise ServerGone("the fork server did not end a child")
             if message.get("event") == "child_gone":
+                self._child_gone(message)
                 return
+
+    @staticmethod
+    def _child_gone(message):
+        """Count the CPU seconds the ended child used (the zygote waited for it; a number, or nothing)."""
+        cpu = message.get("cpu")
+        if isinstance(cpu, (int, float)) and 0 <= cpu < 1e6:
+            step_clock.add("execution_cpu", float(cpu))
 
     def _next(self, seconds):
         """The next frame from the server within `seconds`, None on timeout; ServerGone when it died."""

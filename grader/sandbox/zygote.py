@@ -247,15 +247,15 @@ def _run_child(request, inbound, outbound):
         os.kill(pid, signal.SIGKILL)
     except OSError:
         pass
-    code = None
+    code, cpu = None, 0.0
     try:
-        _, raw = os.waitpid(pid, 0)
-        code = os.waitstatus_to_exitcode(raw)
+        _, raw, usage = os.wait4(pid, 0)
+        code, cpu = os.waitstatus_to_exitcode(raw), usage.ru_utime + usage.ru_stime
     except ChildProcessError:
         pass
     os.close(child)
     _sweep()
-    send_frame(outbound, {"event": "child_gone", "status": status, "exit_code": code})
+    send_frame(outbound, {"event": "child_gone", "status": status, "exit_code": code, "cpu": cpu})
 
 
 def _forward(child, command):
