@@ -8,7 +8,6 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # error names of the outputs the grader itself adds (nbgrader scores a cell with any error output 0)
 TIMEOUT_ERROR, KERNEL_DIED_ERROR = "CellTimeoutError", "KernelDied"  # grader/preprocessors/grading_execute.py
 STDERR_ERROR, HIDDEN_FAILURE_ERROR = "OutputOnStderr", "HiddenTestFailure"  # judge_hidden_tests.py
-SELF_CHECK_ERROR = "SelfCheckFailed"  # raised by the self-checks (utils/selfcheck_core.py) in the kernel
 
 
 def error_output(ename, message, traceback=None):
@@ -61,18 +60,19 @@ def one_line(text, limit=110):
 _FIRST = (TIMEOUT_ERROR, KERNEL_DIED_ERROR, STDERR_ERROR, "NameError")
 
 
-def zero_reason(errors, failed_cases, self_check=""):
+def zero_reason(errors, failed_cases, self_check=None):
     """Why a cell with these error outputs scored 0, in one line a student may read.
 
-    failed_cases: messages of the hidden cases that failed; self_check: the self-check's own
-    diagnosis when it failed ("" when unknown).
+    failed_cases: messages of the hidden cases that failed; self_check: what a failed self-check
+    recorded as its best explanation (None when no self-check failed). The grader's own stops
+    (time, a dead kernel, stderr) and a NameError explain a zero before a self-check does.
     """
     if not errors:
         return "no points"
     errors = sorted(errors, key=lambda o: _FIRST.index(o.get("ename")) if o.get("ename") in _FIRST else len(_FIRST))
     first = errors[0]
-    if first.get("ename") == SELF_CHECK_ERROR:
-        return one_line("self-check: " + (self_check or str(first.get("evalue", ""))))
+    if self_check is not None and first.get("ename") not in _FIRST:
+        return one_line("self-check: " + self_check)
     if first.get("ename") == HIDDEN_FAILURE_ERROR and failed_cases:
         return one_line(failed_cases[0])
     return one_line("%s: %s" % (first.get("ename"), first.get("evalue")))

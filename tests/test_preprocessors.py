@@ -77,15 +77,38 @@ def test_stderr_alone_scores_zero_with_a_plain_message():
     assert "wrote to stderr" in verdict.reason
 
 
-def test_a_failed_self_check_gives_its_diagnosis():
-    report = ("gradient_check: 1 problem(s) found.\n  - the difference is 0.5, expected 1e-10\n"
-              "Likely cause:\n  * your gradapprox looks one-sided,\n    use both sides\n")
-    _, verdict = judged(stream(report), error("SelfCheckFailed", "gradient_check does not pass its self-check yet"),
-                        *honest_records())
-    assert verdict.self_check_passed is False
+def self_check_output(summary, findings=(), causes=()):
+    record = {"kind": "self_check", "function": "gradient_check", "summary": summary, "findings": list(findings),
+              "causes": list(causes)}
+    return {"output_type": "display_data", "metadata": {},
+            "data": {grading_cases.RECORD_MIME: record, "text/plain": "(self-check recorded)"}}
+
+
+def test_a_failed_self_check_gives_its_diagnosis_from_its_record_not_its_text():
+    recorded = self_check_output("gradient_check does not pass its self-check yet: 1 problem.",
+                                 ["the difference is 0.5, expected 1e-10"],
+                                 ["your gradapprox looks one-sided, use both sides"])
+    cell, verdict = judged(recorded, error("SelfCheckFailed", "text the grader does not read: * not a cause"),
+                           *honest_records())
+    assert verdict.self_check_passed is False and not verdict.passed
     assert verdict.self_check_causes == ("your gradapprox looks one-sided, use both sides",)
     assert verdict.self_check_findings == ("the difference is 0.5, expected 1e-10",)
     assert verdict.reason == "self-check: your gradapprox looks one-sided, use both sides"
+    assert grading_cases.RECORD_MIME not in json.dumps(cell.outputs)   # the record leaves the notebook
+
+
+def test_a_self_check_record_never_passes_a_cell_and_malformed_ones_are_ignored():
+    forged = self_check_output("all good", [], [])
+    cell, verdict = judged(forged, error("ValueError", "boom"), *honest_records())
+    assert not verdict.passed and verdict.points == 4 and verdict.reason == "self-check: all good"
+    junk = {"output_type": "display_data", "metadata": {},
+            "data": {grading_cases.RECORD_MIME: {"kind": "self_check", "summary": ["not", "text"],
+                                                 "findings": "x" * 10, "causes": [1, {"a": 2}, "y" * 9000]}}}
+    _, verdict = judged(junk, error("ValueError", "boom"), *honest_records())
+    assert verdict.reason == "ValueError: boom" and verdict.self_check_passed is None
+    many = self_check_output("s", ["f%d" % i for i in range(100)], ["c" * 9000])
+    _, verdict = judged(many, error("SelfCheckFailed", "s"), *honest_records())
+    assert len(verdict.self_check_findings) == 20 and verdict.self_check_causes == ("c" * 500,)
 
 
 def test_a_traceback_quoting_hidden_code_is_cut_to_its_last_line():
@@ -98,9 +121,10 @@ def test_a_traceback_quoting_hidden_code_is_cut_to_its_last_line():
 
 
 def test_cells_that_are_not_tests_are_left_alone_and_get_no_verdict():
-    nb = notebook(code("x = 1", outputs=[stream("stderr text", "stderr")]), code("def f(): pass", "f", solution=True))
+    nb = notebook(code("x = 1", outputs=[stream("stderr text", "stderr"), self_check_output("f is wrong")]),
+                  code("def f(): pass", "f", solution=True))
     nb, res = JudgeHiddenTests().preprocess(nb, resources())
-    assert nb.cells[0].outputs[0].name == "stderr"
+    assert [o.get("name") for o in nb.cells[0].outputs] == ["stderr"]   # a stray record is dropped, nothing else
     assert loads(res["outputs"][verdict_file("nb")]) == []
 
 

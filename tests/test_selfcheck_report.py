@@ -121,3 +121,27 @@ def test_a_stub_says_what_to_do(executed):
     text = "\n".join(ANSI.sub("", line) for line in error.traceback)
     assert text.startswith("initialize_parameters_he is not implemented yet.\nFill in the code between")
     assert "NotImplementedError" not in text
+
+
+def test_under_autograde_a_failed_check_also_records_its_findings_as_data(monkeypatch):
+    import IPython.display
+    import selfcheck_core
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, raw=False: shown.append(data))
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    with pytest.raises(SelfCheckFailed):
+        checks_initialization.check_initialize_parameters_he(_namespace(RANK_1_BIAS))
+    assert shown == []   # a student's Jupyter and nbgrader validate show nothing extra
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(SelfCheckFailed) as failure:
+        checks_initialization.check_initialize_parameters_he(_namespace(RANK_1_BIAS))
+    (record,) = [data[selfcheck_core.RECORD_MIME] for data in shown]
+    report = str(failure.value).splitlines()
+    assert record["kind"] == "self_check" and record["summary"] == report[0]
+    assert ["  - " + f for f in record["findings"]] == [line for line in report if line.startswith("  - ")]
+    assert ["  * " + c for c in record["causes"]] == [line for line in report if line.startswith("  * ")]
+    assert record["findings"] and record["causes"]
+    shown.clear()
+    with pytest.raises(SelfCheckFailed):
+        selfcheck_core.not_implemented("initialize_parameters_he")
+    assert [d[selfcheck_core.RECORD_MIME]["summary"] for d in shown] == ["initialize_parameters_he is not implemented yet."]

@@ -12,9 +12,7 @@ import math
 
 import numpy as np
 
-from selfcheck_core import swapped_globals
-
-RECORD_MIME = "application/vnd.pada.grade-record+json"
+from selfcheck_core import RECORD_MIME, swapped_globals
 
 
 # ----------------------------------------------------------------- case builders

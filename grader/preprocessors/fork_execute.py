@@ -14,7 +14,6 @@ from nbformat import NotebookNode
 
 from grader import step_clock
 from grader.cell_limits import OutputBudget, is_essential
-from grader.messages import KERNEL_DIED, KERNEL_HUNG, error_output
 from grader.preprocessors.grading_execute import GradingExecute
 from grader.sandbox import forkserver, launch, workfiles
 
@@ -124,16 +123,7 @@ class ForkExecute(GradingExecute):
             return
         target = index
         while True:
-            self._broken_cells.add(index)
-            hung = self._gone == "hung"
-            ename, message = ("CellTimeoutError", KERNEL_HUNG) if hung else ("KernelDied", KERNEL_DIED)
-            broken = self.nb.cells[index]
-            broken.outputs = list(broken.get("outputs", [])) + [error_output(ename, message)]
-            self.log.warning("Cell %d: %s; starting a fresh interpreter", index, ename)
-            if self._restarts >= self.max_kernel_restarts:
-                raise RuntimeError("the kernel died or hung %d times in this notebook; giving up on it"
-                                   % (self._restarts + 1))
-            self._restarts += 1
+            self._mark_broken(index, hung=self._gone == "hung")
             self._open()
             for position in range(target):
                 earlier = self.nb.cells[position]

@@ -110,22 +110,24 @@ class GradingExecute(Execute):
             if msg.get("parent_header", {}).get("msg_id") == self._cell_msg_id:
                 return msg  # nbclient takes it as the cell's reply
 
+    def _mark_broken(self, index, hung):
+        """Score cell `index` 0 for killing (or hanging) its interpreter, and count the restart that needs;
+        give up on the notebook after max_kernel_restarts (the executors share this)."""
+        self._broken_cells.add(index)
+        ename, message = ("CellTimeoutError", KERNEL_HUNG) if hung else ("KernelDied", KERNEL_DIED)
+        cell = self.nb.cells[index]
+        cell.outputs = list(cell.get("outputs", [])) + [error_output(ename, message)]
+        self.log.warning("Cell %d: %s; starting a fresh interpreter", index, ename)
+        if self._restarts >= self.max_kernel_restarts:
+            raise RuntimeError("the kernel died or hung %d times in this notebook; giving up on it"
+                               % (self._restarts + 1))
+        self._restarts += 1
+
     def _recover(self, index, error):
         """Mark cell `index` as failed, restart the kernel, replay the code cells before it."""
         target = index
         while True:
-            cell = self.nb.cells[index]
-            self._broken_cells.add(index)
-            if isinstance(error, DeadKernelError):
-                ename, message = "KernelDied", KERNEL_DIED
-            else:
-                ename, message = "CellTimeoutError", KERNEL_HUNG
-            cell.outputs = list(cell.get("outputs", [])) + [error_output(ename, message)]
-            self.log.warning("Cell %d: %s; restarting the kernel", index, ename)
-            if self._restarts >= self.max_kernel_restarts:
-                raise RuntimeError("the kernel died or hung %d times in this notebook; giving up on it"
-                                   % (self._restarts + 1))
-            self._restarts += 1
+            self._mark_broken(index, hung=not isinstance(error, DeadKernelError))
             self._restart_kernel()
             try:
                 self._replay(target)

@@ -15,7 +15,7 @@ from grader import messages, step_clock
 from grader.hidden_block import hidden_calls, hidden_lines
 from grader.hidden_leaks import scrub_error
 from grader.judge import judge_records
-from grader.self_check_report import findings_and_causes
+from grader.self_check_report import is_self_check_record, read_record
 from grader.verdict import Verdict, dumps, verdict_file
 
 
@@ -35,14 +35,20 @@ class JudgeHiddenTests(NbGraderPreprocessor):
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and not is_grade(cell):  # a record means something in a test cell only
+            cell.outputs = [o for o in cell.get("outputs", []) if grading_cases.RECORD_MIME not in o.get("data", {})]
         if cell.cell_type != "code" or not is_grade(cell) or is_solution(cell):
             return cell, resources
         secret = hidden_lines(cell.source)
-        records, outputs = [], []
+        records, self_checks, outputs = [], [], []
         for output in cell.get("outputs", []):
             data = output.get("data", {}) if output.get("output_type") in ("display_data", "execute_result") else {}
             if grading_cases.RECORD_MIME in data:
-                records.append(data[grading_cases.RECORD_MIME])
+                raw = data[grading_cases.RECORD_MIME]
+                if is_self_check_record(raw):
+                    self_checks.append(read_record(raw))
+                else:
+                    records.append(raw)
                 continue
             if output.get("output_type") == "error":
                 output = scrub_error(output, secret)
@@ -60,24 +66,22 @@ class JudgeHiddenTests(NbGraderPreprocessor):
                 and not any(o.get("output_type") == "error" for o in outputs)):
             outputs.append(messages.error_output(messages.STDERR_ERROR, messages.STDERR))
         cell.outputs = outputs
-        self._verdicts.append(self._verdict(cell, outputs, results, failed))
+        self._verdicts.append(self._verdict(cell, outputs, results, failed, [r for r in self_checks if r]))
         return cell, resources
 
     @staticmethod
-    def _verdict(cell, outputs, results, failed):
+    def _verdict(cell, outputs, results, failed, self_checks):
+        """The cell's Verdict; `self_checks` are the SelfCheckRecords of the self-checks that failed in it."""
         meta = cell.metadata.get("nbgrader", {})
         errors = [o for o in outputs if o.get("output_type") == "error"]
         kernel_errors = [o for o in errors if o.get("ename") not in (messages.HIDDEN_FAILURE_ERROR,
                                                                      messages.STDERR_ERROR)]
-        reports = [o for o in errors if o.get("ename") == messages.SELF_CHECK_ERROR]
-        findings, causes = (), ()
-        if reports:  # the report is the error's message, or (older self-checks) what the cell printed
-            report = "".join(str(o.get("evalue", "")) + "\n" for o in reports)
-            report += "".join(o.get("text", "") for o in outputs if o.get("name") == "stdout")
-            findings, causes = findings_and_causes(report)
+        findings = tuple(dict.fromkeys(f for record in self_checks for f in record.findings))
+        causes = tuple(dict.fromkeys(c for record in self_checks for c in record.causes))
+        explained = self_checks[0].explanation() if self_checks and errors else None
         return Verdict(grade_id=meta.get("grade_id"), function=_function_of(meta.get("grade_id")),
                        points=float(meta.get("points") or 0), passed=not errors,
-                       reason=messages.zero_reason(errors, failed, (causes or findings or ("",))[0]) if errors else "",
+                       reason=messages.zero_reason(errors, failed, explained) if errors else "",
                        hidden_passed=len(results) - len(failed), hidden_total=len(results),
-                       self_check_passed=False if reports else (True if not kernel_errors else None),
+                       self_check_passed=False if self_checks else (True if not kernel_errors else None),
                        self_check_findings=findings, self_check_causes=causes)

@@ -13,12 +13,16 @@ button, `nbgrader validate`) show a failing cell's error, not what it printed.
 In a Jupyter kernel the report is shown on its own, wrapped to a width those
 validators display in full, without a traceback into this module.
 
-Report layout (the course tools read it; keep the prefixes):
+Report layout:
 
     <name> does not pass its self-check yet: <n> problem(s).
       - <finding>              (continuation lines are indented by four spaces)
     Likely cause:
       * <diagnosis>
+
+Under nbgrader's autograde a failed check also leaves its summary, findings and
+causes in the cell's outputs as data (a grade record, like the hidden cases'), so
+the grader explains the zero without reading the report's text back.
 
 Runs offline, with nothing but NumPy.
 """
@@ -26,6 +30,7 @@ import contextlib
 import copy
 import functools
 import io
+import os
 import textwrap
 import warnings
 
@@ -34,6 +39,25 @@ import numpy as np
 # Validators show error text indented by 4 columns and cut lines longer than 87: wrap below that.
 REPORT_WIDTH = 80
 RED, BOLD, RESET = "\x1b[31m", "\x1b[1m", "\x1b[0m"
+# The media type of the data the autograder collects from a test cell's outputs (grading_cases records too).
+RECORD_MIME = "application/vnd.pada.grade-record+json"
+
+
+def record_for_autograder(function_name, summary, findings=(), causes=()):
+    """Under nbgrader's autograde, put what a failed self-check found into the cell's outputs as data.
+
+    The grader reads this record (and drops it from the notebook) to explain the zero. In a
+    student's Jupyter and in `nbgrader validate` nothing is shown.
+    """
+    if os.environ.get("NBGRADER_EXECUTION") != "autograde":
+        return
+    try:
+        from IPython.display import display
+    except ImportError:  # plain Python: nothing collects outputs
+        return
+    record = {"kind": "self_check", "function": function_name, "summary": summary,
+              "findings": list(findings), "causes": list(causes)}
+    display({RECORD_MIME: record, "text/plain": "(self-check recorded)"}, raw=True)
 
 
 def keeps_random_state(check_function):
@@ -188,8 +212,22 @@ class Check:
                          % (what, len(positions), expected.size, "; ".join(listed), rest), **grouping)
 
     # -- reporting ---------------------------------------------------------
+    def summary(self):
+        """The report's first line."""
+        count = len(self.findings())
+        return "%s does not pass its self-check yet: %d problem%s." % (
+            self.function_name, count, "" if count == 1 else "s")
+
     def report(self):
-        """The findings grouped by cause, then the likely causes (one line each)."""
+        """The summary, the findings grouped by cause, then the likely causes (one line each)."""
+        lines = [self.summary()] + ["  - " + finding for finding in self.findings()]
+        if self.hints:
+            lines.append("Likely cause:")
+            lines += ["  * " + h for h in self.hints]
+        return "\n".join(lines)
+
+    def findings(self):
+        """One line per finding; a slip repeated in a group is one finding that counts the others."""
         findings, grouped = [], {}
         for message, group, more, subject in self.problems:
             if group is None:
@@ -199,17 +237,13 @@ class Check:
             else:
                 grouped[group] = [message, more, []]
                 findings.append(grouped[group])
-        lines = ["%s does not pass its self-check yet: %d problem%s." % (
-            self.function_name, len(findings), "" if len(findings) == 1 else "s")]
+        lines = []
         for message, more, others in findings:
             if others:
                 message += "; " + (more or "{count} more like it").format(
                     count=len(others), others=_names([str(o) for o in others]))
-            lines.append("  - " + message)
-        if self.hints:
-            lines.append("Likely cause:")
-            lines += ["  * " + h for h in self.hints]
-        return "\n".join(lines)
+            lines.append(message)
+        return lines
 
     def finish(self):
         """Print the pass line, or raise SelfCheckFailed carrying the report."""
@@ -217,6 +251,7 @@ class Check:
         if self.ok:
             print("All checks passed for %s." % self.function_name)
             return None
+        record_for_autograder(self.function_name, self.summary(), self.findings(), self.hints)
         raise SelfCheckFailed(self.report())
 
 
@@ -250,8 +285,10 @@ def _number_text(value, decimals):
 def not_implemented(function_name, error=None):
     """Turn the release stub's NotImplementedError into a readable self-check failure."""
     __tracebackhide__ = True
-    raise SelfCheckFailed("%s is not implemented yet.\nFill in the code between ### START CODE HERE ### and "
-                          "### END CODE HERE ###, run that cell, then run this check again." % function_name) from None
+    summary = "%s is not implemented yet." % function_name
+    record_for_autograder(function_name, summary)
+    raise SelfCheckFailed(summary + "\nFill in the code between ### START CODE HERE ### and "
+                          "### END CODE HERE ###, run that cell, then run this check again.") from None
 
 
 def call(check, function, *args, hide_warnings=False, **kwargs):
