@@ -41,6 +41,10 @@ REPORT_WIDTH = 80
 RED, BOLD, RESET = "\x1b[31m", "\x1b[1m", "\x1b[0m"
 # The media type of the data the autograder collects from a test cell's outputs (grading_cases records too).
 RECORD_MIME = "application/vnd.pada.grade-record+json"
+try:  # IPython's display as it is when the checks are imported, before a solution cell could replace it
+    from IPython.display import display as _display
+except ImportError:  # plain Python: nothing collects outputs
+    _display = None
 
 
 def record_for_autograder(function_name, summary, findings=(), causes=()):
@@ -49,15 +53,11 @@ def record_for_autograder(function_name, summary, findings=(), causes=()):
     The grader reads this record (and drops it from the notebook) to explain the zero. In a
     student's Jupyter and in `nbgrader validate` nothing is shown.
     """
-    if os.environ.get("NBGRADER_EXECUTION") != "autograde":
-        return
-    try:
-        from IPython.display import display
-    except ImportError:  # plain Python: nothing collects outputs
+    if os.environ.get("NBGRADER_EXECUTION") != "autograde" or _display is None:
         return
     record = {"kind": "self_check", "function": function_name, "summary": summary,
               "findings": list(findings), "causes": list(causes)}
-    display({RECORD_MIME: record, "text/plain": "(self-check recorded)"}, raw=True)
+    _display({RECORD_MIME: record, "text/plain": "(self-check recorded)"}, raw=True)
 
 
 def keeps_random_state(check_function):
