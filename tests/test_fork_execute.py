@@ -19,6 +19,8 @@ from grader.preprocessors.grading_execute import GradingExecute
 from grader.sandbox import bwrap
 from grader.sandbox.kernel_manager import SandboxedKernelManager
 
+pytestmark = pytest.mark.e2e   # each test runs notebooks in the sandbox (a kernel and the fork server)
+
 RECORD = "application/vnd.pada.grade-record+json"
 CELLS = [
     "import os, sys, warnings, subprocess\nimport numpy as np\nx = 41\nprint('hello')",

@@ -46,6 +46,7 @@ def _edit_cell(course, assignment, name, old, new):
     return path
 
 
+@pytest.mark.e2e   # runs nbgrader generate_assignment on a course copy
 def test_an_edit_made_in_a_source_notebook_is_never_lost_silently(course_copy):
     """Issue 11.10: the edit neither ships (release refused) nor vanishes (sync refuses to overwrite it)."""
     edit = ("J = theta * x", "J = x * theta  # written the other way round")
@@ -67,6 +68,7 @@ def test_an_edit_made_in_a_source_notebook_is_never_lost_silently(course_copy):
     assert drift(course_copy) == {}
 
 
+@pytest.mark.e2e   # runs nbgrader generate_assignment on a course copy
 def test_a_changed_reference_module_is_synced_and_checked(course_copy):
     module = os.path.join(course_copy, "grader", "reference", "gradient_checking.py")
     with open(module, encoding="utf-8") as handle:
