@@ -7,6 +7,8 @@ that sleeps or waits forever. Output beyond the budget is dropped as it arrives.
 """
 import os
 
+from nbformat import NotebookNode
+
 import grading_cases
 
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -93,13 +95,27 @@ class OutputBudget:
         self.notebook_chars += len(content["text"])
         return content
 
-    def admit(self, content, essential=False):
-        """Count `content`; False when it goes over the budget and should be dropped (errors always stay)."""
+    def admit(self, content, essential=False, stream=False):
+        """Count `content`; False when it goes over the budget and should be dropped (errors always stay).
+
+        With `stream`, text over the budget keeps its head while the cell has room left, cut in
+        place and marked as cut (a flood still shows how it began)."""
         size = self.size(content)
         if essential or (self.cell_chars + size <= self.max_cell_chars
                          and self.notebook_chars + size <= self.max_notebook_chars):
             self.cell_chars += size
             self.notebook_chars += size
             return True
+        if stream and self.room() > 0:
+            self.truncate_stream(content)
+            return True
         self.dropped += 1
         return False
+
+    def dropped_note(self):
+        """The stdout line that tells how many outputs of this cell were left out, or None when none were."""
+        if not self.dropped:
+            return None
+        return NotebookNode(output_type="stream", name="stdout",
+                            text="\n... %d more output(s) of this cell left out by the autograder (too much "
+                                 "output) ...\n" % self.dropped)

@@ -199,13 +199,12 @@ def phase_lines(pool, started, wall, notebooks):
                  ("grading, first task to last result", pool.last_result - pool.first_call),
                  ("after grading: feedback step, export, grade table", started + wall - pool.last_result)]
         lines += ["  wall clock    %-76s %8.1f s" % span for span in spans]
-    graded = [r for r in pool.results if r.success]
-    for result in graded:
-        result.phases["nbgrader"] = result.phases.get("autograde", 0.0) - result.phases.get(
-            "execution", 0.0) - result.phases.get("judging", 0.0)
-    present = {k for r in graded for k in r.phases}
+    graded = [r.phases for r in pool.results if r.success]
+    graded = [dict(p, nbgrader=p.get("autograde", 0.0) - p.get("execution", 0.0) - p.get("judging", 0.0))
+              for p in graded]   # what is left of autograde is nbgrader's own work
+    present = {k for phases in graded for k in phases}
     for key in [k for k in PHASE_NAMES if k in present] + sorted(present - set(PHASE_NAMES)):
-        total = sum(r.phases.get(key, 0.0) for r in graded)
+        total = sum(phases.get(key, 0.0) for phases in graded)
         lines.append("  per notebook  %-76s %8.3f s   (worker time, %d notebooks)"
                      % (PHASE_NAMES.get(key, key), total / max(1, len(graded)), len(graded)))
     lines.append("  per notebook  %-76s %8.3f s   (the one writer: course gradebook, stamp)"

@@ -102,16 +102,10 @@ class ForkExecute(GradingExecute):
             output = checked_output(raw)
             if output is None:
                 continue
-            if self._budget.admit(output, essential=is_essential(output)):
+            if self._budget.admit(output, essential=is_essential(output), stream=output.output_type == "stream"):
                 kept.append(output)
-            elif output.output_type == "stream" and self._budget.room() > 0:
-                self._budget.dropped -= 1
-                kept.append(self._budget.truncate_stream(output))  # the head of a flood is kept, marked as cut
-        if self._budget.dropped:
-            kept.append(NotebookNode(output_type="stream", name="stdout",
-                                     text="\n... %d more output(s) of this cell left out by the autograder "
-                                          "(too much output) ...\n" % self._budget.dropped))
-        cell.outputs = kept
+        note = self._budget.dropped_note()
+        cell.outputs = kept + ([note] if note else [])
         cell.execution_count = count if isinstance(count, int) else None
         return True
 

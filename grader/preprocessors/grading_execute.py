@@ -17,7 +17,6 @@ from queue import Empty
 
 from jupyter_client.utils import ensure_async
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, default
 
@@ -57,10 +56,9 @@ class GradingExecute(Execute):
         except (DeadKernelError, CellTimeoutError) as error:
             self._recover(index, error)
             cell, resources = self.nb.cells[index], self.resources
-        if self._budget.dropped:
-            cell.outputs.append(NotebookNode(output_type="stream", name="stdout",
-                                             text="\n... %d more output(s) of this cell left out by the autograder "
-                                                  "(too much output) ...\n" % self._budget.dropped))
+        note = self._budget.dropped_note()
+        if note:
+            cell.outputs.append(note)
         return cell, resources
 
     # -- output budget -------------------------------------------------------------------
@@ -68,11 +66,8 @@ class GradingExecute(Execute):
         content = msg.get("content", {})
         shaped = dict(content, output_type=msg.get("msg_type"))
         essential = is_essential(shaped)  # it decides the score: keep it, shortened if over the budget
-        if not self._budget.admit(content, essential=essential and self._budget.size(content) <= KEPT_WHEN_OVER):
-            if msg.get("msg_type") == "stream" and self._budget.room() > 0 and not essential:
-                self._budget.dropped -= 1
-                self._budget.truncate_stream(content)  # the head of a flood is kept, marked as cut
-                return super().output(outs, msg, display_id, cell_index)
+        if not self._budget.admit(content, essential=essential and self._budget.size(content) <= KEPT_WHEN_OVER,
+                                  stream=msg.get("msg_type") == "stream" and not essential):
             if not essential:
                 return None
             for key in ("text", "evalue"):

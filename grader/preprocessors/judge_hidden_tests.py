@@ -46,7 +46,7 @@ class JudgeHiddenTests(NbGraderPreprocessor):
             if grading_cases.RECORD_MIME in data:
                 raw = data[grading_cases.RECORD_MIME]
                 if is_self_check_record(raw):
-                    self_checks.append(read_record(raw))
+                    self_checks += [record for record in [read_record(raw)] if record]   # malformed: ignored
                 else:
                     records.append(raw)
                 continue
@@ -66,7 +66,7 @@ class JudgeHiddenTests(NbGraderPreprocessor):
                 and not any(o.get("output_type") == "error" for o in outputs)):
             outputs.append(messages.error_output(messages.STDERR_ERROR, messages.STDERR))
         cell.outputs = outputs
-        self._verdicts.append(self._verdict(cell, outputs, results, failed, [r for r in self_checks if r]))
+        self._verdicts.append(self._verdict(cell, outputs, results, failed, self_checks))
         return cell, resources
 
     @staticmethod

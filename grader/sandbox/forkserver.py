@@ -22,8 +22,8 @@ from grader.sandbox.zygote import MAX_FRAME, read_frame, send_frame
 ZYGOTE_IN_SANDBOX = "/opt/kit/zygote.py"
 ZYGOTE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zygote.py")
 KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
-START_SECONDS = 300
-INTERRUPT_GRACE = 15  # seconds an interrupted cell gets to stop before its interpreter is ended   # the server must be ready (its imports done) within this
+START_SECONDS = 300   # the server must be ready (its imports done) within this
+INTERRUPT_GRACE = 15  # seconds an interrupted cell gets to stop before its interpreter is ended
 
 
 class ServerGone(Exception):
