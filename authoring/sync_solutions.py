@@ -17,71 +17,17 @@ its reference block has one of two causes:
   throw the notebook's version away).
 
 Release generation (`python -m authoring.make_release`, the pipeline's release step) refuses a
-source notebook that differs from its reference module in either way (`drift`).
+source notebook that differs from its reference module in either way (pipeline/reference_drift.py).
 """
-import hashlib
 import os
 import sys
 
 import nbformat
 
-from grader.manifest import ASSIGNMENTS, ROOT
-from grader.reference import HEADER, reference_blocks
-
-METADATA_KEY = "kit_reference_sync"   # notebook metadata: {block name: fingerprint of the text sync wrote}
-EDITED, OUTDATED = "edited in the notebook", "reference module changed"
-
-
-def notebook_path(assignment, root=None):
-    return os.path.join(root or ROOT, "source", assignment, ASSIGNMENTS[assignment].notebook)
-
-
-def fingerprint(text):
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _headed_cells(notebook):
-    """{block name: cell} of the notebook's `# GRADED FUNCTION` / `# COURSE CODE` cells."""
-    cells = {}
-    for cell in notebook.cells:
-        first = cell.source.splitlines()[0] if cell.cell_type == "code" and cell.source else ""
-        match = HEADER.match(first)
-        if match:
-            cells[match.group(2)] = cell
-    return cells
-
-
-def compare(assignment, notebook):
-    """{block name: EDITED or OUTDATED} for every cell that differs from its reference block."""
-    blocks = reference_blocks(assignment)
-    cells = _headed_cells(notebook)
-    missing = sorted(set(blocks) - set(cells))
-    if missing:
-        raise SystemExit("%s: no cell for %s" % (notebook_path(assignment), ", ".join(missing)))
-    written = notebook.metadata.get(METADATA_KEY, {})
-    return {name: (OUTDATED if written.get(name) == fingerprint(cells[name].source) else EDITED)
-            for name, text in blocks.items() if cells[name].source != text}
-
-
-def drift(root=None):
-    """{assignment: {block: EDITED or OUTDATED}} for the source notebooks (under `root`) that differ from the
-    reference modules; {} when every notebook holds the reference code."""
-    found = {}
-    for assignment in ASSIGNMENTS:
-        path = notebook_path(assignment, root)
-        if os.path.exists(path):
-            differences = compare(assignment, nbformat.read(path, as_version=4))
-            if differences:
-                found[assignment] = differences
-    return found
-
-
-def drift_message(found):
-    lines = []
-    for assignment, differences in found.items():
-        for name, kind in sorted(differences.items()):
-            lines.append("  source/%s/%s: %s (%s)" % (assignment, ASSIGNMENTS[assignment].notebook, name, kind))
-    return "\n".join(lines)
+from grader.manifest import ASSIGNMENTS
+from grader.reference import reference_blocks
+from pipeline.reference_drift import (  # noqa: F401  (EDITED, notebook_path: part of this command's interface)
+    EDITED, METADATA_KEY, OUTDATED, compare, drift, drift_message, fingerprint, headed_cells, notebook_path)
 
 
 def sync(assignment, write=True, force=False):
@@ -89,7 +35,7 @@ def sync(assignment, write=True, force=False):
     notebook that were left alone (all of them rewritten with `force`)."""
     path = notebook_path(assignment)
     notebook = nbformat.read(path, as_version=4)
-    blocks, cells = reference_blocks(assignment), _headed_cells(notebook)
+    blocks, cells = reference_blocks(assignment), headed_cells(notebook)
     differences = compare(assignment, notebook)
     rewritten = [name for name, kind in differences.items() if kind == OUTDATED or force]
     refused = [name for name, kind in differences.items() if kind == EDITED and not force]

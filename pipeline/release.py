@@ -5,6 +5,7 @@ from grader.manifest import ASSIGNMENTS
 from pipeline.course import files_under, say
 from pipeline.gradebook import open_gradebook
 from pipeline.nbgrader_process import nbgrader
+from pipeline.reference_drift import drift, drift_message
 
 
 def release_is_current(course, gradebook, assignment):
@@ -22,7 +23,6 @@ def release_is_current(course, gradebook, assignment):
 def refuse_drifted_sources(course):
     """Stop before releasing a source notebook whose graded code differs from grader/reference (the one copy):
     an edit made in the notebook would ship once and then be overwritten by the next sync."""
-    from authoring.sync_solutions import drift, drift_message
     found = drift(course.root)
     if found:
         raise SystemExit("release refused: the graded code of these source notebooks differs from grader/reference:\n"

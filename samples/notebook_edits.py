@@ -62,6 +62,28 @@ def without_solution_markers(text):
     return "\n".join(line for line in text.splitlines() if line.strip() not in (BEGIN, END))
 
 
+def edited_source(assignment, function, edits=(), label=None):
+    """The reference block of `function` with each (old, new) edit applied once, nbgrader markers removed."""
+    text = reference_blocks(assignment)[function]
+    for old, new in edits:
+        if old not in text:
+            raise ValueError("%s: %r is not in the reference %s" % (label or function, old, function))
+        text = text.replace(old, new, 1)
+    return without_solution_markers(text)
+
+
+def function_source(entry):
+    """The reference block of entry.function with the entry's edits applied (nbgrader markers removed)."""
+    return edited_source(assignment_of(entry.function), entry.function, entry.edits, entry.id)
+
+
+def cell_source(entry):
+    """Solution-cell text for a submission: header line, tampering prelude (if any), the function."""
+    source = function_source(entry)
+    header, _, rest = source.partition("\n")
+    return header + "\n" + entry.prelude + rest
+
+
 def reference_regions(function):
     """The reference solution's regions of graded function `function`."""
     return solution_regions(reference_block(function))
@@ -154,9 +176,8 @@ def set_function_source(nb, function, text):
 
 
 def apply_catalog_entry(nb, entry_or_id):
-    """Write a catalog entry (proofs/catalog/entries.py: a variant or a mutant) into its function's cell."""
-    from proofs.catalog.build import cell_source
-    from proofs.catalog.entries import catalog_entry
+    """Write a catalog entry (proofs/catalog/entries.py: a variant or a mutant, or its id) into its function's cell."""
+    from proofs.catalog.entries import catalog_entry  # the one import of proofs/ left: see tests/test_layers.py
     entry = catalog_entry(entry_or_id) if isinstance(entry_or_id, str) else entry_or_id
     return set_function_source(nb, entry.function, cell_source(entry))
 

@@ -1,7 +1,8 @@
 """Graded functions as a notebook defines them: rewritten sources, self-check runs, hidden-test verdicts.
 
 One implementation for the catalog harness and the assignment tests: a function is its reference
-block (grader/reference) with text edits applied; it runs in a namespace like the notebook's.
+block (grader/reference) with text edits applied (samples/notebook_edits.py writes that text); it runs
+in a namespace like the notebook's.
 """
 import contextlib
 import importlib
@@ -14,29 +15,8 @@ import numpy as np
 
 from grader.manifest import ASSIGNMENTS, ROOT
 from grader.reference import assignment_of, reference_blocks
-from samples.notebook_edits import solution_regions, without_solution_markers
-
-
-def edited_source(assignment, function, edits=(), label=None):
-    """The reference block of `function` with each (old, new) edit applied once, nbgrader markers removed."""
-    text = reference_blocks(assignment)[function]
-    for old, new in edits:
-        if old not in text:
-            raise ValueError("%s: %r is not in the reference %s" % (label or function, old, function))
-        text = text.replace(old, new, 1)
-    return without_solution_markers(text)
-
-
-def function_source(entry):
-    """The reference block of entry.function with the entry's edits applied (nbgrader markers removed)."""
-    return edited_source(assignment_of(entry.function), entry.function, entry.edits, entry.id)
-
-
-def cell_source(entry):
-    """Solution-cell text for a submission: header line, tampering prelude (if any), the function."""
-    source = function_source(entry)
-    header, _, rest = source.partition("\n")
-    return header + "\n" + entry.prelude + rest
+from samples.notebook_edits import (  # noqa: F401  (cell_source: part of this module's interface)
+    cell_source, edited_source, function_source, solution_regions, without_solution_markers)
 
 
 def reference_namespace(assignment):
