@@ -1,4 +1,4 @@
-"""Grading on a Dask cluster: `DaskPool(address, root, deadline).run(tasks)`, the same generator as WorkerPool.
+"""Grading on a Dask cluster: `DaskPool(address, root).run(tasks)`, the same generator as WorkerPool.
 
 Each Task runs on a Dask worker through `grade_on_worker`, which keeps one ScratchGrader
 (nbgrader and the course configuration loaded once) per worker process and grades one
@@ -6,30 +6,36 @@ submission at a time. The WorkerResults (plain data) come back to the calling pr
 which alone writes the course gradebook. Workers must see the course folder at the same
 path (a shared filesystem), import the course's packages (PYTHONPATH) and have bubblewrap:
 `DaskPool` checks all three on every worker before it grades anything. A submission that
-runs past `deadline` gets a cut-off result and its worker process is restarted by its nanny.
+runs past its deadline (settings.submission_deadline) gets a cut-off result and its worker process is
+restarted by its nanny. Each task carries the pipeline's settings (grader/settings.py), which the worker
+process installs before grading: a worker's own environment does not change how it grades.
 """
 import atexit
 import os
 import threading
 import time
 
+from grader import settings as kit_settings
 from pipeline.course import say
 from pipeline.workers import ScratchGrader, WorkerResult
 
-_GRADERS = {}                 # (course root, executor) -> the ScratchGrader of this worker process
+_GRADERS = {}                 # (course root, executor, settings) -> the ScratchGrader of this worker process
 _RUNNING = {}                 # task key -> monotonic time its grading started in this process
 _ONE_AT_A_TIME = threading.Lock()   # nbgrader's API is not thread-safe: one grading per process
 
 
-def grade_on_worker(root, task, key):
-    """Grade one Task on this Dask worker with its process's ScratchGrader; a WorkerResult."""
+def grade_on_worker(root, task, key, settings=None):
+    """Grade one Task on this Dask worker with its process's ScratchGrader, under the pipeline's `settings`."""
     with _ONE_AT_A_TIME:
         _RUNNING[key] = time.monotonic()
         try:
             os.chdir(root)
-            grader = _GRADERS.get((root, task.executor))
+            if settings is not None:
+                kit_settings.install(settings)
+            which = (root, task.executor, kit_settings.current())
+            grader = _GRADERS.get(which)
             if grader is None:
-                grader = _GRADERS[(root, task.executor)] = ScratchGrader(root, executor=task.executor)
+                grader = _GRADERS[which] = ScratchGrader(root, executor=task.executor)
                 atexit.register(grader.close)
             return grader.grade(task)
         finally:
@@ -51,10 +57,13 @@ def worker_problem(root):
 
 
 class DaskPool:
-    """Grades Tasks on the Dask cluster whose scheduler is at `address`; each submission within `deadline` s."""
+    """Grades Tasks on the Dask cluster whose scheduler is at `address` with `settings` (this process's by
+    default); each submission within `deadline` s (default: settings.submission_deadline)."""
 
-    def __init__(self, address, root, deadline, poll=2.0):
-        self.address, self.root, self.deadline, self.poll = address, os.path.abspath(root), deadline, poll
+    def __init__(self, address, root, deadline=None, poll=2.0, settings=None):
+        self.settings = settings or kit_settings.current()
+        self.deadline = deadline or self.settings.submission_deadline
+        self.address, self.root, self.poll = address, os.path.abspath(root), poll
         self.graded_on = {}   # worker address -> submissions it graded in the last run
 
     def _client(self):
@@ -102,8 +111,8 @@ class DaskPool:
             futures = {}
             for task in tasks:
                 key = "grade-%s-%s-%s" % (task.student, task.assignment, os.urandom(4).hex())
-                futures[key] = (task, client.submit(grade_on_worker, self.root, task, key, key=key, pure=False,
-                                                    retries=0))
+                futures[key] = (task, client.submit(grade_on_worker, self.root, task, key, self.settings,
+                                                    key=key, pure=False, retries=0))
             queue = as_completed([future for _, future in futures.values()])
             last_poll = time.monotonic()
             while futures:

@@ -2,17 +2,18 @@
 
 The set-up is everything a grade depends on besides the submission: the files of the grader
 package (walked, so a new module counts at once), nbgrader_config.py, the assignment's source
-folder (its shipped helpers included), the interpreter and the versions of the grading libraries.
+folder (its shipped helpers included), the interpreter, the versions of the grading libraries and the
+settings a grade depends on (grader/settings.py: executor, cell timeout, sandbox limits, ...).
 """
 import hashlib
 import os
 import sys
 from importlib.metadata import version
 
+from grader import settings as kit_settings
 from pipeline.course import files_under
 
-STAMP_VERSION = 1
-ENV_KNOBS = ("NBGRADER_KIT_CELL_TIMEOUT", "NBGRADER_KIT_STOCK", "KIT_UNSAFE_NO_SANDBOX", "KIT_EXECUTOR")
+STAMP_VERSION = 2
 # a new version of any of these re-grades everything (as does a change of the grader package)
 VERSIONED = ("nbgrader", "nbclient", "nbconvert", "ipykernel", "jupyter_client", "numpy")
 
@@ -33,12 +34,12 @@ def grading_files(course, assignment):
             + files_under(course.path("source", assignment)))
 
 
-def setup_fingerprint(course, assignment):
-    """Everything the grade of a submission of `assignment` depends on besides the submission."""
+def setup_fingerprint(course, assignment, settings=None):
+    """Everything the grade of a submission of `assignment` depends on besides the submission
+    (`settings`: those it is graded with, this process's by default)."""
     tools_versions = " ".join("%s %s" % (name, version(name)) for name in VERSIONED)
     digest = hashlib.sha256(("v%d %s %s" % (STAMP_VERSION, sys.executable, tools_versions)).encode())
-    for knob in ENV_KNOBS:
-        digest.update(("%s=%s;" % (knob, os.environ.get(knob, ""))).encode())
+    digest.update((settings or kit_settings.current()).grading_knobs().encode())
     _hash_files(grading_files(course, assignment), digest, course.root)
     return digest.hexdigest()
 

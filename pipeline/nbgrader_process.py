@@ -5,6 +5,8 @@ import subprocess
 import sys
 import threading
 
+from grader import settings as kit_settings
+
 _CHILDREN = set()
 
 
@@ -14,14 +16,16 @@ def nbgrader_command():
     return [candidate] if os.path.exists(candidate) else [sys.executable, "-m", "nbgrader"]
 
 
-def nbgrader_env(**extra):
-    """Environment for an nbgrader process: this environment's bin/ first on PATH, no PYTHONPATH.
+def nbgrader_env(settings=None, **extra):
+    """Environment for an nbgrader process: `settings` (this process's by default, grader/settings.py) for its
+    nbgrader_config.py, this environment's bin/ first on PATH, no PYTHONPATH.
 
     nbgrader runs `alembic` by name when it opens the gradebook, so the venv's scripts must be
     on PATH. The import path comes from the course's nbgrader_config.py alone, and the kernels
     nbgrader starts (which inherit this environment) see only the submission's folder.
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = (settings or kit_settings.current()).environment()
+    env.pop("PYTHONPATH", None)
     env.update(extra)
     env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
     return env
@@ -40,15 +44,15 @@ def stop_children():
 DEADLINE = 1800  # seconds any one nbgrader command may run before it is stopped
 
 
-def nbgrader(course, args, on_line=None, deadline=DEADLINE, **env):
+def nbgrader(course, args, on_line=None, deadline=DEADLINE, settings=None, **env):
     """Run `nbgrader <args>` in the course root, streaming its log lines to `on_line`.
 
     Returns (exit code, log text). Never raises for nbgrader's own failures: callers read
     the results (nbgrader exits 0 on some failures and 1 on others). A command still running
-    after `deadline` seconds is killed (exit code -9, and the log says so).
+    after `deadline` seconds is killed (exit code -9, and the log says so). `settings`: see nbgrader_env.
     """
     process = subprocess.Popen(nbgrader_command() + list(args), cwd=course.root,
-                               env=nbgrader_env(PYTHONUNBUFFERED="1", **env), text=True,
+                               env=nbgrader_env(settings, PYTHONUNBUFFERED="1", **env), text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, errors="replace")
     _CHILDREN.add(process)
     lines = []

@@ -29,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 
+from grader import settings as kit_settings
 from grader.manifest import ASSIGNMENTS, ROOT
 from pipeline.course import Course, copy_course
 from pipeline.nbgrader_process import nbgrader, nbgrader_env
@@ -69,11 +71,11 @@ def bare_run(course, assignment):
     return float(result.stdout.split()[-1])
 
 
-def autograde(course, **env):
-    """Seconds of one `nbgrader autograde * --force` in `course` (the pipeline's launcher)."""
+def autograde(course, settings, **env):
+    """Seconds of one `nbgrader autograde * --force` in `course` with `settings` (the pipeline's launcher)."""
     for folder in ("autograded", "feedback"):
         shutil.rmtree(os.path.join(course, folder), ignore_errors=True)
-    seconds, (code, log) = timed(nbgrader, Course(course), ["autograde", "*", "--force"], **env)
+    seconds, (code, log) = timed(nbgrader, Course(course), ["autograde", "*", "--force"], settings=settings, **env)
     if code != 0:
         raise SystemExit("nbgrader autograde failed:\n%s" % log[-3000:])
     return seconds
@@ -109,16 +111,13 @@ def main(argv=None):
                         help="the class benchmark instead: N full submissions end to end (default N: 1000)")
     parser.add_argument("--sample", type=int, default=20, metavar="S",
                         help="--class: submissions also graded by stock nbgrader and the reference path (default 20)")
-    parser.add_argument("--jobs", type=int, default=None, help="--class: local worker processes (default: cores)")
-    parser.add_argument("--dask", metavar="tcp://HOST:PORT", help="--class: grade on this Dask cluster")
-    parser.add_argument("--executor", choices=["fork", "kernel"], default="fork",
-                        help="--class: how graded notebooks run (python -m pipeline --help)")
     parser.add_argument("--keep", action="store_true", help="--class: keep the throwaway course copies")
+    kit_settings.add_arguments(parser, names=("jobs", "dask", "executor"))  # --class: as python -m pipeline's
     args = parser.parse_args(argv)
+    settings = kit_settings.install(kit_settings.from_arguments(args))
     if args.class_size is not None:
         from proofs.class_benchmark import main as class_benchmark
-        return class_benchmark(args.class_size, sample=args.sample, jobs=args.jobs, dask=args.dask, keep=args.keep,
-                               executor=args.executor)
+        return class_benchmark(args.class_size, sample=args.sample, keep=args.keep, settings=settings)
     workdir = tempfile.mkdtemp(prefix="kit-benchmark-")
     course = copy_course(os.path.join(workdir, "course"), ROOT)
     try:
@@ -134,11 +133,12 @@ def main(argv=None):
                                                                    figures["bare " + assignment]), flush=True)
             figures["bare"] = sum(figures["bare " + a] for a in ASSIGNMENTS)
             print("(a) bare runs, all three notebooks          %7.1f s" % figures["bare"], flush=True)
-        figures["stock"] = autograde(course, NBGRADER_KIT_STOCK="1", **env)
+        # plain nbgrader's figures: a Jupyter kernel per notebook (nbgrader's own way), stock steps or the kit's
+        figures["stock"] = autograde(course, replace(settings, executor="kernel", stock=True), **env)
         stock_scores = scores(course)
         print("(b) stock nbgrader autograde, 1 submission  %7.1f s   (score %g / %g: no hidden-test judge)"
               % ((figures["stock"],) + stock_scores), flush=True)
-        figures["kit"] = autograde(course, **env)
+        figures["kit"] = autograde(course, replace(settings, executor="kernel"), **env)
         kit_scores = scores(course)
         print("(c) kit nbgrader autograde, 1 submission    %7.1f s   (score %g / %g)"
               % ((figures["kit"],) + kit_scores), flush=True)

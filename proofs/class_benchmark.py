@@ -2,12 +2,15 @@
 
     python -m proofs.benchmark --class N [--sample S] [--jobs J] [--executor fork|kernel] [--dask ADDR] [--keep]
 
+(--jobs, --executor, --dask: grader/settings.py, as for python -m pipeline.)
+
 In a throwaway course copy: release, write the class (proofs/class_corpus.py), then time
 `pipeline.run.run` (intake, grading in worker processes, the one gradebook writer, feedback,
 export, table) with a progress bar. For S of the same submissions, in copies of the released
-course: stock nbgrader (NBGRADER_KIT_STOCK=1: every cell runs) in one `nbgrader autograde`,
-and the reference path (plain `nbgrader autograde` with the course configuration, one
-submission at a time); their per-part scores must equal ours (exit status 1 when not).
+course: stock nbgrader (settings.stock: every cell runs) in one `nbgrader autograde`,
+and the reference path (plain `nbgrader autograde` with the course configuration and a Jupyter
+kernel per notebook, one submission at a time); their per-part scores must equal ours (exit
+status 1 when not). Every gradebook here is a throwaway copy's SQLite, whatever NBGRADER_DB_URL says.
 """
 import contextlib
 import os
@@ -18,7 +21,9 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 
+from grader import settings as kit_settings
 from grader.manifest import ASSIGNMENTS, ROOT
 from proofs.class_corpus import describe, sample_indices, student_name, write_class
 
@@ -120,11 +125,11 @@ def machine_busy_seconds():
         times, "guest_nice", 0.0)
 
 
-def nbgrader_autograde(course, students, *args, **env):
-    """Seconds of one `nbgrader autograde "*" --force ARGS` in `course`; stops unless every student got graded."""
+def nbgrader_autograde(course, students, settings, *args):
+    """Seconds of one `nbgrader autograde "*" --force ARGS` in `course` with `settings`; stops unless every
+    student got graded."""
     from pipeline.nbgrader_process import nbgrader_command, nbgrader_env
-    environment = nbgrader_env(**env)
-    environment.pop("KIT_EXECUTOR", None)   # plain nbgrader: the configuration's default executor, not ours
+    environment = nbgrader_env(settings)
     started = time.monotonic()
     result = subprocess.run(nbgrader_command() + ["autograde", "*", "--force"] + list(args), cwd=course,
                             capture_output=True, text=True, env=environment)
@@ -163,18 +168,18 @@ def sample_copy(source, destination, students):
     return destination
 
 
-def grade_class(course, jobs, dask, executor, log_path):
+def grade_class(course, settings, log_path):
     """Run the pipeline on the class with a progress bar; (TimingPool, start, wall s, CPU s, machine CPU s,
     peak memory bytes)."""
     from tqdm import tqdm
-    from pipeline.autograde import DEADLINE
     from pipeline.run import run
     from pipeline.workers import WorkerPool
-    if dask:
+    jobs, executor = settings.worker_count(), settings.executor
+    if settings.dask:
         from pipeline.dask_pool import DaskPool
-        inner = DaskPool(dask, course, DEADLINE)
+        inner = DaskPool(settings.dask, course, settings=settings)
     else:
-        inner = WorkerPool(course, jobs, DEADLINE, executor=executor)
+        inner = WorkerPool(course, jobs, settings.submission_deadline, executor=executor)
     counted = become_subreaper()
     with tqdm(total=0, unit="nb", desc="grading", file=sys.stderr, mininterval=1.0, smoothing=0.1) as bar:
         pool = TimingPool(inner, bar)
@@ -212,13 +217,13 @@ def phase_lines(pool, started, wall, notebooks):
     return lines
 
 
-def main(count, sample=20, jobs=None, dask=None, keep=False, executor="fork"):
+def main(count, sample=20, keep=False, settings=None):
     """Run the class benchmark and print its report; returns 0 when the sample's scores equal the reference path's."""
     from pipeline.course import Course, copy_course
     from pipeline.release import generate_release
-    from pipeline.run import default_jobs
-    os.environ.pop("NBGRADER_DB_URL", None)   # every gradebook here is a throwaway copy's SQLite
-    jobs = jobs or default_jobs()
+    # every gradebook here is a throwaway copy's SQLite
+    settings = kit_settings.install(replace(settings or kit_settings.current(), db_url=""))
+    jobs, dask, executor = settings.worker_count(), settings.dask, settings.executor
     workdir = tempfile.mkdtemp(prefix="kit-class-benchmark-")
     try:
         course = copy_course(os.path.join(workdir, "class"), ROOT)
@@ -238,8 +243,7 @@ def main(count, sample=20, jobs=None, dask=None, keep=False, executor="fork"):
         stock = sample_copy(course, os.path.join(workdir, "stock"), sampled)
 
         load = os.getloadavg()[0]
-        pool, started, wall, cpu, machine, peak = grade_class(course, jobs, dask, executor,
-                                                     os.path.join(workdir, "pipeline.log"))
+        pool, started, wall, cpu, machine, peak = grade_class(course, settings, os.path.join(workdir, "pipeline.log"))
         notebooks = 3 * count
         where = ("the Dask cluster at %s" % dask if dask else "%d local worker processes" % jobs) + (
             ", %s executor" % executor)
@@ -263,10 +267,11 @@ def main(count, sample=20, jobs=None, dask=None, keep=False, executor="fork"):
                                                                           ", ".join(sampled)), flush=True)
         from tqdm import tqdm
         print("  (stock nbgrader: one autograde call on the sample, every cell runs)", file=sys.stderr, flush=True)
-        stock_seconds = nbgrader_autograde(stock, sampled, NBGRADER_KIT_STOCK="1")
+        stock_seconds = nbgrader_autograde(stock, sampled, replace(settings, executor="kernel", stock=True))
         reference_seconds = 0.0
         for student in tqdm(sampled, desc="reference path", unit="submission", file=sys.stderr):
-            reference_seconds += nbgrader_autograde(reference, [student], "--student", student)
+            reference_seconds += nbgrader_autograde(reference, [student], replace(settings, executor="kernel"),
+                                                    "--student", student)
         ours = wall / notebooks
         for label, seconds in (("stock nbgrader (every cell runs, one autograde call)", stock_seconds),
                                ("reference path (course config, one submission at a time)", reference_seconds)):

@@ -5,7 +5,7 @@
 In a throwaway course copy, N correct submissions of each assignment are graded by one
 grading process (pipeline/workers.py's ScratchGrader: nbgrader's autograde into a scratch
 gradebook, then the feedback page) four ways: a Jupyter kernel per notebook or the fork
-server, each inside bubblewrap and without it (KIT_UNSAFE_NO_SANDBOX=1). It prints wall and
+server, each inside bubblewrap and without it (settings.unsafe_no_sandbox). It prints wall and
 CPU seconds per notebook (descendants included) and checks that the four ways score alike.
 """
 import argparse
@@ -16,7 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 
+from grader import settings as kit_settings
 from grader.manifest import ASSIGNMENTS, ROOT
 from proofs.class_benchmark import become_subreaper, cpu_seconds, reap_orphans
 
@@ -39,10 +41,8 @@ def _grade_all(course, tasks, executor, sandboxed):
             "print(json.dumps({'wall': time.monotonic() - start, 'scores': scores}))\n"
             "grader.close()\n" % (course, executor))
     import json
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([course, os.path.join(course, "utils")]))
-    env.pop("KIT_UNSAFE_NO_SANDBOX", None)
-    if not sandboxed:
-        env["KIT_UNSAFE_NO_SANDBOX"] = "1"
+    env = replace(kit_settings.current(), unsafe_no_sandbox=not sandboxed, executor=executor).environment()
+    env["PYTHONPATH"] = os.pathsep.join([course, os.path.join(course, "utils")])
     before = cpu_seconds()
     result = subprocess.run([sys.executable, "-c", code], input=json.dumps(tasks), cwd=course, env=env,
                             capture_output=True, text=True, timeout=3600)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import nbformat
 
+from grader import settings as kit_settings
 from grader.manifest import ASSIGNMENTS, SELF_CHECK_CALL
 from grader.messages import one_line
 from grader.verdict import Verdict, read_verdicts
@@ -148,7 +149,6 @@ def run_catalog(entries=None, workdir=None, jobs=None, quiet=True):
     from pipeline.course import Course, copy_course
     from pipeline.gradebook import open_gradebook, part_scores, submission_score
     from pipeline.release import generate_release
-    from pipeline.run import default_jobs
     from pipeline.stamps import read_stamp
     entries = list(entries or ENTRIES)
     holder = None
@@ -161,7 +161,7 @@ def run_catalog(entries=None, workdir=None, jobs=None, quiet=True):
         with contextlib.redirect_stdout(output) if quiet else contextlib.nullcontext():
             generate_release(Course(course))
             pairs = build_submissions(course, entries)
-            grade(Course(course), pairs, jobs=jobs or default_jobs())
+            grade(Course(course), pairs, jobs=jobs or kit_settings.current().worker_count())
         results, full, pass_lines = [], {}, {}
         with open_gradebook(course) as gradebook:
             for assignment in {a for _, a in pairs}:
