@@ -1,9 +1,10 @@
-"""Shared pytest set-up: headless matplotlib, the long shared builds as fixtures, the test tiers.
+"""Shared pytest set-up: headless matplotlib, the long shared builds as fixtures, a check of the test tiers.
 
 Tiers (markers, pytest.ini): unit tests carry no marker; `e2e` tests run nbgrader, kernels or
-trainings (a thin slice of the catalogs included); `slow` tests read the full catalogs. A test
-that uses one of the fixtures below is marked for it here. The builds start in the background
-when collection ends, only those the selected tests need (tests/background.py).
+trainings (a thin slice of the catalogs included); `slow` tests read the full catalogs. Each test
+file marks its own tests (`pytestmark = pytest.mark.e2e`, or a mark on a test); collection stops
+when a test uses one of the long fixtures below without the mark its tier needs. The builds start
+in the background when collection ends, only those the selected tests need (tests/background.py).
 """
 import os
 import sys
@@ -25,27 +26,25 @@ ORIGINAL_FOOTBALL = os.path.join(SHARED_SEED, "original-football-data.mat")
 
 GRADED_COURSE = ("graded-course", [sys.executable, os.path.join(ROOT, "tests", "graded_course.py"),
                                    os.path.join("{folder}", "course")])
+# the long fixtures, and the mark a test that uses one must carry
 SLOW_FIXTURES = {"catalog_full"}
 E2E_FIXTURES = {"graded_course", "catalog_slice", "executed_source", "executed_release", "run_notebook",
                 "regenerated", "trainer_results", "lesson", "circles", "original"}  # builds, notebook runs, trainings
-# long tests of modules that do not mark themselves: (file, test name prefix or "" for the whole file)
-E2E_TESTS = [("test_attacks.py", ""), ("test_dask_pool.py", ""), ("test_postgres_gradebook.py", ""),
-             ("test_class_benchmark.py", ""), ("test_helpers.py", "test_utils_import_cleanly"),
-             ("test_validate.py", ""), ("test_cell_limits.py", ""), ("test_football_data.py", "test_lesson_does_not"),
-             ("test_sandbox.py", "test_pipeline_refuses_to_grade"), ("test_sandbox.py", "test_unsafe_flag"),
-             ("test_regularization.py", "test_notebook_model_reproduces")]
 _WANTED = set()  # fixture names the selected tests use
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Mark the tests that use a long fixture, before `-m` selects."""
+    """Stop when a test that uses a long fixture is not marked for its tier (it would slip into a faster tier)."""
+    unmarked = []
     for item in items:
-        listed = any(item.path.name == file and item.name.startswith(prefix) for file, prefix in E2E_TESTS)
-        if SLOW_FIXTURES & set(item.fixturenames):
-            item.add_marker(pytest.mark.slow)
-        elif listed or E2E_FIXTURES & set(item.fixturenames):
-            item.add_marker(pytest.mark.e2e)
+        marks, used = {mark.name for mark in item.iter_markers()}, set(item.fixturenames)
+        if used & SLOW_FIXTURES and "slow" not in marks:
+            unmarked.append("%s (uses %s: mark it slow)" % (item.nodeid, ", ".join(sorted(used & SLOW_FIXTURES))))
+        elif used & E2E_FIXTURES and not marks & {"e2e", "slow"}:
+            unmarked.append("%s (uses %s: mark it e2e)" % (item.nodeid, ", ".join(sorted(used & E2E_FIXTURES))))
+    if unmarked:
+        raise pytest.UsageError("tests without their tier's mark:\n  " + "\n  ".join(unmarked))
 
 
 def pytest_collection_finish(session):

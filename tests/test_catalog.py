@@ -25,18 +25,21 @@ def test_catalogs_cover_every_graded_function():
     assert all(e.hint for e in MUTANTS if e.self_check_catches)
 
 
+@pytest.mark.slow
 def test_every_entry_was_graded(catalog_full):
     data, results = catalog_full
     assert set(results) == {e.id for e in ENTRIES}
     assert data["full"] == {a.name: float(sum(f.points for f in a.graded)) for a in ASSIGNMENTS.values()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("entry", VARIANTS, ids=lambda e: e.id)
 def test_variant_gets_full_marks_and_passes_every_self_check(catalog_full, entry):
     data, results = catalog_full
     assert_full_marks(data, results[entry.id], entry)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("entry", MUTANTS, ids=lambda e: e.id)
 def test_mutant_loses_the_points_with_the_right_message(catalog_full, entry):
     _, results = catalog_full

@@ -13,11 +13,13 @@ def test_slice_covers_every_graded_function_and_every_tampering_entry():
     assert any(e.prelude for e in thin_slice())
 
 
+@pytest.mark.e2e
 def test_every_assignment_was_graded_with_full_marks_for_its_reference(catalog_slice):
     data, _ = catalog_slice
     assert data["full"] == {a.name: float(sum(f.points for f in a.graded)) for a in ASSIGNMENTS.values()}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("entry", thin_slice(), ids=lambda e: e.id)
 def test_entry_loses_the_points_with_the_right_message(catalog_slice, entry):
     _, results = catalog_slice

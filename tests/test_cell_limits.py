@@ -21,6 +21,8 @@ from grader.preprocessors.grading_execute import GradingExecute
 from grader.sandbox import bwrap
 from grader.sandbox.kernel_manager import SandboxedKernelManager
 
+pytestmark = pytest.mark.e2e  # runs nbgrader, a kernel or a training
+
 LIMIT = 3
 CELLS = [
     "import time\nstart = time.process_time()\nwhile time.process_time() - start < 2.5:\n    pass\ndone = True",

@@ -4,11 +4,15 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from course_env import python_env
 from grader.manifest import ASSIGNMENTS, ROOT
 from proofs.catalog.entries import ENTRIES
 from proofs.class_corpus import bad_input_positions, kinds, sample_indices
 from samples.students import BAD_INPUTS, SAMPLE_STUDENTS
+
+pytestmark = pytest.mark.e2e  # runs nbgrader, a kernel or a training
 
 
 def test_every_catalog_entry_and_sample_student_is_in_some_cycle():

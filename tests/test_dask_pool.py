@@ -13,6 +13,8 @@ from pipeline.workers import INTAKE_FOLDER, Task
 from samples.notebook_edits import read_release, write_submission
 from samples.students import endless_loop
 
+pytestmark = pytest.mark.e2e  # runs nbgrader, a kernel or a training
+
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):

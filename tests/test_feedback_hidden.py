@@ -19,6 +19,8 @@ from grader.judge import hidden_calls, reference_output
 from grader.messages import ANSI
 from grader.hidden_block import hidden_lines
 
+pytestmark = pytest.mark.e2e  # runs nbgrader, a kernel or a training
+
 
 def page_text(path):
     """What a student reads: the HTML without tags, entities decoded, terminal colours removed."""

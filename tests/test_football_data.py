@@ -166,19 +166,23 @@ def test_missing_file_in_an_assignment_folder_without_data(tmp_path, monkeypatch
 
 # ---------------------------------------------------------------- the lesson
 
+@pytest.mark.e2e
 def test_baseline_overfits(lesson):
     train_accuracy, test_accuracy = lesson["baseline"]
     assert train_accuracy - test_accuracy >= 0.02, lesson
 
 
+@pytest.mark.e2e
 def test_l2_beats_the_baseline_on_the_test_set(lesson):
     assert lesson["L2"][1] > lesson["baseline"][1], lesson
 
 
+@pytest.mark.e2e
 def test_dropout_beats_the_baseline_on_the_test_set(lesson):
     assert lesson["dropout"][1] > lesson["baseline"][1], lesson
 
 
+@pytest.mark.e2e
 def test_lesson_margins_are_comfortable(lesson):
     """Margins of at least 1 point, so float noise (another BLAS) cannot flip the story."""
     baseline_test = lesson["baseline"][1]
@@ -187,6 +191,7 @@ def test_lesson_margins_are_comfortable(lesson):
     assert lesson["dropout"][1] - baseline_test >= 0.01, lesson
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("relative", [1e-15, 1e-12])
 def test_lesson_does_not_hinge_on_rounding(relative):
     """On our data the trainings are sensitive to rounding: changing the initial weights by a relative

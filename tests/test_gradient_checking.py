@@ -123,10 +123,12 @@ def report_of(cell):
     return {block: (float(value), verdict) for block, value, verdict in rows}
 
 
+@pytest.mark.e2e
 def test_source_notebook_runs_cleanly(executed_source):
     passed_test_cells(executed_source, POINTS)
 
 
+@pytest.mark.e2e
 def test_source_notebook_prints_the_spec_figures(executed_source):
     assert printed_number(code_cells_containing(executed_source, "J = forward_propagation(x, theta)")[0], "J") == 8
     assert printed_number(code_cells_containing(executed_source, "dtheta = backward_propagation(x, theta)")[0],
@@ -142,6 +144,7 @@ def test_source_notebook_prints_the_spec_figures(executed_source):
     assert printed_number(fixed, "difference") < 2e-7
 
 
+@pytest.mark.e2e
 def test_report_names_exactly_the_two_bugs(executed_source):
     before, after = code_cells_containing(executed_source, "print_gradient_report(")
     report = report_of(before)
@@ -157,6 +160,7 @@ STUDENT_CODE = re.compile(r"\b(forward_propagation|backward_propagation|gradient
                           r"check_\w+)\(|backward_propagation_n\(X, Y, cache\)")
 
 
+@pytest.mark.e2e
 def test_release_fails_only_where_unimplemented_code_is_called(executed_release):
     failing = stub_failures(executed_release, STUDENT_CODE)
     # what needs no student code still runs: the flattening demo, the first report, the plots and timings

@@ -100,6 +100,7 @@ def test_plots_work_headless():
     plt.close("all")
 
 
+@pytest.mark.e2e
 def test_utils_import_cleanly_in_a_fresh_interpreter():
     """No DeprecationWarning/RuntimeWarning at import on current NumPy/SciPy/scikit-learn/matplotlib."""
     code = ("import warnings; warnings.simplefilter('error'); import matplotlib; matplotlib.use('Agg'); "

@@ -64,6 +64,7 @@ def test_source_structure_and_points():
             assert "nbgrader" not in cell.metadata
 
 
+@pytest.mark.e2e
 def test_source_runs_cleanly(executed_source):
     assert error_cells(executed_source) == []
     assert stderr_cells(executed_source) == []
@@ -73,6 +74,7 @@ def _numbers(text, label):
     return [float(v) for v in re.findall(re.escape(label) + r"\s*([-+0-9.e]+|inf)", text)]
 
 
+@pytest.mark.e2e
 def test_source_prints_the_spec_figures(executed_source):
     text = "".join(stdout_text(c) for c in executed_source.cells if c.cell_type == "code")
     assert "W1 = [[ 17.88628473   4.36509851   0.96497468]\n [-18.63492703  -2.77388203  -3.54758979]]" in text
@@ -88,6 +90,7 @@ def test_source_prints_the_spec_figures(executed_source):
     assert _numbers(text, "Accuracy:") == [0.5, 0.5, 0.83, 0.86, 0.9933333333333333, 0.96]
 
 
+@pytest.mark.e2e
 def test_expected_outputs_follow_the_three_prints_and_are_what_they_print(executed_source):
     """Issue 11.5: each `parameters = initialize_parameters_...(...)` print is followed by an
     "Expected output" block, and the block is exactly what the reference solution prints."""
@@ -101,6 +104,7 @@ def test_expected_outputs_follow_the_three_prints_and_are_what_they_print(execut
         assert block == stdout_text(cells[index]).rstrip("\n")
 
 
+@pytest.mark.e2e
 def test_comparison_table_shows_what_the_notebook_computed(executed_source):
     text = "".join(stdout_text(c) for c in executed_source.cells if c.cell_type == "code")
     accuracies = _numbers(text, "Accuracy:")

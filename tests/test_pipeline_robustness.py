@@ -50,6 +50,7 @@ def source_cell(assignment, grade_id):
 
 
 # ----------------------------------------------------------------------------- tampered tests
+@pytest.mark.e2e
 def test_edited_test_cell_is_restored_and_assert_true_earns_nothing(graded_course, dump):
     """tampered_test replaced the He test by `assert True` over a Xavier answer: the real test runs, 0 points."""
     grade_id = "test_initialize_parameters_he"
@@ -66,6 +67,7 @@ def test_edited_test_cell_is_restored_and_assert_true_earns_nothing(graded_cours
     assert scored(dump, "tampered_test", "gradient_checking")[grade_id] == 0
 
 
+@pytest.mark.e2e
 def test_deleted_test_cell_is_restored_and_scored_on_the_real_test(graded_course, dump):
     """Not left for manual grading: a correct answer gets the points, a wrong one 0."""
     parts = dump["deleted_test"]["initialization"]["parts"]
@@ -80,6 +82,7 @@ def test_deleted_test_cell_is_restored_and_scored_on_the_real_test(graded_course
         "gradient_checking")["test_gradient_check_n"]
 
 
+@pytest.mark.e2e
 def test_test_cell_flipped_to_solution_is_repaired_not_failed(graded_course, dump):
     """Decision: repair before grading (roles come back from the gradebook by grade_id), so the notebook is
     graded instead of failing with nbgrader's "Inconsistent checksums"."""
@@ -95,6 +98,7 @@ def test_test_cell_flipped_to_solution_is_repaired_not_failed(graded_course, dum
 
 
 # ----------------------------------------------------------------------------- execution trouble
+@pytest.mark.e2e
 def test_endless_loop_times_out_that_cell_only(graded_course, dump):
     parts = scored(dump, "endless_loop", "initialization")
     points = points_of("initialization")
@@ -106,6 +110,7 @@ def test_endless_loop_times_out_that_cell_only(graded_course, dump):
     assert "longer than the %s s" % CELL_TIMEOUT in message and "scores 0" in message
 
 
+@pytest.mark.e2e
 def test_kernel_crash_costs_the_parts_that_need_the_crashed_cell(graded_course, dump):
     parts = scored(dump, "kernel_crash", "regularization")
     points = points_of("regularization")
@@ -118,6 +123,7 @@ def test_kernel_crash_costs_the_parts_that_need_the_crashed_cell(graded_course, 
     assert any(o.output_type == "error" and o.ename == "KernelDied" for o in crashed.outputs)
 
 
+@pytest.mark.e2e
 def test_invalid_json_gets_a_recorded_zero_with_a_reason(graded_course, dump):
     info = stamp(graded_course, "broken_json", "initialization")
     assert info["status"] == "failed" and "not JSON" in info["reason"]
@@ -129,6 +135,7 @@ def test_invalid_json_gets_a_recorded_zero_with_a_reason(graded_course, dump):
     assert "could not be graded" in page and "not JSON" in page
 
 
+@pytest.mark.e2e
 def test_missing_notebook_gets_a_recorded_zero_with_a_reason(graded_course, dump):
     info = stamp(graded_course, "missing_notebook", "gradient_checking")
     assert info["status"] == "failed" and "no notebook was submitted" in info["reason"]
@@ -136,6 +143,7 @@ def test_missing_notebook_gets_a_recorded_zero_with_a_reason(graded_course, dump
     assert "missing_notebook / gradient_checking: ZERO" in pipeline_output(graded_course)
 
 
+@pytest.mark.e2e
 def test_enormous_output_keeps_autograded_notebook_and_feedback_small(graded_course, dump):
     assert dump["huge_output"]["initialization"]["score"] == full("initialization")
     folder = os.path.join(graded_course, "autograded", "huge_output", "initialization", "Initialization.ipynb")
@@ -148,6 +156,7 @@ def test_enormous_output_keeps_autograded_notebook_and_feedback_small(graded_cou
     assert "truncated" in text
 
 
+@pytest.mark.e2e
 def test_stderr_in_a_test_cell_scores_zero_with_a_plain_message(graded_course, dump):
     parts = scored(dump, "noisy_stderr", "regularization")
     points = points_of("regularization")
@@ -161,12 +170,14 @@ def test_stderr_in_a_test_cell_scores_zero_with_a_plain_message(graded_course, d
     assert any("OutputOnStderr" in reason for _, reason in notes)
 
 
+@pytest.mark.e2e
 def test_bad_submissions_cost_nobody_else_anything(dump):
     for student, scores in expected_sample_scores().items():
         for assignment, expected in scores.items():
             assert dump[student][assignment]["score"] == pytest.approx(expected), (student, assignment)
 
 
+@pytest.mark.e2e
 def test_stray_python3_kernelspec_on_jupyter_path_does_not_win(graded_course, dump):
     """The whole graded course ran with a bogus `python3` kernelspec first on JUPYTER_PATH (grader/kernelspec.py
     pins the course's own): every notebook still ran (full marks for `correct`)."""

@@ -8,6 +8,8 @@ import pytest
 from grader.manifest import ASSIGNMENTS, ROOT
 from graded_course import SAMPLES, expected_sample_scores, gradebook_dump, pipeline_output
 
+pytestmark = pytest.mark.e2e  # runs nbgrader, a kernel or a training
+
 
 # ----------------------------------------------------------------------------- tests
 def test_sample_students_score_as_designed(graded_course):

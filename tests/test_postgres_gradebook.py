@@ -7,6 +7,8 @@ import pytest
 from class_course import check_class_rows, class_course, gradebook_rows, run_pipeline
 from postgres_server import PostgresUnavailable, postgres_server
 
+pytestmark = pytest.mark.e2e  # runs nbgrader, a kernel or a training
+
 
 @pytest.fixture(scope="module")
 def postgres_url():

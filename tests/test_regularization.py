@@ -270,11 +270,13 @@ def trainer_results():
     return found
 
 
+@pytest.mark.e2e
 def test_source_notebook_runs_cleanly(executed_source):
     for test in passed_test_cells(executed_source, POINTS).values():
         assert len(outputs_of(test, "display_data")) == len(judge.hidden_calls(test.source))
 
 
+@pytest.mark.e2e
 def test_source_notebook_prints_the_spec_figures(executed_source):
     text = stdout_text(code_cell(executed_source, "print(\"cost = \""))
     cost = float(re.fullmatch(r"cost = (\S+)\n", text).group(1))
@@ -289,6 +291,7 @@ def test_source_notebook_prints_the_spec_figures(executed_source):
         np.testing.assert_allclose(printed_array(text, key), np.ravel(expected), rtol=0, atol=SPEC_TOL)
 
 
+@pytest.mark.e2e
 def test_expected_outputs_in_the_text_are_what_the_cells_print(executed_source):
     cells = executed_source.cells
     for index, cell in enumerate(cells):
@@ -299,6 +302,7 @@ def test_expected_outputs_in_the_text_are_what_the_cells_print(executed_source):
             assert block == stdout_text(cell).rstrip("\n")
 
 
+@pytest.mark.e2e
 def test_training_matches_the_trainer_and_the_table(executed_source, trainer_results):
     rows = table_rows(executed_source)
     assert len(rows) == 3
@@ -316,6 +320,7 @@ def test_training_matches_the_trainer_and_the_table(executed_source, trainer_res
                            for name, r in trainer_results.items()))
 
 
+@pytest.mark.e2e
 def test_the_lesson_holds_on_the_shipped_data(trainer_results):
     baseline, l2, dropout = (trainer_results[name] for name in ("baseline", "L2", "dropout"))
     assert baseline["train"] > baseline["test"]
@@ -324,6 +329,7 @@ def test_the_lesson_holds_on_the_shipped_data(trainer_results):
     assert l2["weights"] < baseline["weights"]
 
 
+@pytest.mark.e2e
 def test_prose_after_the_runs_quotes_no_numbers_of_its_own(executed_source, trainer_results):
     """After the first run the text quotes no accuracy or weight figure: the numbers come from the run
     (printed accuracies, the table), since they may move by an example between machines. The
@@ -338,6 +344,7 @@ def test_prose_after_the_runs_quotes_no_numbers_of_its_own(executed_source, trai
     assert 5 * trainer_results["L2"]["weights"] < trainer_results["baseline"]["weights"]
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(not os.path.exists(ORIGINAL_FOOTBALL),
                     reason="the original football data (../shared/seed/original-football-data.mat) is not here")
 def test_notebook_model_reproduces_the_spec_training_figures_on_the_original_data():
@@ -368,6 +375,7 @@ STUDENT_CODE = re.compile(r"\b(compute_cost_with_regularization|backward_propaga
                           r"run_experiment\(\"(L2|dropout)\"")
 
 
+@pytest.mark.e2e
 def test_release_fails_only_where_unimplemented_code_is_called(executed_release):
     failing = stub_failures(executed_release, STUDENT_CODE)
     # 4 demos, 4 self-checks, 2 experiments that call the missing functions

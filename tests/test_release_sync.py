@@ -100,6 +100,7 @@ def _files(folder):
     return found
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
 def test_committed_release_is_current(regenerated, assignment):
     fresh, committed = os.path.join(regenerated, assignment), os.path.join(ROOT, "release", assignment)

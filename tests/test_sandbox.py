@@ -144,6 +144,7 @@ def test_workfiles_take_regular_files_and_trusted_links_only(tmp_path):
                              "pipe": "not a regular file"}
 
 
+@pytest.mark.e2e
 def test_pipeline_refuses_to_grade_without_a_sandbox():
     code = "from pipeline.autograde import require_sandbox\nrequire_sandbox()"
     env = dict(os.environ, KIT_BWRAP="/nonexistent/bwrap", PYTHONPATH=os.pathsep.join([ROOT, ROOT + "/utils"]))
@@ -153,6 +154,7 @@ def test_pipeline_refuses_to_grade_without_a_sandbox():
     assert "bubblewrap" in result.stderr
 
 
+@pytest.mark.e2e
 def test_unsafe_flag_warns_loudly():
     code = "from pipeline.autograde import require_sandbox\nrequire_sandbox(unsafe=True)\nimport os\n" \
            "print(os.environ['KIT_UNSAFE_NO_SANDBOX'])"

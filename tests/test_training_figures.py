@@ -91,6 +91,7 @@ def test_circles_data_layout():
     assert test_X.shape == (2, 100) and test_Y.shape == (1, 100)
 
 
+@pytest.mark.e2e
 def test_zeros_init_never_breaks_symmetry(circles):
     run = circles["zeros"]
     assert len(run["costs"]) == 15
@@ -99,6 +100,7 @@ def test_zeros_init_never_breaks_symmetry(circles):
     assert run["train"] == 0.5 and run["test"] == 0.5
 
 
+@pytest.mark.e2e
 def test_large_random_init(circles):
     run = circles["random"]
     assert math.isinf(run["costs"][0]) and run["costs"][0] > 0
@@ -107,6 +109,7 @@ def test_large_random_init(circles):
     assert run["train"] == 0.83 and run["test"] == 0.86
 
 
+@pytest.mark.e2e
 def test_he_init(circles):
     run = circles["he"]
     assert abs(run["costs"][0] - 0.8830537463419761) <= HE_COST_TOL
@@ -116,6 +119,7 @@ def test_he_init(circles):
 
 # ---------------------------------------------------------------- Regularization (original data)
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", list(ORIGINAL_TABLE))
 def test_original_regularization_table(original, name):
     _, expected_costs, expected_train, expected_test = ORIGINAL_TABLE[name]

@@ -12,6 +12,8 @@ from course_env import python_env
 from grader.manifest import ROOT
 from samples import notebook_edits as edits
 
+pytestmark = pytest.mark.e2e  # runs nbgrader, a kernel or a training
+
 ASSIGNMENT = "gradient_checking"  # the fastest notebook to run
 
 
