@@ -1,5 +1,9 @@
 """The class pipeline the instructor runs: release, samples, autograde, feedback, export, grade table.
 
+Run by: the instructor (`python -m pipeline`, `python3 kit.py grade`); its worker processes and Dask
+tasks grade through grader/. May import: grader (its settings from grader/settings.py). Must not
+import: authoring, samples, proofs or tests (tests/test_layers.py).
+
     python -m pipeline                  # everything; re-runs only redo what changed
     python -m pipeline --force          # re-grade every submission
     python -m pipeline --no-samples     # grade submitted/ as it is (real submissions)

@@ -1,1 +1,5 @@
-"""Proofs that the kit does what it says: mutant/variant catalogs, course figures, grading benchmark."""
+"""Proofs that the kit does what it says: mutant/variant catalogs, course figures, grading benchmarks.
+
+Run by: the instructor (`python3 kit.py catalog|figures|benchmark`) and the tests.
+May import: grader, pipeline and samples. Must not import: authoring or tests (tests/test_layers.py).
+"""
