@@ -7,7 +7,7 @@
 Both create .venv/ on first use and install requirements.txt into it (again whenever
 requirements.txt changes); extra arguments go to the command. Both first prepare the Debian
 packages they start for real (NEEDS below): as root with apt-get they install the
-missing ones; otherwise `grade` warns and `test` stops, naming the one command to run as root.
+missing ones; otherwise `test` stops, naming the one command to run as root, and the others warn.
 `python3 kit.py test --dry-run-prepare` only says what that preparation would do (exit 1 when
 something is missing) and installs nothing.
 """
@@ -41,7 +41,7 @@ SANDBOX = [("bwrap", "bubblewrap", "the grading sandbox"),
 POSTGRES_LIB = "/usr/lib/postgresql"  # where Debian's postgresql puts its server binaries
 TEST_ONLY = [("chromium", "chromium", "the browser tests, tests/test_browser.py"),
              ("postgresql", "postgresql", "the PostgreSQL gradebook test, tests/test_postgres_gradebook.py")]
-NEEDS = {"grade": SANDBOX, "test": SANDBOX + TEST_ONLY}
+NEEDS = {"grade": SANDBOX, "benchmark": SANDBOX, "catalog": SANDBOX, "test": SANDBOX + TEST_ONLY}
 
 
 def ensure_environment():
@@ -97,10 +97,10 @@ def prepare(name, dry_run=False):
     """Make sure the Debian packages command `name` starts are installed; True when it may go on.
 
     Root with apt-get: installs the missing ones, saying which and why. Anyone else: prints the one
-    command to run as root; `test` then stops (False), `grade` goes on (grading refuses to start
+    command to run as root; `test` then stops (False), the others go on (grading refuses to start
     without the sandbox and says why). dry_run: say what would happen, install nothing.
     """
-    missing = missing_packages(NEEDS[name])
+    missing = missing_packages(NEEDS.get(name, []))
     if not missing:
         if dry_run:
             print("kit: nothing to install: every package `kit.py %s` needs is here" % name)
@@ -113,7 +113,7 @@ def prepare(name, dry_run=False):
               flush=True)
         if dry_run:
             return False
-        if apt_install(packages) and not missing_packages(NEEDS[name]):
+        if apt_install(packages) and not missing_packages(NEEDS.get(name, [])):
             return True
         print("kit: apt-get could not install %s" % " ".join(packages), file=sys.stderr, flush=True)
         return name != "test"
@@ -133,8 +133,8 @@ def main(argv):
         sys.exit("usage: python3 kit.py {%s} [extra arguments]" % "|".join(COMMANDS))
     name, extra = argv[0], argv[1:]
     if DRY_RUN in extra:
-        return 0 if prepare(name if name in NEEDS else "grade", dry_run=True) else 1
-    if name in NEEDS and not prepare(name):
+        return 0 if prepare(name, dry_run=True) else 1
+    if not prepare(name):
         return 1
     ensure_environment()
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")

@@ -12,10 +12,11 @@ autograded/ are not touched), on one full submission (the `correct` sample: 3 no
 (a) bare: each source notebook executed top to bottom with nbclient (cwd = its folder), training
     and plots included: what a student's "Run all" costs;
 (b) stock: `nbgrader autograde` with nbgrader's default autograde preprocessors (every cell runs,
-    no out-of-kernel judge, no repairs). nbgrader_config.py honours NBGRADER_KIT_STOCK=1 for this
-    and keeps only the course's paths, timeouts and output limits;
+    no out-of-kernel judge, no repairs). nbgrader_config.py does so for the stock setting
+    (grader/settings.py) and keeps only the course's paths, timeouts and output limits;
 (c) kit: `nbgrader autograde` with the course's configuration (training cells skipped, hidden
-    tests judged outside the kernel), then the whole pipeline for that one submission
+    tests judged outside the kernel); (b) and (c) run a Jupyter kernel per notebook (the kernel
+    executor, nbgrader's own way); then the whole pipeline for that one submission
     (`python -m pipeline --no-samples --student correct --force`: autograde, feedback, export);
 (d) the catalog path (proofs/catalog/harness.py): N catalog entries, one submission each, graded by
     the kit's autograde with many submissions per nbgrader call, per entry.
