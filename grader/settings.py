@@ -84,6 +84,7 @@ PARSE = {"executor": _executor, "cell_timeout": _whole("NBGRADER_KIT_CELL_TIMEOU
 
 @dataclass(frozen=True)
 class Settings:
+    """The settings one grading run uses (README, "Settings"); frozen, so a process can hand them on whole."""
     executor: str = "fork"
     cell_timeout: int = 60
     submission_deadline: int = 900
