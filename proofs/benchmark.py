@@ -45,7 +45,9 @@ def timed(function, *args, **kwargs):
 
 
 def run(course, command, **env):
-    result = subprocess.run(command, cwd=course, capture_output=True, text=True, env=nbgrader_env(**env))
+    """Run a Python command in the course copy, with that copy's packages and helpers on the import path."""
+    environment = dict(nbgrader_env(**env), PYTHONPATH=os.pathsep.join([course, os.path.join(course, "utils")]))
+    result = subprocess.run(command, cwd=course, capture_output=True, text=True, env=environment)
     if result.returncode != 0:
         raise SystemExit("%s failed:\n%s" % (" ".join(command), (result.stdout + result.stderr)[-3000:]))
     return result
