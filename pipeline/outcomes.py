@@ -13,7 +13,7 @@ from grader.verdict import read_verdicts
 
 UNRECOGNIZED, TIME_LIMIT, MEMORY_LIMIT = "unrecognized", "time limit", "memory limit"
 ERROR_KINDS = {"CellTimeoutError": TIME_LIMIT, "MemoryError": MEMORY_LIMIT}   # the grader's and Python's names
-_ERROR_REASON = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]{0,79}): ")              # messages.zero_reason's "ename: ..."
+_ERROR_REASON = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]{0,79}):(?: |$)")              # messages.zero_reason's "ename: ..."
 _CASE_RAISED = re.compile(r"your function raised ([A-Za-z_][A-Za-z0-9_.]{0,79})$")   # messages.CASE_RAISED
 MAX_LABEL = 120
 MAX_DETAIL = 1000

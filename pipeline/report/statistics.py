@@ -11,6 +11,7 @@ from pipeline.kit_tables import NOT_GRADED, RESTORED, NOT_GRADED_NOTE
 from pipeline.outcomes import MEMORY_LIMIT, TIME_LIMIT, UNRECOGNIZED, label_category
 
 MAX_EXAMPLES = 3
+WHOLE_NOTEBOOK = "(every test)"   # where a submission that could not be graded is counted, once
 
 
 @dataclass
@@ -81,21 +82,24 @@ def outcome_of(submission, test):
 
 
 def problems(info, submissions):
-    """Every (test, label) that went wrong, with its students; most frequent first."""
-    found = {}
+    """Every (test, label) that went wrong, with its students; most frequent first. A submission that could
+    not be graded counts once, under WHOLE_NOTEBOOK."""
+    found = {}   # (function, label) -> ({student: None}, [distinct details])
     for submission in submissions:
         for test in info.tests:
             label, detail = outcome_of(submission, test)
-            if label:
-                entry = found.setdefault((test.function, label), ([], []))
-                entry[0].append(submission.student)
-                if detail and detail not in entry[1]:
-                    entry[1].append(detail)
+            if not label:
+                continue
+            students, details = found.setdefault((WHOLE_NOTEBOOK if label == NOT_GRADED else test.function, label),
+                                                 ({}, []))
+            students[submission.student] = None
+            if detail and detail not in details and len(details) < MAX_EXAMPLES:
+                details.append(detail)
     n = len(submissions) or 1
     result = []
     for (function, label), (students, details) in found.items():
-        category = label_category(label) if label != NOT_GRADED else NOT_GRADED
-        examples = details[:MAX_EXAMPLES] if category == "unrecognized" else []
+        category = NOT_GRADED if label == NOT_GRADED else label_category(label)
+        examples = details if category == "unrecognized" else []
         result.append(Problem(function, label, category, sorted(students), len(students) / n, examples))
     return sorted(result, key=lambda p: (-len(p.students), p.function, p.label))
 
