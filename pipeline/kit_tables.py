@@ -10,8 +10,6 @@ with a submission's grade before it is graded again:
 - kit_submission_note: per submission what the pipeline noticed (a test cell restored after
   tampering, why it could not be graded, other intake notes).
 """
-import weakref
-
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, and_, delete, insert, or_, select
 
 KIT_METADATA = MetaData()
@@ -38,15 +36,12 @@ NOTES = Table(
 NOT_GRADED = "not graded"      # the label of every test of a submission that could not be graded
 RESTORED, NOT_GRADED_NOTE, OTHER_NOTE = "restored", "not graded", "note"
 MAX_DETAIL = 2000
-_READY = weakref.WeakKeyDictionary()   # engines whose kit tables exist
 
 
 def ensure_tables(session):
-    """Create the kit tables in the session's database when missing (inside its transaction)."""
-    engine = session.get_bind()
-    if not _READY.get(engine):
-        KIT_METADATA.create_all(session.connection(), checkfirst=True)
-        _READY[engine] = True
+    """Create the kit tables in the session's database when missing, inside its transaction (so a rollback
+    takes them back too, and the next call creates them again)."""
+    KIT_METADATA.create_all(session.connection(), checkfirst=True)
 
 
 def _submission(table, course_id, student, assignment):
