@@ -61,8 +61,8 @@ def test_grades_by_test_has_one_row_per_student_assignment_and_test(synthetic):
     assert len(rows) == len(expected) > STUDENTS
     for row in rows:
         points, maximum, label = expected[(row["student_id"], row["assignment"], row["test"])]
-        assert (float(row["points"]), float(row["max_points"]), row["what_went_wrong"]) == (points, maximum, label)
-    assert {r["what_went_wrong"] for r in rows} >= {"", "unrecognized", "time limit", NOT_GRADED}
+        assert (float(row["points"]), float(row["max_points"]), row["mistake"]) == (points, maximum, label)
+    assert {r["mistake"] for r in rows} >= {"", "unrecognized", "time limit", NOT_GRADED}
 
 
 def test_each_assignment_shows_its_scores_items_and_mistakes(synthetic):

@@ -91,14 +91,14 @@ def test_per_test_rows_equal_the_gradebook(graded_course, by_test):
     assert set(by_test) == set(expected)
     for key, row in by_test.items():
         assert (float(row["points"]), float(row["max_points"])) == expected[key]
-        assert (row["what_went_wrong"] == "") == (expected[key][0] == expected[key][1])
+        assert (row["mistake"] == "") == (expected[key][0] == expected[key][1])
 
 
 def test_error_kinds_and_ungradable_submissions_come_from_what_samples_built(graded_course, by_test):
     submissions = built(graded_course)
     looping = set()
     for (student, assignment), content in submissions.items():
-        rows = {k[2]: r["what_went_wrong"] for k, r in by_test.items() if k[:2] == (student, assignment)}
+        rows = {k[2]: r["mistake"] for k, r in by_test.items() if k[:2] == (student, assignment)}
         assert rows, (student, assignment)
         if not hasattr(content, "cells"):        # broken JSON, no notebook: nothing could be graded
             assert set(rows.values()) == {NOT_GRADED}
@@ -114,11 +114,11 @@ def test_error_kinds_and_ungradable_submissions_come_from_what_samples_built(gra
 def test_every_failure_is_labelled_as_its_verdict_says(graded_course, by_test):
     from pipeline.outcomes import outcome_label
     for (student, assignment, grade_id), row in by_test.items():
-        if row["what_went_wrong"] == NOT_GRADED:
+        if row["mistake"] == NOT_GRADED:
             continue
         folder = os.path.join(graded_course, "autograded", student, assignment)
         verdict = {v.grade_id: v for v in read_verdicts(folder, ASSIGNMENTS[assignment].notebook)}[grade_id]
-        assert row["what_went_wrong"] == outcome_label(verdict, float(row["points"]), float(row["max_points"]))
+        assert row["mistake"] == outcome_label(verdict, float(row["points"]), float(row["max_points"]))
 
 
 def test_students_who_need_attention_are_those_samples_built(graded_course, report):

@@ -4,7 +4,7 @@ import io
 
 from pipeline.report.statistics import outcome_of
 
-COLUMNS = ["student_id", "assignment", "test", "function", "points", "max_points", "what_went_wrong"]
+COLUMNS = ["student_id", "assignment", "test", "function", "points", "max_points", "mistake"]
 
 
 def _number(value):

@@ -4,6 +4,7 @@ import io
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def _data_uri(figure):
@@ -27,6 +28,7 @@ def score_histogram(name, scores, maximum, mean, median):
     axes.set_xlim(0, top)
     axes.set_xlabel("score (of %g)" % maximum)
     axes.set_ylabel("submissions")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title("%s: score distribution (%d submissions)" % (name, len(scores)), fontsize=10)
     figure.tight_layout()
     return _data_uri(figure)
