@@ -11,6 +11,7 @@ import os
 import re
 
 SALT_FILE = ".kit-report-salt"
+TOKEN = re.compile(r"[^\s'\"(),;:<>\[\]{}]+")   # what could be a student id inside a recorded text
 
 
 def course_salt(root):
@@ -36,17 +37,19 @@ class Pseudonyms:
     def __init__(self, salt, students=()):
         self.salt = salt
         self.names = {s: self.name(s) for s in students}
-        ids = sorted((s for s in self.names if len(s) >= 3), key=len, reverse=True)
-        self.pattern = re.compile("|".join(r"(?<![\w-])%s(?![\w-])" % re.escape(s) for s in ids)) if ids else None
 
     def name(self, student):
         digest = hmac.new(self.salt, student.encode("utf-8"), hashlib.sha256).hexdigest()
         return "student-" + digest[:10]
 
     def scrub(self, text):
-        if not self.pattern or not text:
-            return text
-        return self.pattern.sub(lambda m: self.names[m.group(0)], text)
+        """`text` with every word that is a known student id (a sentence's full stop aside) replaced."""
+        def replace(match):
+            word = match.group(0)
+            bare = word.rstrip(".!?")
+            return self.names[word] if word in self.names else (
+                self.names[bare] + word[len(bare):] if bare in self.names else word)
+        return TOKEN.sub(replace, text) if text else text
 
 
 class RealNames:
