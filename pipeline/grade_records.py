@@ -5,11 +5,17 @@ Workers never open the course gradebook. The writer reads an assignment's struct
 sends it with the tasks; a worker rebuilds it in a private SQLite gradebook, lets
 nbgrader autograde into that, and sends back a `SubmissionGrades`. The writer applies
 it to the course gradebook (SQLite or PostgreSQL) with nbgrader's own API, so the rows
-are what `nbgrader autograde` would have written there.
+are what `nbgrader autograde` would have written there, and writes each graded test's
+outcome (what went wrong, from the grader's verdicts) into the kit's table beside them
+(pipeline/kit_tables.py), in the same transaction.
 """
+import os
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from pipeline.kit_tables import write_outcomes
+from pipeline.outcomes import submission_outcomes
 
 GRADE_COLUMNS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade")
 COMMENT_COLUMNS = ("auto_comment", "manual_comment")
@@ -23,6 +29,7 @@ class SubmissionGrades:
     assignment: str
     timestamp: datetime | None = None
     notebooks: dict = field(default_factory=dict)   # notebook -> {"grades": {cell: {col: value}}, "comments": ..., col: value}
+    outcomes: list = field(default_factory=list)    # per graded test: grade_id, points, max_points, mistake, detail
 
 
 def assignment_structure(gradebook, assignment):
@@ -65,16 +72,24 @@ def build_structure(gradebook, structure):
                                                    checksum=cell["checksum"])
 
 
-def read_submission(gradebook, assignment, student):
-    """The SubmissionGrades of a graded submission in `gradebook` (a scratch one)."""
+def read_submission(gradebook, assignment, student, course_root=None):
+    """The SubmissionGrades of a graded submission in `gradebook` (a scratch one), with its tests' outcomes.
+
+    course_root: the course folder whose autograded/ the grading process wrote the verdicts to
+    (default: the working folder, where every grading worker runs: pipeline/workers.py, dask_pool.py).
+    """
     submission = gradebook.find_submission(assignment, student)
     grades = SubmissionGrades(student, assignment, submission.timestamp)
+    scores = {}
     for notebook in submission.notebooks:
         grades.notebooks[notebook.name] = {
             "grades": {g.name: {c: getattr(g, c) for c in GRADE_COLUMNS} for g in notebook.grades},
             "comments": {c.name: {k: getattr(c, k) for k in COMMENT_COLUMNS} for c in notebook.comments},
             **{c: getattr(notebook, c) for c in NOTEBOOK_COLUMNS},
         }
+        scores[notebook.name] = {g.name: (float(g.score), float(g.max_score)) for g in notebook.grades}
+    folder = os.path.join(course_root or os.getcwd(), "autograded", student, assignment)
+    grades.outcomes = submission_outcomes(folder, scores)
     return grades
 
 
@@ -96,4 +111,5 @@ def write_submission(gradebook, grades):
         for comment in notebook.comments:
             for column, value in wanted.get("comments", {}).get(comment.name, {}).items():
                 setattr(comment, column, value)
+    write_outcomes(gradebook, grades.assignment, grades.student, grades.outcomes)
     gradebook.db.commit()

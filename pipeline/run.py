@@ -7,7 +7,10 @@ from pipeline.autograde import grade
 from pipeline.course import Course, course_lock, say, submitted_pairs
 from pipeline.export import export
 from pipeline.feedback import generate_feedback
+from pipeline.gradebook import open_gradebook
+from pipeline.kit_tables import sync_notes
 from pipeline.release import generate_release
+from pipeline.report import write_reports
 from pipeline.table import grade_table
 from samples.students import build_bad_inputs, build_samples
 
@@ -44,6 +47,7 @@ def run(root=None, samples=True, bad_inputs=False, force=False, students=None, j
             generate_feedback(course, stamps)
         finally:
             exporting.join()
+        report(course, stamps)
         table, notes = grade_table(course, stamps)
     say()
     say(table)
@@ -53,5 +57,19 @@ def run(root=None, samples=True, bad_inputs=False, force=False, students=None, j
         for note in notes:
             say("  " + note)
     say()
-    say("done in %.0f s (feedback in feedback/, grades in grades.csv)" % (time.monotonic() - started))
+    say("done in %.0f s (feedback in feedback/, grades in grades.csv, reports in reports/)"
+        % (time.monotonic() - started))
     return stamps
+
+
+def report(course, stamps):
+    """Keep the stamps' notes in the gradebook, then write reports/; a failure here is said, never fatal."""
+    try:
+        with open_gradebook(course.root) as gradebook:
+            sync_notes(gradebook, stamps)
+        started = time.monotonic()
+        written = write_reports(course.root)
+        say("report: %s (%.1f s)" % (", ".join(os.path.relpath(p, course.root) for p in written),
+                                     time.monotonic() - started))
+    except Exception as error:  # grades are recorded already: a report problem must not fail the run
+        say("report: could not be written (%s: %s)" % (type(error).__name__, error))
