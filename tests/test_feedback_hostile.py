@@ -44,7 +44,8 @@ CONTROLS = ("\x1b]0;pwned title\x07\x1bM\x1bM\x1b[2J\x08\x08\x08\r\x1bc\x1b]52;c
 HOSTILE_MARKDOWN = r"""## Notes <img src=x onerror="window.__pwned=1;alert(1)">
 <script>window.__pwned=1; alert(1)</script>
 <a href="javascript:window.__pwned=1">one</a> [two](javascript:alert(1)) <a href="  JaVaScRiPt:alert(1)">three</a>
-<a href="jav&#x09;ascript:alert(1)">four</a> <a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">five</a>
+<a href="jav&#x09;ascript:alert(1)">four</a>
+<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">five</a>
 <svg onload="window.__pwned=1"><script>alert(1)</script></svg>
 <iframe src="javascript:alert(1)"></iframe><object data="javascript:alert(1)"></object><embed src="javascript:alert(1)">
 <div onmouseover="window.__pwned=1" style="position:fixed;top:0;left:0;width:100%;height:100%">cover</div>
@@ -84,6 +85,7 @@ def initialize_parameters_zeros(layers_dims):
 ''' % (CONTROLS, RECORD_MIME)
 
 LEAKS = "print(In)\nprint(repr(globals().get('_ih')))\n"
+CONTROL_NAME = "notes\x1b]0;pwned title\x07\x1bM\x08\x08\u202eyp.link"   # a file name the intake notes down
 
 
 def _attachment(mime, text):
@@ -107,15 +109,22 @@ def hostile_notebook(root):
     return nb
 
 
-def build_hostile_course(course):
-    """A course copy with the hostile student and an honest one, graded by the pipeline; its printed output."""
+def build_hostile_course(course, user=None):
+    """A course copy with the hostile student and an honest one, graded by the pipeline (as `user`, who then owns
+    the copy, when given); what the pipeline printed."""
     from samples import notebook_edits as edits
     from samples.students import correct
     copy_course(course)
     edits.write_submission(HOSTILE, ASSIGNMENT, hostile_notebook(course), root=course)
     edits.write_submission(HONEST, ASSIGNMENT, correct(ASSIGNMENT, edits.read_release(ASSIGNMENT, course)),
                            root=course)
-    result = subprocess.run([sys.executable, "-m", "pipeline", "--no-samples"], cwd=course, env=course_env(course),
+    os.symlink("/etc/hostname", os.path.join(course, "submitted", HOSTILE, ASSIGNMENT, CONTROL_NAME))
+    env, prefix = course_env(course), []
+    if user:
+        subprocess.run(["chown", "-R", "%s:%s" % (user, user), os.path.dirname(course)], check=True)
+        env["HOME"] = os.path.join(course, ".home")
+        prefix = ["runuser", "-u", user, "--"]
+    result = subprocess.run(prefix + [sys.executable, "-m", "pipeline", "--no-samples"], cwd=course, env=env,
                             capture_output=True, text=True, timeout=1500)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
@@ -126,11 +135,33 @@ _BUILT = {}
 
 @pytest.fixture(scope="session")
 def hostile_course(tmp_path_factory):
-    """(course folder, what the pipeline printed), built once per test run."""
-    if "course" not in _BUILT:
+    """(course folder, what the pipeline printed), graded as root, built once per test run."""
+    if "root" not in _BUILT:
         course = str(tmp_path_factory.mktemp("hostile-feedback") / "course")
-        _BUILT["course"] = (course, build_hostile_course(course))
-    return _BUILT["course"]
+        _BUILT["root"] = (course, build_hostile_course(course))
+    return _BUILT["root"]
+
+
+@pytest.fixture(scope="session")
+def hostile_course_as_user(tmp_path_factory):
+    """The same class graded by an ordinary user (created for it) who owns the course copy."""
+    if "user" not in _BUILT:
+        user = "kitpages%d" % (os.getpid() % 100000)
+        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", user], check=True)
+        try:
+            folder = str(tmp_path_factory.mktemp("hostile-feedback-user"))
+            os.chmod(folder, 0o755)
+            course = os.path.join(folder, "course")
+            _BUILT["user"] = (course, build_hostile_course(course, user=user))
+        finally:
+            subprocess.run(["userdel", user], check=False)
+    return _BUILT["user"]
+
+
+@pytest.fixture(params=["root", "ordinary user"])
+def graded(request):
+    """The hostile class, graded as root and as an ordinary user."""
+    return request.getfixturevalue("hostile_course" if request.param == "root" else "hostile_course_as_user")
 
 
 def page_path(course, student):
@@ -188,8 +219,8 @@ def policy_of(text):
     return dict((d.split()[0], d.split()[1:]) for d in metas[0]["content"].split(";") if d.strip())
 
 
-def test_the_hostile_page_holds_no_script_handler_or_script_url(hostile_course):
-    course, _ = hostile_course
+def test_the_hostile_page_holds_no_script_handler_or_script_url(graded):
+    course, _ = graded
     with open(page_path(course, HOSTILE), encoding="utf-8") as handle:
         text = handle.read()
     assert unsafe_parts(text) == []
@@ -199,8 +230,8 @@ def test_the_hostile_page_holds_no_script_handler_or_script_url(hostile_course):
     assert not any("href" in a for t, a in tags if t in MATHML_TAGS)                 # \\href made no link
 
 
-def test_every_page_carries_a_policy_that_allows_no_script(hostile_course):
-    course, _ = hostile_course
+def test_every_page_carries_a_policy_that_allows_no_script(graded):
+    course, _ = graded
     pages = glob.glob(os.path.join(course, "feedback", "*", "*", "*.html"))
     assert len(pages) == 2
     for path in pages:
@@ -214,8 +245,8 @@ def test_every_page_carries_a_policy_that_allows_no_script(hostile_course):
             r"<style[^>]*>(.*?)</style>", head, re.S)})   # exactly the page's own style sheets
 
 
-def test_hidden_tests_reach_no_output_of_any_cell(hostile_course):
-    course, _ = hostile_course
+def test_hidden_tests_reach_no_output_of_any_cell(graded):
+    course, _ = graded
     source = nbformat.read(os.path.join(course, "source", ASSIGNMENT, NOTEBOOK), as_version=4)
     secret = [line for cell in source.cells for line in hidden_lines(cell.source)]
     assert secret
@@ -226,20 +257,21 @@ def test_hidden_tests_reach_no_output_of_any_cell(hostile_course):
     assert "print(In)" in re.sub(r"<[^>]+>", "", text)   # the leaking cell is on the page, its output is not
 
 
-def test_feedback_folders_hold_the_pages_only(hostile_course):
-    course, _ = hostile_course
+def test_feedback_folders_hold_the_pages_only(graded):
+    course, _ = graded
     for student in (HOSTILE, HONEST):
         names = sorted(os.listdir(os.path.join(course, "feedback", student, ASSIGNMENT)))
         assert names == [PAGE, "timestamp.txt"], names
 
 
-def test_the_console_and_the_notes_get_no_control_characters(hostile_course):
-    course, printed = hostile_course
+def test_the_console_and_the_notes_get_no_control_characters(graded):
+    course, printed = graded
     assert "\x1b" not in printed and not CONTROL.search(printed.replace("\n", "")), [
         line for line in printed.splitlines() if CONTROL.search(line)]
     notes = printed[printed.index("Notes:"):]
     assert "%s / %s: test_initialize_parameters_zeros scored 0 (self-check: C" % (HOSTILE, ASSIGNMENT) in notes
     assert "pwned title" not in notes    # an OSC string goes with its sequence
+    assert "notesyp.link" in notes       # the intake's note on the hostile file name, printable
     with open(os.path.join(course, "autograded", HOSTILE, ASSIGNMENT, ".kit-grading.json")) as handle:
         stamp = json.load(handle)
     stored = json.dumps(stamp, ensure_ascii=False)

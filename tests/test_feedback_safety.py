@@ -92,6 +92,7 @@ def test_a_hostile_notebook_makes_a_page_with_no_script_and_a_strict_policy():
     assert "celltag_fine-tag" in text and "onmouseover" not in text and "onclick" not in text
     assert "<math" in text and "\\href" not in text.split("<body", 1)[1].replace("\\\\href", "")
     assert "gradebook.db" not in text and "framed" in text
+    assert re.search(r'class="output_markdown[^>]*>\s*<p><img> <math', text)   # a Markdown output's maths: MathML
 
 
 def test_hidden_lines_printed_by_any_cell_never_reach_the_page():

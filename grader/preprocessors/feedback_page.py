@@ -1,4 +1,4 @@
-"""FeedbackPage (feedback only, last): the notebook's data checked for the template, and what it needs beyond nbgrader's.
+"""FeedbackPage (feedback only, last): the notebook's data checked for the template, and what else it needs.
 
 * Only data the template can show safely reaches it: an image's width and height are numbers or
   are dropped (nbconvert writes them into an unquoted attribute, so `1 onerror=...` would become
