@@ -14,8 +14,10 @@ import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from html.parser import HTMLParser
 
 import nbformat
@@ -23,7 +25,6 @@ import pytest
 
 from graded_course import course_env
 from grader.hidden_block import hidden_lines
-from grader.manifest import ASSIGNMENTS
 from grader.messages import CONTROL
 from grader.page_sanitizer import MATHML_TAGS, style_hash
 from pipeline.course import copy_course
@@ -143,18 +144,18 @@ def hostile_course(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def hostile_course_as_user(tmp_path_factory):
+def hostile_course_as_user(request):
     """The same class graded by an ordinary user (created for it) who owns the course copy."""
     if "user" not in _BUILT:
         user = "kitpages%d" % (os.getpid() % 100000)
         subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", user], check=True)
+        folder = tempfile.mkdtemp(prefix="kit-pages-user-")   # pytest's own temp folder is root's alone
         try:
-            folder = str(tmp_path_factory.mktemp("hostile-feedback-user"))
-            os.chmod(folder, 0o755)
             course = os.path.join(folder, "course")
             _BUILT["user"] = (course, build_hostile_course(course, user=user))
         finally:
             subprocess.run(["userdel", user], check=False)
+        request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
     return _BUILT["user"]
 
 
@@ -279,12 +280,9 @@ def test_the_console_and_the_notes_get_no_control_characters(graded):
 
 
 def test_a_typical_page_is_under_200_kb(hostile_course):
-    """The honest student's page, and the same page without its images (all of them the lesson's diagrams)."""
+    """The honest student's page (tests/test_feedback_hidden.py measures every sample student's)."""
     course, _ = hostile_course
     with open(page_path(course, HONEST), encoding="utf-8") as handle:
-        text = handle.read()
-    size = len(text.encode("utf-8"))
-    images = sum(len(m) for m in re.findall(r"data:image/[^\"']+", text))
-    print("honest %s page: %d bytes, %d without its images" % (ASSIGNMENT, size, size - images))
-    assert size - images < 200 * 1024 and size < 400 * 1024
-    assert ASSIGNMENTS[ASSIGNMENT].notebook == NOTEBOOK
+        size = len(handle.read().encode("utf-8"))
+    print("honest %s page: %d bytes" % (ASSIGNMENT, size))
+    assert size < 200 * 1024

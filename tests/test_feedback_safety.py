@@ -151,3 +151,24 @@ def test_notes_and_the_table_hold_no_control_characters():
         "test_he scored 0" in note for note in notes)
     table = render_table({("st\x1b]0;x\x07udent", "initialization"): (1.0, 2.0)}, {"initialization": 2.0})
     assert "\x1b" not in table and not CONTROL.search(table.replace("\n", ""))
+
+
+def test_lesson_diagrams_get_a_palette_and_anything_else_is_left_alone():
+    import io
+    import matplotlib.pyplot as plt
+    from PIL import Image
+    from grader.preprocessors.feedback_page import palette_png
+    figure, axes = plt.subplots(figsize=(6, 4), dpi=100)
+    for row in range(12):
+        axes.plot([0, 1], [row, 11 - row], color="steelblue", linewidth=0.6)
+        axes.add_patch(plt.Circle((0, row), 0.3, color="wheat"))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    drawn = base64.b64encode(buffer.getvalue()).decode()
+    smaller = palette_png(drawn)
+    assert len(smaller) < len(drawn) / 2
+    before, after = (Image.open(io.BytesIO(base64.b64decode(x))) for x in (drawn, smaller))
+    assert after.size == before.size and after.mode == "P"
+    for junk in ("not base64 at all", base64.b64encode(b"\x89PNG\r\n\x1a\n broken").decode(), PNG):
+        assert palette_png(junk) == junk   # unreadable, or already as small as it gets
