@@ -9,6 +9,7 @@ import os
 import shutil
 
 from grader.feedback_page import BOOKKEEPING
+from grader.messages import printable
 from grader.page_sanitizer import POLICY_MARK, safe_page
 from pipeline.course import say
 from pipeline.nbgrader_process import nbgrader
@@ -62,4 +63,4 @@ def generate_feedback(course, stamps):
     still = [pair for pair in missing if not os.path.exists(
         os.path.join(course.feedback(*pair), os.path.splitext(course.notebook(pair[1]))[0] + ".html"))]
     for student, assignment in still:
-        say("  no feedback for %s / %s (nbgrader generate_feedback exit code %s)" % (student, assignment, code))
+        say(printable("  no feedback for %s / %s (nbgrader generate_feedback exit code %s)" % (student, assignment, code)))
