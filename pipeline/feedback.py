@@ -63,4 +63,5 @@ def generate_feedback(course, stamps):
     still = [pair for pair in missing if not os.path.exists(
         os.path.join(course.feedback(*pair), os.path.splitext(course.notebook(pair[1]))[0] + ".html"))]
     for student, assignment in still:
-        say(printable("  no feedback for %s / %s (nbgrader generate_feedback exit code %s)" % (student, assignment, code)))
+        say(printable("  no feedback for %s / %s (nbgrader generate_feedback exit code %s)"
+                      % (student, assignment, code)))
