@@ -1,12 +1,22 @@
-"""The course's feedback page: nbgrader's feedback HTML with the maths rendered offline, the graded
-functions named, and long lines wrapped.
+"""The course's feedback page: nbgrader's feedback HTML, safe to open, its maths typeset as MathML, the
+graded functions named, long lines wrapped; and a feedback folder that holds the pages alone.
 
 nbgrader_config.py sets `GenerateFeedback.exporter_class` to FeedbackExporter (and adds the
-FeedbackPage preprocessor, grader/preprocessors/feedback_page.py, which puts the inlined MathJax
-and the cells' labels into the template's resources). The exporter always uses the course template,
-grader/feedback_templates/kit_feedback, which extends nbgrader's own feedback template: the
-formgrader's "generate feedback" button forces `HTMLExporter.template_name = "feedback"` in its
-config, which would otherwise bring back the CDN maths and the anonymous "Test cell" summary.
+FeedbackPage preprocessor, grader/preprocessors/feedback_page.py, which checks the notebook's
+metadata and puts the cells' labels into the template's resources). The exporter always uses the
+course template, grader/feedback_templates/kit_feedback, which extends nbgrader's own feedback
+template: the formgrader's "generate feedback" button forces `HTMLExporter.template_name =
+"feedback"` in its config, which would otherwise bring back the CDN maths and the anonymous
+"Test cell" summary.
+
+Safe to open: every page goes through grader/page_sanitizer.py last (its body through an
+allowlist sanitizer, a Content-Security-Policy that allows no script), and its markdown's LaTeX
+becomes MathML as it is rendered (grader/page_maths.py): the page needs no script at all.
+
+The pages alone: nbgrader's feedback step copies every other file of the autograded folder
+(the course's helper modules, the data) next to the pages. A feedback folder is what a student
+gets, so the exporter tells the converter that made it to copy only nbgrader's bookkeeping
+(`timestamp.txt`, `submission_secret.txt`: `nbgrader release_feedback` reads both there).
 
 nbgrader makes a new exporter for every page, and nbconvert would compile the same Jinja
 templates again each time (about a third of a second): the exporters of one process share the
@@ -24,21 +34,29 @@ source and the exporter's settings), so every page after the first renders only 
 student changed.
 """
 import copy
+import functools
 import hashlib
 import json
 import os
+import shutil
 
 import nbgrader
 from jinja2 import BytecodeCache, pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.markdown_mistune import MarkdownWithMath
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from nbgrader.converters import GenerateFeedback
 from traitlets.config import Config
+
+from grader.page_maths import MathMLRenderer, latex_output_html
+from grader.page_sanitizer import safe_page
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "feedback_templates")
 NBGRADER_TEMPLATES = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates")
 NBGRADER_CSS = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "static",
                             "node_modules", "bootstrap", "dist", "css")
+BOOKKEEPING = ("timestamp.txt", "submission_secret.txt")   # what a feedback folder holds besides the pages
 
 
 class _ProcessBytecodeCache(BytecodeCache):
@@ -103,6 +121,12 @@ class FeedbackExporter(HTMLExporter):
         config.FeedbackExporter.extra_template_basedirs = [TEMPLATES, NBGRADER_TEMPLATES]
         config.FeedbackExporter.extra_template_paths = [NBGRADER_CSS, NBGRADER_TEMPLATES]
         super().__init__(config=config, parent=parent, **kwargs)
+        if isinstance(parent, GenerateFeedback):
+            parent.init_assignment = functools.partial(copy_bookkeeping, parent)
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield ("latex_to_mathml", latex_output_html)
 
     def _create_environment(self):
         environment = super()._create_environment()
@@ -119,13 +143,34 @@ class FeedbackExporter(HTMLExporter):
         resources = self._init_resources(resources)
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata,
                                                                        parent=self, resources=resources))
-        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        output, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return safe_page(output), resources
 
     @pass_context
     def markdown2html(self, context, source):
-        """HTMLExporter's markdown renderer, remembering what it rendered (see the module's docstring)."""
+        """HTMLExporter's markdown renderer with MathML for the maths, remembering what it rendered (see the
+        module's docstring)."""
         cell = context.get("cell", {})
-        key = ("markdown", source, digest(cell.get("attachments", {})),
-               context.get("resources", {}).get("metadata", {}).get("path", ""), self.embed_images,
-               self.anchor_link_text, self.exclude_anchor_links, repr(self.lexer_options))
-        return RENDERED.get(key, lambda: HTMLExporter.markdown2html(self, context, source))
+        attachments = cell.get("attachments", {})
+        path = context.get("resources", {}).get("metadata", {}).get("path", "")
+        key = ("markdown", source, digest(attachments), path, self.embed_images, self.anchor_link_text,
+               self.exclude_anchor_links, repr(self.lexer_options))
+
+        def render():
+            renderer = MathMLRenderer(escape=False, attachments=attachments, embed_images=self.embed_images,
+                                      path=path, anchor_link_text=self.anchor_link_text,
+                                      exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+            return MarkdownWithMath(renderer=renderer).render(source)
+        return RENDERED.get(key, render)
+
+
+def copy_bookkeeping(converter, assignment_id, student_id):
+    """GenerateFeedback's step that copies the autograded folder's other files, copying only nbgrader's
+    bookkeeping (BOOKKEEPING): the course's helpers and data never reach a student's feedback folder."""
+    source = converter._format_source(assignment_id, student_id)
+    destination = converter._format_dest(assignment_id, student_id)
+    for name in BOOKKEEPING:
+        path = os.path.join(source, name)
+        if os.path.isfile(path) and not os.path.islink(path):
+            os.makedirs(destination, exist_ok=True)
+            shutil.copyfile(path, os.path.join(destination, name))

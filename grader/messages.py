@@ -3,7 +3,26 @@ import re
 
 from nbformat.notebooknode import NotebookNode
 
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# every terminal escape sequence: CSI (colours, cursor moves), the string sequences (OSC: window titles and
+# links, DCS, SOS, PM, APC) up to their terminator or the end of the text, 8-bit CSI, and the short ESC ones
+# (ESC M: cursor up, ESC c: reset, ESC ( B, ESC 7, ...)
+ANSI = re.compile(r"""
+      \x1b\[[0-?]*[ -/]*[@-~]?
+    | (?:\x1b[]PX^_]|[\x90\x98\x9d\x9e\x9f]) .*? (?:\x07|\x1b\\|\x9c|\Z)
+    | \x9b[0-?]*[ -/]*[@-~]?
+    | \x1b[ -/]*[0-~]?
+""", re.X | re.S)
+# what is left after the sequences: C0 controls but newline and tab (backspace, carriage return, bell, a lone
+# ESC, ...), DEL, C1 controls, and the bidirectional marks, overrides and isolates that reorder what is shown
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text):
+    """`text` (anything, made a string) safe to print on the instructor's console or to store in a note or a
+    gradebook comment: terminal escape sequences, control characters but newline and tab, and bidirectional
+    overrides removed. Every student-controlled string goes through it before it reaches a console."""
+    return CONTROL.sub("", ANSI.sub("", str(text)))
+
 
 # error names of the outputs the grader itself adds (nbgrader scores a cell with any error output 0)
 TIMEOUT_ERROR, KERNEL_DIED_ERROR = "CellTimeoutError", "KernelDied"  # grader/preprocessors/grading_execute.py
@@ -50,8 +69,8 @@ def hidden_summary(passed, total):
 
 
 def one_line(text, limit=110):
-    """The first line of `text`, colours removed, cut to `limit` characters."""
-    text = ANSI.sub("", str(text)).strip()
+    """The first line of `text`, made printable (see `printable`), cut to `limit` characters."""
+    text = printable(text).strip()
     text = text.splitlines()[0] if text else ""
     return text if len(text) <= limit else text[:limit - 3] + "..."
 

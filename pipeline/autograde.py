@@ -10,6 +10,7 @@ its reason (gradebook comment, feedback page, table note); the run always finish
 """
 import os
 
+from grader.messages import printable
 from grader.sandbox import bwrap
 from pipeline.course import remove_tree, say
 from pipeline.feedback import write_failure_feedback
@@ -103,7 +104,7 @@ def _admit_all(course, pairs, force):
                 stamps[(student, assignment)] = stamp
                 continue
             clean_pair(course, gradebook, student, assignment)
-            base = {"fingerprint": fingerprint, "notes": list(admission.notes), "student": student,
+            base = {"fingerprint": fingerprint, "notes": [printable(n) for n in admission.notes], "student": student,
                     "assignment": assignment, "timestamp": admission.timestamp}
             if admission.problem:
                 failed[(student, assignment)] = dict(base, reason=admission.problem)
@@ -178,6 +179,7 @@ def _record_grades(course, gradebook, base, result):
 
 
 def _record_failure(course, gradebook, stamp):
+    stamp = dict(stamp, reason=printable(stamp["reason"]))  # it reaches the console, the gradebook and a page
     student, assignment = stamp["student"], stamp["assignment"]
     score = record_zero(gradebook, assignment, student, stamp["reason"], timestamp=stamp.get("timestamp"))
     stamp = dict(stamp, status="failed", score=score[0] if score else 0.0, max_score=score[1] if score else 0.0,

@@ -1,5 +1,6 @@
 """Step 6: the grade table (student x assignment, score / max, total) and its notes."""
 from grader.manifest import ASSIGNMENTS
+from grader.messages import printable
 from pipeline.gradebook import all_scores, open_gradebook
 
 
@@ -15,7 +16,7 @@ def render_table(scores, maxima):
     header = ["student"] + assignments + ["total"]
     rows = []
     for student in students:
-        row, total = [student], 0.0
+        row, total = [_one_line(student)], 0.0
         for assignment in assignments:
             if (student, assignment) in scores:
                 score, maximum = scores[(student, assignment)]
@@ -32,8 +33,17 @@ def render_table(scores, maxima):
     return "\n".join(lines)
 
 
+def _one_line(text):
+    """A student-controlled string as one printable line (no escape sequences, controls or line breaks)."""
+    return " ".join(printable(text).split())
+
+
 def table_notes(stamps):
-    """What the stamps say happened: zeros recorded, repairs made, parts that scored 0 and why."""
+    """What the stamps say happened: zeros recorded, repairs made, parts that scored 0 and why.
+
+    Names, reasons and notes can hold what a student wrote (a folder name, an error message, a self-check
+    record): each note is one printable line, whatever the stamp holds.
+    """
     notes = []
     for (student, assignment), stamp in sorted(stamps.items()):
         if stamp.get("status") == "failed":
@@ -42,7 +52,7 @@ def table_notes(stamps):
             notes.append("%s / %s: %s" % (student, assignment, note))
         for grade_id, reason in stamp.get("failing", []):
             notes.append("%s / %s: %s scored 0 (%s)" % (student, assignment, grade_id, reason))
-    return notes
+    return [_one_line(note) for note in notes]
 
 
 def grade_table(course, stamps):

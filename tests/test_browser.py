@@ -3,8 +3,10 @@
 1. JupyterLab, as a student runs it: a release notebook with one mistake is opened, run (Run > Run All
    Cells), and nbgrader's Validate button is clicked; the dialog must show the self-check's diagnosis.
 2. A feedback page of the graded sample course, opened from disk with the network cut off: its
-   formulas must be typeset (MathJax inlined in the page), its summary must name the graded
-   functions, and no line may need horizontal scrolling.
+   formulas must be drawn (MathML, made when the page was written: the page has no script), its
+   summary must name the graded functions, and no line may need horizontal scrolling.
+3. The feedback page of a hostile student (tests/test_feedback_hostile.py), opened the same way:
+   no script of the student's may run (no dialog, no `window.__pwned`, no request), its maths drawn.
 
 Chromium is Debian's (`apt-get install chromium`; .ci/run installs it when missing); Playwright's
 own browser download is not used. Screenshots are written to $KIT_SCREENSHOTS (default: a temp folder).
@@ -22,6 +24,7 @@ import nbformat
 import pytest
 
 from course_env import python_env
+from test_feedback_hostile import HOSTILE, hostile_course, page_path  # noqa: F401  (a fixture, shared)
 from grader.manifest import ASSIGNMENTS, ROOT
 from samples import notebook_edits as edits
 
@@ -163,16 +166,20 @@ def test_feedback_page_typesets_its_maths_offline(browser, graded_course):
     path = os.path.join(graded_course, "feedback", "partly_wrong", "regularization", "Regularization.html")
     with open(path, encoding="utf-8") as handle:
         html = handle.read()
-    assert "<script src=" not in html.replace(" ", "")  # nothing is loaded from anywhere
+    assert "<script" not in html  # no script at all: nothing to load, nothing to run
     page = browser.new_page()
     page.context.set_offline(True)
     try:
         page.goto("file://" + path)
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60_000)
-        page.evaluate("() => MathJax.startup.promise")
-        formulas = page.locator("mjx-container")
+        formulas = page.locator("math")
         assert formulas.count() >= 20
-        assert page.locator("mjx-container[display='true'] svg").count() >= 3  # the displayed equations
+        displayed = page.locator("math[display='block']")
+        assert displayed.count() >= 3  # the displayed equations
+        sizes = page.evaluate("() => Array.from(document.querySelectorAll('math')).map(m => {"
+                              " const r = m.getBoundingClientRect(); return [r.width, r.height]; })")
+        assert all(w > 0 and h > 0 for w, h in sizes), sizes   # every formula is drawn, none is empty
+        fraction = page.locator("math mfrac").first.bounding_box()
+        assert fraction["height"] > 1.5 * page.locator("math mi").first.bounding_box()["height"]  # stacked
         text = page.locator("main").first.inner_text()
         assert "\\frac" not in text and "$$" not in text and "\\lambda" not in text
         summary = page.locator("#toc").inner_text()
@@ -183,10 +190,47 @@ def test_feedback_page_typesets_its_maths_offline(browser, graded_course):
         assert width[0] <= width[1], width  # long lines wrap: nothing to scroll sideways
         skipped = page.get_by_text("not run while autograding").first
         assert "Run the notebook yourself to see its output" in skipped.inner_text()
-        page.locator("mjx-container[display='true']").nth(1).scroll_into_view_if_needed()
+        displayed.nth(1).scroll_into_view_if_needed()
         shot(page, "feedback-regularization-maths.png")
         page.locator("#toc").scroll_into_view_if_needed()
         shot(page, "feedback-regularization-summary.png")
+    finally:
+        page.context.set_offline(False)
+        page.close()
+
+
+# ----------------------------------------------------------------------------- 3. a hostile page runs nothing
+def test_a_hostile_feedback_page_runs_no_script(browser, hostile_course):
+    course, _ = hostile_course
+    path = page_path(course, HOSTILE)
+    page = browser.new_page()
+    dialogs, requests, violations = [], [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: violations.append(message.text))
+    page.context.set_offline(True)
+    try:
+        page.goto("file://" + path)
+        page.wait_for_load_state("load")
+        hostile_cells = page.locator("div.cell").nth(1).locator("*").all() + page.locator("div.cell").nth(
+            2).locator("*").all()   # the student's markdown and output cells (tests/test_feedback_hostile.py)
+        assert len(hostile_cells) > 20
+        for element in hostile_cells:   # hover and click everything in them
+            try:
+                element.hover(timeout=200)
+                element.click(timeout=200, no_wait_after=True)
+            except Exception:  # noqa: BLE001  hidden, covered or gone: nothing to trigger there
+                pass
+        page.wait_for_timeout(500)
+        assert page.url.split("#")[0] == "file://" + path   # no link went anywhere
+        assert page.evaluate("() => typeof window.__pwned") == "undefined"
+        assert dialogs == [], dialogs
+        assert [url for url in requests if not url.startswith(("file://", "data:"))] == []
+        assert page.locator("script").count() == 0
+        sizes = page.evaluate("() => Array.from(document.querySelectorAll('math')).map(m => {"
+                              " const r = m.getBoundingClientRect(); return r.width * r.height; })")
+        assert len(sizes) >= 20 and all(size > 0 for size in sizes)
+        shot(page, "feedback-hostile.png")
     finally:
         page.context.set_offline(False)
         page.close()

@@ -166,3 +166,19 @@ def test_passing_parts_say_so(pages):
     text = pages[os.path.join("correct", "gradient_checking", "Gradient_Checking.html")]
     assert "Hidden tests:" in text and "passed." in text
     assert not re.search(r"Score: 0\.0 /", text)
+
+
+def test_typical_pages_are_under_200_kb(graded_course):
+    """Every sample student's page (the lesson, their outputs, the lesson's diagrams) is at most 200 KB: the maths
+    is MathML, there is no script, and the diagrams carry a palette (grader/preprocessors/feedback_page.py)."""
+    from graded_course import SAMPLES
+    for student in SAMPLES:
+        for assignment, spec in ASSIGNMENTS.items():
+            path = os.path.join(graded_course, "feedback", student, assignment,
+                                os.path.splitext(spec.notebook)[0] + ".html")
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+            size = len(text.encode("utf-8"))
+            images = sum(len(m) for m in re.findall(r"data:image/[^\"']+", text))
+            print("%s / %s: %d bytes, %d of them images" % (student, assignment, size, images))
+            assert size <= 200 * 1024, (student, assignment, size)

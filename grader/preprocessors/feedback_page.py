@@ -1,47 +1,37 @@
-"""FeedbackPage (feedback only, last): what the feedback template needs beyond nbgrader's.
+"""FeedbackPage (feedback only, last): the notebook's data checked for the template, and what else it needs.
 
-* The maths renderer, inlined: MathJax 3 (TeX input, SVG output, fonts inside the script) from the
-  `django-static-mathjax` package of requirements.txt, so a feedback page shows its formulas with
-  no network at all (nbgrader's own template loads MathJax from a CDN) and stays one file, which is
-  all nbgrader's exchange hands a student.
+* Only data the template can show safely reaches it: an image's width and height are numbers or
+  are dropped (nbconvert writes them into an unquoted attribute, so `1 onerror=...` would become
+  an event handler), cell tags are plain words (an execution count is an integer already: nbconvert
+  refuses any other notebook), and output metadata that points outside the page (file names,
+  isolated iframes) is removed. The whole page
+  is sanitized again when it is written (grader/page_sanitizer.py): this step is the first of two.
 * A label per graded cell that names the function it tests ("Test of gradient_check_n"), for the
   page's summary and the cells' headings.
 * An alternative text for every image a cell drew that has none (what nbconvert's HTMLExporter
   adds afterwards with BeautifulSoup, a pass the course's exporter skips: grader/feedback_page.py).
+* The lesson's diagrams (PNG attachments of markdown cells) stored with a palette of 256 colours,
+  which looks the same for a drawing and is a fifth of the size: they were most of a page's bytes
+  (Regularization: 320 of 440 KB). Done once per process and image; a student's own plots (outputs)
+  are left as they are, and an image too large or that Pillow cannot read is left too.
 
+The page's maths needs nothing here: it becomes MathML as the markdown is rendered (grader/page_maths.py).
 The template is grader/feedback_templates/kit_feedback (selected in nbgrader_config.py).
 """
+import base64
 import functools
-import importlib.util
-import os
+import io
 import re
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution
 
-MATHJAX_FILE = ("static", "mathjax", "es5", "tex-svg-full.js")
-MATHJAX_CONFIG = """window.MathJax = {
-  tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']],
-        processEscapes: true, processEnvironments: true},
-  svg: {fontCache: 'global'},
-  options: {skipHtmlTags: ['script', 'noscript', 'style', 'textarea', 'pre', 'code']},
-  startup: {typeset: true}
-};"""
 SELF_CHECK_CALL = re.compile(r"^\s*check_(\w+)\(", re.M)
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 NO_ALT_TEXT = "No description has been provided for this image"   # nbconvert's own words for it
-
-
-@functools.lru_cache(maxsize=1)
-def mathjax_script():
-    """The text of MathJax's single-file TeX-to-SVG component, ready to sit inside <script>."""
-    spec = importlib.util.find_spec("mathjax")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the maths renderer is missing: install requirements.txt (django-static-mathjax)")
-    path = os.path.join(list(spec.submodule_search_locations)[0], *MATHJAX_FILE)
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.I)
+SAFE_TAG = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+OUTSIDE_THE_PAGE = ("filenames", "isolated", "unconfined")   # output metadata that would load or frame anything
+MAX_DIAGRAM = (4_000_000, 2_000_000)   # base64 characters, pixels: larger attachments are left as they are
 
 
 def cell_label(cell):
@@ -69,16 +59,79 @@ def describe_images(cell):
                     metadata["alt"] = NO_ALT_TEXT
 
 
+@functools.lru_cache(maxsize=64)
+def palette_png(encoded):
+    """The base64 PNG `encoded` with a 256-colour palette, when that is smaller; else `encoded` itself."""
+    from PIL import Image
+    if len(encoded) > MAX_DIAGRAM[0]:
+        return encoded
+    try:
+        image = Image.open(io.BytesIO(base64.b64decode(encoded)))
+        if image.format != "PNG" or image.size[0] * image.size[1] > MAX_DIAGRAM[1]:
+            return encoded
+        buffer = io.BytesIO()
+        image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(buffer, "PNG", optimize=True)
+    except Exception:  # noqa: BLE001  whatever Pillow makes of a student's file: keep it as it is
+        return encoded
+    smaller = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return smaller if len(smaller) < len(encoded) else encoded
+
+
+def compact_diagrams(cell):
+    """A markdown cell's PNG attachments with a palette (see the module's docstring)."""
+    for attachment in (cell.get("attachments") or {}).values():
+        if isinstance(attachment, dict) and isinstance(attachment.get("image/png"), str):
+            attachment["image/png"] = palette_png(attachment["image/png"])
+
+
+def _size(value):
+    """An image dimension as the number it must be, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if 0 <= number <= 100000 else None
+
+
+def check_metadata(cell):
+    """Leave in `cell` only metadata the template can show as it is (see the module's docstring)."""
+    tags = cell.metadata.get("tags")
+    if tags is not None:
+        cell.metadata["tags"] = [t for t in tags if isinstance(t, str) and SAFE_TAG.fullmatch(t)] \
+            if isinstance(tags, list) else []
+    for output in cell.get("outputs", []):
+        metadata = output.get("metadata")
+        if not isinstance(metadata, dict):
+            continue
+        for key in OUTSIDE_THE_PAGE:
+            metadata.pop(key, None)
+        for kind, entry in list(metadata.items()):
+            if not isinstance(entry, dict):
+                continue
+            for key in OUTSIDE_THE_PAGE:
+                entry.pop(key, None)
+            for key in ("width", "height"):
+                if key in entry:
+                    size = _size(entry[key])
+                    if size is None:
+                        del entry[key]
+                    else:
+                        entry[key] = size
+
+
 class FeedbackPage(NbGraderPreprocessor):
-    """Put the inlined maths renderer and the graded cells' labels into the template's resources,
+    """Check the notebook's metadata for the template, put the graded cells' labels into its resources,
     and an alternative text on every image."""
 
     def preprocess(self, nb, resources):
         for cell in nb.cells:
+            check_metadata(cell)
             describe_images(cell)
+            if cell.cell_type == "markdown":
+                compact_diagrams(cell)
         resources["kit_feedback"] = {
-            "mathjax_config": MATHJAX_CONFIG,
-            "mathjax": mathjax_script(),
             "labels": {cell.metadata["nbgrader"]["grade_id"]: cell_label(cell) for cell in nb.cells
                        if cell.metadata.get("nbgrader", {}).get("grade_id")},
         }
