@@ -96,7 +96,7 @@ c.GenerateFeedback.preprocessors = [
     "grader.preprocessors.hide_hidden_test_details.HideHiddenTestDetails",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    # the page: maths rendered offline (MathJax inlined), the graded function named in the summary
+    # the page: maths as MathML (no script), sanitized; the graded function named in the summary
     "grader.preprocessors.feedback_page.FeedbackPage",
 ]
 c.GenerateFeedback.exporter_class = "grader.feedback_page.FeedbackExporter"  # long lines wrapped, see there
