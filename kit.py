@@ -33,6 +33,7 @@ COMMANDS = {
     "benchmark": ["-m", "proofs.benchmark"],
     "figures": ["-m", "proofs.figures"],
     "catalog": ["-m", "proofs.catalog"],
+    "report": ["-m", "pipeline", "report"],
 }
 
 # What each command starts for real, as (how to find it, Debian package, why)

@@ -16,7 +16,8 @@ Steps, each with the plain nbgrader CLI from the course root:
 3. `nbgrader autograde` of every submission that is new or changed (or whose grading set-up
    changed), with progress per student and assignment: prechecks.py, autograde.py;
 4. `nbgrader generate_feedback` (feedback.py); 5. `nbgrader export` to grades.csv (export.py);
-6. the grade table (table.py). run.py chains them; __main__.py is the command line.
+6. the grade table (table.py); 7. the class report and reports/grades_by_test.csv (report/).
+run.py chains them; __main__.py is the command line.
 
 What makes it safe to re-run and to feed bad submissions:
 - Every graded submission leaves a stamp (autograded/<student>/<assignment>/.kit-grading.json,
