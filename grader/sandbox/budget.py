@@ -268,6 +268,11 @@ class Guard:
         pass
 
     def _disarm(self):
+        """The notebook is over: kill what it left (the next one starts clean), remove its System V IPC."""
+        if self.tree is None:
+            return
+        self.tree.kill()
+        self._ipc_bytes()
         if self._ipc is not None:
             self._ipc.clear()   # System V IPC outlives its processes: nothing of it reaches the next notebook
 
@@ -311,7 +316,8 @@ class CgroupGuard(Guard):
         self.cgroup.set_memory_limit(self._floor + self.limits.memory_mb * MB)
         self.cgroup.reset_peak()
         self._peak_base = self.cgroup.memory_bytes()
-        self.cgroup.set_tasks_limit(self.cgroup.tasks() + self.limits.processes)
+        self._tasks_base = self.cgroup.tasks()
+        self.cgroup.set_tasks_limit(self._tasks_base + self.limits.processes)
         self._refused, self._oom = self.cgroup.tasks_refused(), self.cgroup.out_of_memory()
 
     def _memory_sample(self):
@@ -330,7 +336,8 @@ class CgroupGuard(Guard):
         return self.cgroup.out_of_memory() > self._oom
 
     def _over_tasks(self):
-        return self.cgroup.tasks_refused() > self._refused
+        return (self.cgroup.tasks_refused() > self._refused
+                or self.cgroup.tasks() - self._tasks_base >= self.limits.processes)
 
     def _released(self):
         self.cgroup.set_memory_limit(None)   # no process of the notebook is left: let the server clean up

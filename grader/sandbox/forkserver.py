@@ -151,6 +151,8 @@ class ForkServer:
                 continue
             if message is None and not interrupted:  # the wall-clock backstop: interrupt the cell, as Jupyter does
                 interrupted, deadline = True, time.monotonic() + INTERRUPT_GRACE
+                if self.guard is not None:  # budget hook: and end what the cell started
+                    self.guard.kill_strays()
                 send_frame(self.process.stdin.fileno(), {"op": "interrupt"})
                 continue
             if message is None:  # it ignored the interrupt: end it

@@ -9,13 +9,14 @@ import resource
 from dataclasses import dataclass, fields
 
 MB = 1024 * 1024
+SERVER_TASKS = 8   # RLIMIT_NPROC's room, above the notebook's budget, for the sandbox's own server and its threads
 
 
 @dataclass(frozen=True)
 class Limits:
     # the notebook's budget, over every process it starts, together
     memory_mb: int = 2048      # memory, with what it keeps in its scratch folders and shared memory (tmpfs, IPC)
-    processes: int = 64        # processes and threads running at once (also each process's RLIMIT_NPROC)
+    processes: int = 64        # processes and threads running at once (RLIMIT_NPROC is a little higher)
     cpu_seconds: int = 300     # CPU seconds over the whole notebook (also each process's RLIMIT_CPU)
     wall_seconds: int = 300    # seconds on the clock for the whole notebook
     disk_mb: int = 256         # bytes kept in its scratch folders (working folder, /tmp, /dev/shm, home), together
@@ -41,7 +42,7 @@ class Limits:
 
     def rlimits(self, extra_processes=0):
         """{RLIMIT name: value} for each sandboxed process."""
-        return {"RLIMIT_AS": self.address_space_mb * MB, "RLIMIT_NPROC": self.processes + extra_processes,
+        return {"RLIMIT_AS": self.address_space_mb * MB, "RLIMIT_NPROC": self.processes + SERVER_TASKS + extra_processes,
                 "RLIMIT_FSIZE": self.file_size_mb * MB, "RLIMIT_CPU": self.cpu_seconds,
                 "RLIMIT_NOFILE": self.open_files, "RLIMIT_CORE": 0}
 
