@@ -30,7 +30,7 @@ CLOCK = {"KIT_SANDBOX_WALL_SECONDS": "16"}
 
 
 @pytest.fixture(scope="module")
-def measured():
+def measured(tmp_path_factory):
     """Runs the attack runner (as root or as USER) inside a memory cgroup; its JSON lines and the tree's peak."""
     if os.geteuid() != 0 or not kind():
         pytest.skip("measuring the grading tree's peak needs root and cgroups")
@@ -38,13 +38,15 @@ def measured():
     try:
         pwd.getpwnam(USER)
     except KeyError:
-        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", USER], check=True)
+        subprocess.run(["useradd", "--create-home", "--shell", "/usr/sbin/nologin", USER], check=True)
     cache = os.path.join(ROOT, ".kit-cache")
     from grader.sandbox.launch import font_cache_files
     font_cache_files()   # built once by root, so an ordinary user's server finds it
 
     def run(folder, names, env, user=None, args=()):
         os.chmod(folder, 0o777)
+        from test_budget_pipeline import reachable
+        reachable(folder, str(tmp_path_factory.getbasetemp()))
         cgroup = CgroupV1()
         try:
             enter = [sys.executable, "-I", "-S", "-c", budget.ENTER, json.dumps({"procs": cgroup.procs_files()[:1]})]

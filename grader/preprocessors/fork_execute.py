@@ -17,6 +17,7 @@ from grader.cell_limits import OutputBudget, is_essential
 from grader.preprocessors.grading_execute import GradingExecute
 from grader.messages import error_output
 from grader.sandbox import budget, forkserver, launch, workfiles
+from grader.sandbox.budget_kernel import KernelBudget
 
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
 
@@ -47,7 +48,8 @@ def checked_output(raw):
     return output
 
 
-class ForkExecute(GradingExecute):
+class ForkExecute(KernelBudget, GradingExecute):  # KernelBudget: its _stop_notebook (drop it here once
+                                                  # GradingExecute has KernelBudget as its first base)
     """Execute a notebook on this process's fork server, with GradingExecute's limits and recovery."""
 
     def preprocess(self, nb, resources=None, km=None):
@@ -118,15 +120,6 @@ class ForkExecute(GradingExecute):
         cell.execution_count = count if isinstance(count, int) else None
         return True
 
-    def _stop_notebook(self, index):
-        """The notebook used up its budget while cell `index` ran: that cell and every later one score 0."""
-        self._stopped_by = self._server.budget_hit() or "time"
-        cell = self.nb.cells[index]
-        cell.outputs = list(cell.get("outputs", [])) + [
-            error_output(budget.BUDGET_ERROR, budget.hit_message(self._stopped_by, self._server.limits))]
-        self.log.warning("Cell %d: the notebook used up its %s budget; the rest of it is not run", index,
-                         self._stopped_by)
-
     def _execute(self, index, cell):
         if not self._runnable(cell):
             return
@@ -139,7 +132,7 @@ class ForkExecute(GradingExecute):
         target = index
         while True:
             if self._gone == "budget":
-                return self._stop_notebook(target)
+                return self._stop_notebook(target, self._server.budget_hit())
             self._mark_broken(index, hung=self._gone == "hung")
             self._open()
             for position in range(target):

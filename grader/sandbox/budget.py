@@ -405,5 +405,10 @@ def hit_message(hit, limits=None):
             "after it score 0, the cells before it were graded" % what)
 
 
+_SHORT = {"memory": "memory budget", "processes": "budget of processes", "cpu": "CPU time budget",
+          "wall": "time on the clock", "disk": "scratch space budget"}
+
+
 def not_run_message(hit):
-    return "not run: the notebook was stopped earlier, when it used up its %s budget" % hit
+    """What a student reads on each cell not run because the notebook was stopped earlier."""
+    return "not run: the notebook was stopped earlier, when it used up its %s" % _SHORT.get(hit, "budget")
