@@ -11,11 +11,15 @@ it are not run (they score 0), so a restarted kernel never gets the budget again
 """
 import json
 import os
+import sys
 
 from jupyter_client.utils import run_sync
 
 from grader.messages import KERNEL_DIED_ERROR, TIMEOUT_ERROR, error_output
 from grader.sandbox import budget
+
+
+_ANNOUNCED = []
 
 
 class BudgetStop(Exception):
@@ -32,6 +36,9 @@ class KernelBudget:
         if os.environ.get("KIT_UNSAFE_NO_SANDBOX") == "1":
             return super().preprocess(nb, resources, km)
         self._kernel_guard, self._stopped_by = budget.guard_for(), None
+        if not _ANNOUNCED:   # plain `nbgrader autograde` says once which guard keeps its notebooks in budget
+            _ANNOUNCED.append(True)
+            sys.stderr.write("course sandbox: %s\n" % self._kernel_guard.describe())
         os.environ[budget.ENTER_ENV] = json.dumps({"procs": self._kernel_guard.procs_files()})
         self._kernel_guard.begin_notebook()
         try:

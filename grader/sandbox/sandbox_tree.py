@@ -13,6 +13,9 @@ import time
 TICKS = os.sysconf("SC_CLK_TCK")
 SCRATCH_FOLDERS = ("/tmp", "/dev/shm", "/home/student", "/home/student/work")   # bwrap.py's tmpfs folders
 MAX_PROCESSES = 20000
+PAGE = os.sysconf("SC_PAGE_SIZE")
+PSS_REREAD = 8 * 1024 * 1024   # a process whose resident size moved by more than this has its PSS read again
+PSS_MAX_AGE = 1.0               # seconds a process's PSS is reused at most
 
 
 def children(pid):
@@ -52,6 +55,7 @@ class SandboxTree:
 
     def __init__(self, root):
         self.root = root
+        self._pss = {}   # pid -> (resident bytes, PSS bytes, monotonic time) of its last smaps_rollup
 
     def init(self):
         kids = children(self.root)
@@ -111,17 +115,26 @@ class SandboxTree:
         return count
 
     def pss_bytes(self):
-        """Proportional set size of every member (shared pages split among the processes sharing them)."""
-        total = 0
+        """Proportional set size of every member (shared pages split among the processes sharing them).
+
+        smaps_rollup walks a process's whole address space (tens of milliseconds for a preloaded
+        Python), so it is read again only for a new process, one whose resident size (statm, a counter
+        read every time) moved by more than PSS_REREAD, or after PSS_MAX_AGE seconds (pages shared
+        with the server that a process copies on write change its PSS, not its resident size)."""
+        total, cache, now = 0, {}, time.monotonic()
         for pid in self.members():
-            try:
-                with open("/proc/%d/smaps_rollup" % pid) as handle:
-                    for line in handle:
-                        if line.startswith("Pss:"):
-                            total += int(line.split()[1]) * 1024
-                            break
-            except (OSError, ValueError, IndexError):
-                pass
+            resident = _resident(pid)
+            if resident is None:
+                continue
+            known = self._pss.get(pid)
+            if known is None or abs(resident - known[0]) > PSS_REREAD or now - known[2] > PSS_MAX_AGE:
+                pss = _pss(pid)
+                if pss is None:
+                    continue
+                known = (resident, pss, now)
+            cache[pid] = known
+            total += known[1] + max(0, resident - known[0])
+        self._pss = cache
         return total
 
     def scratch_bytes(self):
@@ -135,6 +148,25 @@ class SandboxTree:
             except OSError:
                 pass
         return total
+
+
+def _resident(pid):
+    try:
+        with open("/proc/%d/statm" % pid) as handle:
+            return int(handle.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _pss(pid):
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _kill(pid, parents):
