@@ -41,8 +41,8 @@ class WorkerResult:
     feedback_error: str = ""
     phases: dict = field(default_factory=dict)   # seconds per phase: autograde (execution, execution_cpu and
                                                  # judging within it), records, feedback
-    budget_hits: list = field(default_factory=list)  # budgets its notebooks used up ("memory", "wall", ...;
-                                                     # grader/sandbox/budget.py); "wall" too when cut off at the deadline
+    budget_hits: list = field(default_factory=list)  # budgets its notebooks used up (grader/sandbox/budget.py:
+                                                     # "memory", "wall", ...); "wall" when cut off at the deadline
 
 
 @dataclass(frozen=True)

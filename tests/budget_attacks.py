@@ -88,7 +88,8 @@ time.sleep(300)
 """, "print('after the burners')"],
     "cpu_over_the_notebook": ["""
 import subprocess, sys
-subprocess.run([sys.executable, "-c", "import time\\nend = time.process_time() + {cell_share}\\nwhile time.process_time() < end: pass"])
+burn = "import time\\nend = time.process_time() + {cell_share}\\nwhile time.process_time() < end: pass"
+subprocess.run([sys.executable, "-c", burn])
 print("burned")
 """] * 6,
     "sleepers": ["import time\ntime.sleep(300)"] * 2 + [
@@ -103,7 +104,8 @@ print(len([p for p in os.listdir("/proc") if p.isdigit()]))
 import os
 with open("/proc/sysvipc/shm") as handle:
     print(len(handle.read().splitlines()) - 1)
-print(sorted(os.listdir("/tmp") + os.listdir("/dev/shm") + [n for n in os.listdir(os.getcwd()) if n.startswith("filler")]))
+work = [name for name in os.listdir(os.getcwd()) if name.startswith("filler")]
+print(sorted(os.listdir("/tmp") + os.listdir("/dev/shm") + work))
 """]
 
 

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from grader.sandbox import budget, bwrap
+from grader.sandbox import budget, bwrap, cgroup_enter
 from grader.sandbox.budget_cgroups import CgroupV1, kind
 from grader.sandbox.limits import Limits
 
@@ -49,7 +49,7 @@ def measured(tmp_path_factory):
         reachable(folder, str(tmp_path_factory.getbasetemp()))
         cgroup = CgroupV1()
         try:
-            enter = [sys.executable, "-I", "-S", "-c", budget.ENTER, json.dumps({"procs": cgroup.procs_files()[:1]})]
+            enter = [sys.executable, "-I", "-S", cgroup_enter.__file__, json.dumps({"procs": cgroup.procs_files()[:1]})]
             as_user = [shutil.which("runuser"), "-u", user, "--"] if user else []
             command = enter + as_user + [sys.executable, RUNNER] + list(names) + list(args)
             full_env = dict(os.environ, PYTHONPATH="%s:%s/utils" % (ROOT, ROOT), PYTHONDONTWRITEBYTECODE="1", **env)

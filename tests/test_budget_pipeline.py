@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from attacks.hostile_students import ASSIGNMENT, FUNCTIONS, NOTEBOOK, VICTIM
-from grader.sandbox import budget, bwrap
+from grader.sandbox import budget, bwrap, cgroup_enter
 from grader.sandbox.budget_cgroups import CgroupV1, kind
 from graded_course import course_env
 from pipeline.course import copy_course
@@ -83,7 +83,7 @@ def graded(request, tmp_path_factory):
         as_user = [shutil.which("runuser"), "-u", USER, "--"]
     cgroup = CgroupV1()
     try:
-        enter = [sys.executable, "-I", "-S", "-c", budget.ENTER, json.dumps({"procs": cgroup.procs_files()[:1]})]
+        enter = [sys.executable, "-I", "-S", cgroup_enter.__file__, json.dumps({"procs": cgroup.procs_files()[:1]})]
         result = subprocess.run(enter + as_user + [sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1"],
                                 cwd=course, env=env, capture_output=True, text=True, timeout=1500)
         peak = cgroup.peak_bytes()
@@ -91,7 +91,8 @@ def graded(request, tmp_path_factory):
         cgroup.remove()
     from graded_course import gradebook_dump
     with open(os.path.join(course, "budget-pipeline-output.txt"), "w") as handle:
-        handle.write("peak of the whole run: %.0f MB\n%s\n--- stderr ---\n%s" % (peak / MB, result.stdout, result.stderr))
+        handle.write("peak of the whole run: %.0f MB\n%s\n--- stderr ---\n%s"
+                     % (peak / MB, result.stdout, result.stderr))
     return {"course": course, "result": result, "peak": peak, "dump": gradebook_dump(course), "who": request.param}
 
 

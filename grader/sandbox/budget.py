@@ -19,7 +19,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-from grader.sandbox import budget_cgroups
+from grader.sandbox import budget_cgroups, cgroup_enter
+from grader.sandbox.budget_messages import BUDGET_ERROR, hit_message, not_run_message  # noqa: F401 (the notes)
 from grader.sandbox.limits import MB, Limits
 from grader.sandbox.sandbox_ipc import IpcCounter
 from grader.sandbox.sandbox_tree import SandboxTree, children
@@ -28,26 +29,6 @@ WATCH_HZ = 20
 BUDGETS = ("memory", "processes", "disk", "cpu", "wall")
 ENTER_ENV = "KIT_BUDGET_ENTER"   # how the kernel launcher learns which cgroup to join before it starts bwrap
 _HITS = []                       # every budget hit of this process, in order (read by the grading worker)
-
-# Runs as `python -I -S -c ENTER spec cmd...`: joins the cgroup, lowers the rlimits, becomes cmd (same PID).
-ENTER = r"""
-import json, os, resource, sys
-spec = json.loads(sys.argv[1])
-for path in spec.get("procs", []):
-    try:
-        with open(path, "w") as handle:
-            handle.write(str(os.getpid()))
-    except OSError as error:
-        sys.stderr.write("course sandbox: cannot join the notebook's cgroup (%s)\n" % error)
-        sys.exit(97)
-for name, value in spec.get("rlimits", {}).items():
-    which = getattr(resource, name)
-    hard = resource.getrlimit(which)[1]
-    value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-    resource.setrlimit(which, (value, value))
-os.execv(sys.argv[2], sys.argv[2:])
-"""
-
 
 @dataclass
 class Usage:
@@ -65,16 +46,6 @@ def hit_count():
 def hits_since(mark):
     """The budgets hit by notebooks graded in this process since hit_count() returned `mark`."""
     return list(_HITS[mark:])
-
-
-def join_cgroup(spec):
-    """Join the cgroup(s) of a JSON `spec` (ENTER's format) and lower the rlimits; for a launcher about to exec."""
-    spec = json.loads(spec) if spec else {}
-    for path in spec.get("procs", []):
-        with open(path, "w") as handle:
-            handle.write(str(os.getpid()))
-    from grader.sandbox.limits import set_rlimits
-    set_rlimits(spec.get("rlimits", {}))
 
 
 class Guard:
@@ -100,7 +71,7 @@ class Guard:
         spec = {"procs": self.procs_files(), "rlimits": rlimits or {}}
         if not spec["procs"] and not spec["rlimits"]:
             return list(cmd)
-        return [sys.executable, "-I", "-S", "-c", ENTER, json.dumps(spec)] + list(cmd)
+        return [sys.executable, "-I", "-S", cgroup_enter.__file__, json.dumps(spec)] + list(cmd)
 
     def attach(self, process, kill_server=False):
         """Watch the sandbox whose bwrap is `process` (a Popen or a PID). kill_server: the sandbox's command is
@@ -198,8 +169,10 @@ class Guard:
                    self.limits.wall_seconds, self.limits.disk_mb))
 
     def guard_name(self):
+        why = ("KIT_BUDGET_GUARD=watchdog" if os.environ.get("KIT_BUDGET_GUARD") == "watchdog"
+               else "no cgroup can be made here")
         return ("a watchdog outside the sandbox (%d checks a second of PSS, scratch folders, System V IPC and CPU; "
-                "no cgroup can be made here) with per-process rlimits" % WATCH_HZ)
+                "%s) with per-process rlimits" % (WATCH_HZ, why))
 
     # -- the watchdog thread --------------------------------------------------------------
     def _watch(self):
@@ -280,10 +253,10 @@ class Guard:
 class CgroupGuard(Guard):
     """The budget in a cgroup: the kernel counts and caps memory and processes; the thread reads its files."""
 
-    def __init__(self, limits=None):
+    def __init__(self, limits=None, cgroup=None):
         super().__init__(limits)
-        self.cgroup = None
-        self.kind = budget_cgroups.kind()
+        self.cgroup = cgroup
+        self.kind = cgroup.version if cgroup is not None else budget_cgroups.kind()
 
     def procs_files(self):
         if self.cgroup is None:
@@ -323,8 +296,11 @@ class CgroupGuard(Guard):
     def _memory_sample(self):
         floor = self.cgroup.memory_floor()
         if floor < self._floor - 32 * MB:   # the server emptied what the last notebook left: the budget follows
-            self._floor = floor
-            self.cgroup.set_memory_limit(floor + self.limits.memory_mb * MB)
+            try:
+                self.cgroup.set_memory_limit(floor + self.limits.memory_mb * MB)
+                self._floor = floor
+            except OSError:   # the kernel could not reclaim down to it yet: next round
+                pass
         return floor
 
     def _check(self):
@@ -380,35 +356,16 @@ def _kill_member(pid, cgroup):
 def guard_for(limits=None):
     """The strongest guard this machine allows (KIT_BUDGET_GUARD=watchdog asks for the watchdog)."""
     if os.environ.get("KIT_BUDGET_GUARD") != "watchdog" and budget_cgroups.kind():
-        return CgroupGuard(limits)
+        cgroup = budget_cgroups.make_cgroup()   # made now, so a machine that only looks ready gets the watchdog
+        if cgroup is not None:
+            return CgroupGuard(limits, cgroup)
     return Guard(limits)
 
 
 def describe_guard(limits=None):
     """The one line a grading run prints at its start: which guard keeps each notebook in its budget."""
-    return guard_for(limits).describe()
-
-
-BUDGET_ERROR = "NotebookBudgetExceeded"
-_WHAT = {"memory": "its memory budget (%(memory_mb)d MB over all its processes, files in /tmp and shared memory)",
-         "processes": "its budget of %(processes)d processes and threads",
-         "cpu": "its budget of %(cpu_seconds)d CPU seconds (over every process it started)",
-         "wall": "its %(wall_seconds)d seconds on the clock",
-         "disk": "its budget of %(disk_mb)d MB of files in its scratch folders"}
-
-
-def hit_message(hit, limits=None):
-    """What a student reads on the cell during which the notebook hit budget `hit`."""
-    limits = limits or Limits.from_environment()
-    what = _WHAT.get(hit, "its budget") % vars(limits)
-    return ("while this cell ran, the notebook used up %s, so the autograder stopped it; this cell and the ones "
-            "after it score 0, the cells before it were graded" % what)
-
-
-_SHORT = {"memory": "memory budget", "processes": "budget of processes", "cpu": "CPU time budget",
-          "wall": "time on the clock", "disk": "scratch space budget"}
-
-
-def not_run_message(hit):
-    """What a student reads on each cell not run because the notebook was stopped earlier."""
-    return "not run: the notebook was stopped earlier, when it used up its %s" % _SHORT.get(hit, "budget")
+    guard = guard_for(limits)
+    try:
+        return guard.describe()
+    finally:
+        guard.close()

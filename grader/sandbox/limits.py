@@ -5,8 +5,9 @@ variables of the grading process override them (e.g. KIT_SANDBOX_MEMORY_MB=1024)
 grader/sandbox/budget.py enforces the notebook's budget; `apply` sets the per-process rlimits.
 """
 import os
-import resource
 from dataclasses import dataclass, fields
+
+from grader.sandbox.cgroup_enter import set_rlimits
 
 MB = 1024 * 1024
 SERVER_TASKS = 8   # RLIMIT_NPROC's room, above the notebook's budget, for the sandbox's own server and its threads
@@ -42,20 +43,11 @@ class Limits:
 
     def rlimits(self, extra_processes=0):
         """{RLIMIT name: value} for each sandboxed process."""
-        return {"RLIMIT_AS": self.address_space_mb * MB, "RLIMIT_NPROC": self.processes + SERVER_TASKS + extra_processes,
+        return {"RLIMIT_AS": self.address_space_mb * MB,
+                "RLIMIT_NPROC": self.processes + SERVER_TASKS + extra_processes,
                 "RLIMIT_FSIZE": self.file_size_mb * MB, "RLIMIT_CPU": self.cpu_seconds,
                 "RLIMIT_NOFILE": self.open_files, "RLIMIT_CORE": 0}
 
     def apply(self, extra_processes=0):
         """Set the rlimits on this process, to be inherited by everything it starts (call right before exec)."""
         set_rlimits(self.rlimits(extra_processes))
-
-
-def set_rlimits(values):
-    """Lower this process's rlimits to `values` ({RLIMIT name: value}), never above a hard limit."""
-    for name, value in values.items():
-        which = getattr(resource, name)
-        soft, hard = resource.getrlimit(which)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(which, (value, value))
