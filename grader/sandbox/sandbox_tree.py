@@ -38,13 +38,14 @@ def _stat(pid):
         return None
 
 
-def _inner_pid(pid):
-    """The PID of `pid` in its own (innermost) PID namespace, or None."""
+def _sandbox_pid(pid):
+    """The PID of `pid` in the sandbox's PID namespace (the second of NSpid: host, sandbox, nested...), or None."""
     try:
         with open("/proc/%d/status" % pid) as handle:
             for line in handle:
                 if line.startswith("NSpid:"):
-                    return int(line.split()[-1])
+                    fields = line.split()
+                    return int(fields[2]) if len(fields) > 2 else None
     except (OSError, ValueError):
         pass
     return None
@@ -64,7 +65,7 @@ class SandboxTree:
     def server(self):
         """The sandbox's command (fork server or kernel): the init's child that is PID 2 inside."""
         init = self.init()
-        return next((p for p in children(init) if _inner_pid(p) == 2), None) if init else None
+        return next((p for p in children(init) if _sandbox_pid(p) == 2), None) if init else None
 
     def members(self):
         """Every process below bwrap (init, server and all the rest)."""
