@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
 from grader import step_clock
+from grader.sandbox import budget
 from pipeline.grade_records import SubmissionGrades, build_structure, read_submission
 
 INTAKE_FOLDER = ".kit-intake"   # admitted copies of submissions, what nbgrader reads as "submitted"
@@ -40,6 +41,8 @@ class WorkerResult:
     feedback_error: str = ""
     phases: dict = field(default_factory=dict)   # seconds per phase: autograde (execution, execution_cpu and
                                                  # judging within it), records, feedback
+    budget_hits: list = field(default_factory=list)  # budgets its notebooks used up (grader/sandbox/budget.py:
+                                                     # "memory", "wall", ...); "wall" when cut off at the deadline
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,11 @@ class ScratchGrader:
         result = WorkerResult(task.student, task.assignment, False)
         try:
             self._prepare(task.structure)
-            steps = step_clock.snapshot()
-            outcome = self.api.autograde(task.assignment, task.student, force=True, create=True)
+            steps, hits = step_clock.snapshot(), budget.hit_count()
+            try:
+                outcome = self.api.autograde(task.assignment, task.student, force=True, create=True)
+            finally:
+                result.budget_hits = budget.hits_since(hits)
             result.success = bool(outcome.get("success"))
             result.error, result.log = str(outcome.get("error") or ""), str(outcome.get("log") or "")
             result.phases["autograde"] = time.monotonic() - started
@@ -172,6 +178,7 @@ class WorkerPool:
         self.root, self.jobs, self.deadline, self.executor = root, max(1, jobs), deadline, executor
         self.context = multiprocessing.get_context("spawn")
         self.workers = []
+        self.spent = {}   # (student, assignment) -> the budget a failed attempt used up: never graded again for it
 
     def _start(self):
         ours, theirs = self.context.Pipe()
@@ -192,9 +199,25 @@ class WorkerPool:
             worker["process"].join(timeout=10)
         worker["connection"].close()
 
+    def _refused(self, task):
+        """The result of a task whose earlier attempt used up a budget: a retry would only spend it again."""
+        hit = self.spent[(task.student, task.assignment)]
+        return WorkerResult(task.student, task.assignment, success=False, cut_off=True, budget_hits=[hit],
+                            error="not graded again: its first attempt used up its %s budget" % hit)
+
+    def _remember(self, result):
+        if not result.success and result.budget_hits:
+            self.spent[(result.student, result.assignment)] = result.budget_hits[0]
+
     def run(self, tasks):
-        """Grade every Task of `tasks`; yields WorkerResults as they come."""
-        queue = list(tasks)
+        """Grade every Task of `tasks`; yields WorkerResults as they come (a task whose earlier attempt used
+        up a budget is not graded again: its result says so)."""
+        queue = []
+        for task in tasks:
+            if (task.student, task.assignment) in self.spent:
+                yield self._refused(task)
+            else:
+                queue.append(task)
         self.workers = [self._start() for _ in range(min(self.jobs, len(queue)))]
         try:
             while queue or any(w["task"] for w in self.workers):
@@ -219,11 +242,12 @@ class WorkerPool:
                                               % worker["process"].exitcode)
                     elif result is None and time.monotonic() - worker["since"] > self.deadline:
                         result = WorkerResult(worker["task"].student, worker["task"].assignment, success=False,
-                                              cut_off=True,
+                                              cut_off=True, budget_hits=["wall"],
                                               error="grading took longer than the %d s allowed per submission"
                                               % self.deadline)
                     if result is None:
                         continue
+                    self._remember(result)
                     if result.cut_off:
                         self._stop(worker, kill=True)
                         self.workers[index] = worker = self._start()

@@ -15,7 +15,9 @@ from nbformat import NotebookNode
 from grader import step_clock
 from grader.cell_limits import OutputBudget, is_essential
 from grader.preprocessors.grading_execute import GradingExecute
-from grader.sandbox import forkserver, launch, workfiles
+from grader.messages import error_output
+from grader.sandbox import budget, forkserver, launch, workfiles
+from grader.sandbox.budget_kernel import KernelBudget
 
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
 
@@ -46,7 +48,8 @@ def checked_output(raw):
     return output
 
 
-class ForkExecute(GradingExecute):
+class ForkExecute(KernelBudget, GradingExecute):  # KernelBudget: its _stop_notebook (drop it here once
+                                                  # GradingExecute has KernelBudget as its first base)
     """Execute a notebook on this process's fork server, with GradingExecute's limits and recovery."""
 
     def preprocess(self, nb, resources=None, km=None):
@@ -61,7 +64,12 @@ class ForkExecute(GradingExecute):
                                         "mimetype": "text/x-python", "file_extension": ".py",
                                         "codemirror_mode": {"name": "ipython", "version": 3},
                                         "pygments_lexer": "ipython3", "nbconvert_exporter": "python"}
+        self._stopped_by = None
         with step_clock.timed("execution"):
+            try:
+                self._server.begin_notebook()   # the notebook's budget (grader/sandbox/budget.py) starts here
+            except forkserver.ServerGone:
+                self._server.stop()
             self._open()
             try:
                 for index, cell in enumerate(nb.cells):
@@ -71,6 +79,9 @@ class ForkExecute(GradingExecute):
                     self._server.close_notebook()
                 except forkserver.ServerGone:
                     pass
+                usage = self._server.end_notebook()
+                if usage is not None:
+                    resources["notebook_budget"] = vars(usage)
         return nb, resources
 
     def _open(self):
@@ -112,11 +123,16 @@ class ForkExecute(GradingExecute):
     def _execute(self, index, cell):
         if not self._runnable(cell):
             return
+        if self._stopped_by:
+            cell.outputs = [error_output(budget.BUDGET_ERROR, budget.not_run_message(self._stopped_by))]
+            return
         cell.outputs = []
         if self._run(index, cell):
             return
         target = index
         while True:
+            if self._gone == "budget":
+                return self._stop_notebook(target, self._server.budget_hit())
             self._mark_broken(index, hung=self._gone == "hung")
             self._open()
             for position in range(target):

@@ -15,7 +15,7 @@ import tempfile
 import time
 
 from grader import step_clock
-from grader.sandbox import bwrap, launch
+from grader.sandbox import budget, bwrap, launch
 from grader.sandbox.limits import Limits
 from grader.sandbox.zygote import MAX_FRAME, read_frame, send_frame
 
@@ -24,6 +24,8 @@ ZYGOTE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zygote.py")
 KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
 START_SECONDS = 300   # the server must be ready (its imports done) within this
 INTERRUPT_GRACE = 15  # seconds an interrupted cell gets to stop before its interpreter is ended
+BUDGET_POLL = 0.1     # seconds between two looks at the notebook's budget while a cell runs
+TREE_CPU_GRACE = 2.0  # CPU seconds a cell's processes together may go past its limit before it is interrupted
 
 
 class ServerGone(Exception):
@@ -38,6 +40,9 @@ class ForkServer:
         self.process = None
         self.workdir = bwrap.WORKDIR
         self.preload_cpu = 0.0
+        self.guard = None      # the notebook budget's guard (grader/sandbox/budget.py), one per server
+        self.cpu_limit = None
+        self.child_running = False
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self):
@@ -58,9 +63,10 @@ class ForkServer:
         cmd[at:at] = (["--perms", "0755", "--dir", "/opt/kit", "--ro-bind", ZYGOTE, ZYGOTE_IN_SANDBOX]
                       + launch.font_binds())
         extra_processes = 0 if bwrap.as_root() else launch.own_process_count()
-        self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, preexec_fn=lambda: self.limits.apply(
-                                            extra_processes=extra_processes))
+        self.guard = self.guard or budget.guard_for(self.limits)  # budget hook: born in its cgroup, rlimits set
+        cmd = self.guard.wrap(cmd, self.limits.rlimits(extra_processes))
+        self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.guard.attach(self.process)
         return self._wait_ready()
 
     def _wait_ready(self):
@@ -83,6 +89,23 @@ class ForkServer:
             self.process.kill()
             self.process.wait()
             self.process = None
+        if self.guard is not None:  # budget hook: the sandbox is gone, its cgroup goes too
+            self.guard.release_sandbox()
+
+    # -- the notebook's budget (grader/sandbox/budget.py) ---------------------------------
+    def begin_notebook(self):
+        """Start counting a notebook's budget (the server is started first: its preload is not the notebook's)."""
+        if not self.alive():
+            self.start()
+        if self.guard is not None:
+            self.guard.begin_notebook()
+
+    def end_notebook(self):
+        """Stop counting; the notebook's budget.Usage (None without a guard)."""
+        return self.guard.end_notebook() if self.guard is not None else None
+
+    def budget_hit(self):
+        return self.guard.poll() if self.guard is not None else None
 
     # -- one notebook --------------------------------------------------------------------
     def open_notebook(self, files, env, cpu_limit, cell_output_chars, timeout_message):
@@ -94,21 +117,42 @@ class ForkServer:
             with open(item.host_path, "rb") as handle:
                 payload.append({"path": item.relative_path, "data": base64.b64encode(handle.read()).decode()})
         rlimits = {"RLIMIT_CPU": self.limits.cpu_seconds}
+        self.cpu_limit, self.child_running = cpu_limit, True
         send_frame(self.process.stdin.fileno(), {
             "op": "start", "cwd": self.workdir, "files": payload, "env": env, "cpu_limit": cpu_limit,
             "cell_output_chars": cell_output_chars, "timeout_message": timeout_message, "rlimits": rlimits})
 
     def run(self, index, source, wall_seconds):
-        """Run one cell; ("done", outputs, execution_count) or ("gone", status, None) when the child went away."""
+        """Run one cell; ("done", outputs, execution_count), or ("gone", status, None) when the child went away
+        (status "budget": the notebook used up its budget, see budget_hit())."""
+        if self.budget_hit():
+            return "gone", "budget", None
         try:
             send_frame(self.process.stdin.fileno(), {"op": "run", "index": index, "source": source})
         except OSError:
             raise ServerGone("the fork server stopped reading")
-        deadline, interrupted = time.monotonic() + wall_seconds, False
+        if self.guard is not None:
+            self.guard.begin_cell()
+        deadline, interrupted, look = time.monotonic() + wall_seconds, False, 0.0
         while True:
-            message = self._next(max(0.0, deadline - time.monotonic()))
+            if self.guard is not None and time.monotonic() >= look:  # budget hook: a hit ends the notebook;
+                look = time.monotonic() + BUDGET_POLL                # a cell's CPU counts over all its processes
+                if self.guard.poll():
+                    self.end_child()
+                    return "gone", "budget", None
+                if (not interrupted and self.cpu_limit is not None
+                        and self.guard.cell_cpu_seconds() > self.cpu_limit + TREE_CPU_GRACE):
+                    self.guard.kill_strays()
+                    interrupted, deadline = True, time.monotonic() + INTERRUPT_GRACE
+                    send_frame(self.process.stdin.fileno(), {"op": "interrupt"})
+            left = max(0.0, deadline - time.monotonic())
+            message = self._next(min(left, BUDGET_POLL) if self.guard is not None else left)
+            if message is None and time.monotonic() < deadline:
+                continue
             if message is None and not interrupted:  # the wall-clock backstop: interrupt the cell, as Jupyter does
                 interrupted, deadline = True, time.monotonic() + INTERRUPT_GRACE
+                if self.guard is not None:  # budget hook: and end what the cell started
+                    self.guard.kill_strays()
                 send_frame(self.process.stdin.fileno(), {"op": "interrupt"})
                 continue
             if message is None:  # it ignored the interrupt: end it
@@ -118,11 +162,13 @@ class ForkServer:
                 return "done", message.get("outputs") or [], message.get("execution_count")
             if message.get("event") == "child_gone":
                 self._child_gone(message)
+                if self.budget_hit():
+                    return "gone", "budget", None
                 return "gone", message.get("status"), None
 
     def close_notebook(self):
         """End the current child (the server kills anything it left running)."""
-        if self.alive():
+        if self.alive() and self.child_running:
             self.end_child()
 
     def end_child(self):
@@ -139,9 +185,9 @@ class ForkServer:
                 self._child_gone(message)
                 return
 
-    @staticmethod
-    def _child_gone(message):
+    def _child_gone(self, message):
         """Count the CPU seconds the ended child used (the zygote waited for it; a number, or nothing)."""
+        self.child_running = False
         cpu = message.get("cpu")
         if isinstance(cpu, (int, float)) and 0 <= cpu < 1e6:
             step_clock.add("execution_cpu", float(cpu))

@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 
-from grader.sandbox import bwrap, workfiles
+from grader.sandbox import budget, bwrap, cgroup_enter, workfiles
 from grader.sandbox.limits import Limits
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -129,6 +129,10 @@ def main(argv):
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
     limits.apply(extra_processes=extra)
+    try:  # budget hook: join the notebook's cgroup (grader/sandbox/budget_kernel.py) before bwrap starts
+        cgroup_enter.join(os.environ.pop(budget.ENTER_ENV, None))
+    except OSError as error:
+        fail("cannot join the notebook's cgroup: %s" % error)
     os.execv(cmd[0], cmd)
 
 

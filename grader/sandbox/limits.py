@@ -1,23 +1,31 @@
-"""Resource limits of a sandboxed kernel, applied as rlimits before bubblewrap starts.
+"""The budget of one graded notebook (all of its processes together) and the rlimits of each sandboxed process.
 
 Defaults suit this course (NumPy on small arrays); `KIT_SANDBOX_<NAME>` environment
-variables of the grading process override them (e.g. KIT_SANDBOX_MEMORY_MB=2048).
+variables of the grading process override them (e.g. KIT_SANDBOX_MEMORY_MB=1024).
+grader/sandbox/budget.py enforces the notebook's budget; `apply` sets the per-process rlimits.
 """
 import os
-import resource
 from dataclasses import dataclass, fields
 
+from grader.sandbox.cgroup_enter import set_rlimits
+
 MB = 1024 * 1024
+SERVER_TASKS = 8   # RLIMIT_NPROC's room, above the notebook's budget, for the sandbox's own server and its threads
 
 
 @dataclass(frozen=True)
 class Limits:
-    memory_mb: int = 3072      # address space of each sandboxed process
-    processes: int = 64        # processes and threads the sandbox user may run at once
+    # the notebook's budget, over every process it starts, together
+    memory_mb: int = 2048      # memory, with what it keeps in its scratch folders and shared memory (tmpfs, IPC)
+    processes: int = 64        # processes and threads running at once (RLIMIT_NPROC is a little higher)
+    cpu_seconds: int = 300     # CPU seconds over the whole notebook (also each process's RLIMIT_CPU)
+    wall_seconds: int = 300    # seconds on the clock for the whole notebook
+    disk_mb: int = 256         # bytes kept in its scratch folders (working folder, /tmp, /dev/shm, home), together
+    # each process, and each scratch folder
+    address_space_mb: int = 3072   # address space of each sandboxed process
+    tmpfs_mb: int = 128        # size of each scratch folder (a tmpfs)
     file_size_mb: int = 64     # largest file a sandboxed process may write
-    cpu_seconds: int = 900     # CPU time of the kernel over the whole notebook
     open_files: int = 256
-    tmpfs_mb: int = 128        # the writable working folder, /tmp and the home folder, each
 
     @classmethod
     def from_environment(cls, environ=None):
@@ -33,18 +41,13 @@ class Limits:
                     raise SystemExit("KIT_SANDBOX_%s must be a whole number, not %r" % (field.name.upper(), raw))
         return cls(**values)
 
+    def rlimits(self, extra_processes=0):
+        """{RLIMIT name: value} for each sandboxed process."""
+        return {"RLIMIT_AS": self.address_space_mb * MB,
+                "RLIMIT_NPROC": self.processes + SERVER_TASKS + extra_processes,
+                "RLIMIT_FSIZE": self.file_size_mb * MB, "RLIMIT_CPU": self.cpu_seconds,
+                "RLIMIT_NOFILE": self.open_files, "RLIMIT_CORE": 0}
+
     def apply(self, extra_processes=0):
         """Set the rlimits on this process, to be inherited by everything it starts (call right before exec)."""
-        settings = [
-            (resource.RLIMIT_AS, self.memory_mb * MB),
-            (resource.RLIMIT_NPROC, self.processes + extra_processes),
-            (resource.RLIMIT_FSIZE, self.file_size_mb * MB),
-            (resource.RLIMIT_CPU, self.cpu_seconds),
-            (resource.RLIMIT_NOFILE, self.open_files),
-            (resource.RLIMIT_CORE, 0),
-        ]
-        for which, value in settings:
-            soft, hard = resource.getrlimit(which)
-            if hard != resource.RLIM_INFINITY:
-                value = min(value, hard)
-            resource.setrlimit(which, (value, value))
+        set_rlimits(self.rlimits(extra_processes))
