@@ -69,6 +69,9 @@ c.SkipTrainingCells.source_directory = os.path.join(ROOT, "source")
 if os.environ.get("NBGRADER_KIT_STOCK") != "1":
     c.Autograde.sanitize_preprocessors = [
         "nbgrader.preprocessors.ClearOutput",
+        # one cell per graded id: a copied, split or merged graded cell is graded once, never fails the
+        # notebook (nbgrader #1083); cell ids repaired
+        "grader.preprocessors.one_graded_copy.OneGradedCopy",
         # a test cell flipped to solution: true gets its role back
         "grader.preprocessors.restore_cell_roles.RestoreCellRoles",
         "nbgrader.preprocessors.DeduplicateIds",
