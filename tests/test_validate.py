@@ -10,7 +10,7 @@ import pytest
 
 from course_env import python_env
 from grader.manifest import ROOT
-from samples import notebook_edits as edits
+from samples import honest_edits, notebook_edits as edits
 
 ASSIGNMENT = "gradient_checking"  # the fastest notebook to run
 
@@ -28,6 +28,8 @@ def folder(tmp_path_factory):
     mistake = edits.apply_catalog_entry(edits.fill_all(edits.read_release(ASSIGNMENT), ASSIGNMENT),
                                         "gcn_no_denominator")
     nbformat.write(mistake, os.path.join(target, "Mistake.ipynb"))
+    for name, edit in (("Duplicated", honest_edits.duplicated_test), ("Split", honest_edits.split_answer)):
+        nbformat.write(edit(ASSIGNMENT, edits.read_release(ASSIGNMENT))[0], os.path.join(target, name + ".ipynb"))
     with open(os.path.join(target, "Broken.ipynb"), "w") as handle:
         handle.write('{"cells": [')
     alone = os.path.join(os.path.dirname(target), "alone")
@@ -97,3 +99,16 @@ def test_plain_nbgrader_validate_shows_the_whole_diagnosis(folder):
     assert not [line for line in report if line.endswith("...")], result.stdout
     joined = " ".join(line.strip() for line in report)
     assert "the difference is the numerator alone, ||grad - gradapprox||: divide it by the denominator" in joined
+
+
+def test_a_copied_or_split_graded_cell_is_named_and_the_notebook_still_validates(folder):
+    """nbgrader's own validator refuses a repeated grade id ("Duplicate grade id"); students hear in plain words
+    what they did, that the submission will still be graded, and the usual result."""
+    result = validate(os.path.join(folder, "Duplicated.ipynb"), os.path.join(folder, "Split.ipynb"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    first = edits.ASSIGNMENTS[ASSIGNMENT].functions[0]
+    assert "the test cell test_%s appears twice (copied, or split in two" % first in result.stdout, result.stdout
+    assert "the answer cell %s appears twice" % first in result.stdout, result.stdout
+    assert result.stdout.count("Your submission will still be graded") == 2
+    assert result.stdout.count("passed (every test cell runs without errors)") == 2
+    assert not [name for name in os.listdir(folder) if name.startswith(".validate-")]

@@ -75,6 +75,27 @@ def keep_one_copy(cells, released):
     return notes
 
 
+def repeated_ids(cells):
+    """{grade_id: [cell indices]} of the graded ids more than one cell claims (what a student's copy or split made)."""
+    claims = {}
+    for index, cell in enumerate(cells):
+        if _grade_id(cell):
+            claims.setdefault(_grade_id(cell), []).append(index)
+    return {grade_id: indices for grade_id, indices in claims.items() if len(indices) > 1}
+
+
+def keep_checksummed_copy(cells):
+    """Without the release at hand (a student validating): of each repeated id, keep the copy whose source still
+    has the checksum the release gave it (else the first); the others lose their nbgrader metadata."""
+    from nbgrader.utils import compute_checksum
+    for grade_id, indices in repeated_ids(cells).items():
+        intact = [i for i in indices if cells[i].metadata["nbgrader"].get("checksum") == compute_checksum(cells[i])]
+        keeper = (intact or indices)[0]
+        for index in indices:
+            if index != keeper:
+                del cells[index].metadata["nbgrader"]
+
+
 def _find_lines(haystack, needle):
     """Index where the line list `needle` starts inside `haystack`, or None."""
     for start in range(len(haystack) - len(needle) + 1):
