@@ -19,7 +19,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from grader.manifest import ROOT, SELF_CHECK_CALL
 from grader.messages import ANSI
-from grader.preprocessors.one_graded_copy import keep_checksummed_copy, repeated_ids
+from grader.preprocessors.one_graded_copy import copies_warnings, keep_checksummed_copy
 
 
 def course_config():
@@ -80,15 +80,7 @@ def missing_helpers(path, notebook):
 
 def copies_notes(path, notebook):
     """What a student should hear about graded cells that appear more than once (copied, or split in two)."""
-    notes = []
-    for grade_id, indices in sorted(repeated_ids(notebook.cells).items()):
-        kind = "test cell" if notebook.cells[indices[0]].metadata["nbgrader"].get("grade") else "answer cell"
-        times = "twice" if len(indices) == 2 else "%d times" % len(indices)
-        notes.append("%s: note: the %s %s appears %s (copied, or split in two: cells %s). Your submission will "
-                     "still be graded: the copy as released (else the first) counts, the others run as your own "
-                     "code and earn no points. You may delete the extra copies."
-                     % (path, kind, grade_id, times, ", ".join(str(i + 1) for i in indices)))
-    return notes
+    return ["%s: note: %s" % (path, warning) for warning in copies_warnings(notebook.cells)]
 
 
 def _validate_one_copy_each(path, notebook, validator):

@@ -112,3 +112,15 @@ def test_a_copied_or_split_graded_cell_is_named_and_the_notebook_still_validates
     assert result.stdout.count("Your submission will still be graded") == 2
     assert result.stdout.count("passed (every test cell runs without errors)") == 2
     assert not [name for name in os.listdir(folder) if name.startswith(".validate-")]
+
+
+def test_nbgrader_validate_with_the_course_config_names_a_copied_cell_and_passes(folder):
+    """Stock `nbgrader validate` stops at "Duplicate grade id"; with the course's configuration (run from the
+    course root) it says what happened in plain words and validates the notebook."""
+    result = subprocess.run(["nbgrader", "validate", os.path.join(folder, "Duplicated.ipynb")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600, env=python_env(ROOT))
+    output = result.stdout + result.stderr
+    first = edits.ASSIGNMENTS[ASSIGNMENT].functions[0]
+    assert "the test cell test_%s appears twice" % first in output and "will still be graded" in output, output
+    assert "Success! Your notebook passes all the tests." in result.stdout, output
+    assert "Duplicate grade id" not in output

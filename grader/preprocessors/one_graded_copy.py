@@ -84,6 +84,18 @@ def repeated_ids(cells):
     return {grade_id: indices for grade_id, indices in claims.items() if len(indices) > 1}
 
 
+def copies_warnings(cells):
+    """Plain words for a student about each graded id that more than one cell claims."""
+    warnings = []
+    for grade_id, indices in sorted(repeated_ids(cells).items()):
+        kind = "test cell" if cells[indices[0]].metadata["nbgrader"].get("grade") else "answer cell"
+        warnings.append("the %s %s appears %s (copied, or split in two: cells %s). Your submission will still be "
+                        "graded: the copy as released (else the first) counts, the others run as your own code and "
+                        "earn no points. You may delete the extra copies."
+                        % (kind, grade_id, _times(len(indices)), ", ".join(str(i + 1) for i in indices)))
+    return warnings
+
+
 def keep_checksummed_copy(cells):
     """Without the release at hand (a student validating): of each repeated id, keep the copy whose source still
     has the checksum the release gave it (else the first); the others lose their nbgrader metadata."""
@@ -235,4 +247,15 @@ class OneGradedCopy(NbGraderPreprocessor):
                 "test": test, "cell_type": cell["cell_type"], "metadata": meta}
         for note in resolve(nb, released, nbformat.v4.new_code_cell):
             self.log.warning("%s", note)
+        return nb, resources
+
+
+class OneCopyToValidate(NbGraderPreprocessor):
+    """For `nbgrader validate` (before its CheckCellMetadata, which refuses a repeated grade id): say in plain
+    words which graded cell appears more than once, and validate the copy as released (else the first)."""
+
+    def preprocess(self, nb, resources):
+        for warning in copies_warnings(nb.cells):
+            self.log.warning("Note: %s", warning)
+        keep_checksummed_copy(nb.cells)
         return nb, resources
