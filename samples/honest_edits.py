@@ -101,6 +101,13 @@ def test_copied_to_end(assignment, nb):
     return nb, None
 
 
+def test_copied_to_top(assignment, nb):
+    """A copy of the last test cell pasted at the top of the notebook (it runs before anything is defined)."""
+    nb = _correct(assignment, nb)
+    nb.cells.insert(0, _fresh(nb.cells[_test_index(nb, ASSIGNMENTS[assignment].functions[-1])]))
+    return nb, None
+
+
 def merged_cells(assignment, nb):
     """The first answer cell merged with a scratch cell below it, and a scratch cell merged with the first
     test cell below it (the merged cell then has no test role: the test is inside it)."""
@@ -297,6 +304,7 @@ HONEST_EDITS = {
     "duplicated_answer": HonestEdit(duplicated_answer, "appeared twice"),
     "split_answer": HonestEdit(split_answer, "was split in two"),
     "test_copied_to_end": HonestEdit(test_copied_to_end, "appeared twice"),
+    "test_copied_to_top": HonestEdit(test_copied_to_top, "appeared twice"),
     "merged_cells": HonestEdit(merged_cells, "was merged with other code"),
     "scratch_cells": HonestEdit(scratch_cells),
     "markdown_moved": HonestEdit(markdown_moved),

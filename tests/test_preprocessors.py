@@ -377,3 +377,12 @@ def test_a_cell_nbgrader_cannot_restore_is_classified_from_where_it_failed(grade
         assert classify(error) == ("checksums", "builtins.RuntimeError")
     else:
         raise AssertionError("OverwriteCells restored a cell it cannot check")
+
+
+def test_of_copies_as_released_the_one_after_its_answer_is_graded(released_url):
+    """A test cell pasted above everything would run before its answer exists: the copy in place is graded."""
+    nb = notebook(code("assert x == 1", "test_answer", grade=True, points=3), code("x = 1", "answer", solution=True),
+                  code("assert x == 1", "test_answer", grade=True, points=3),
+                  code("assert x > 0", "test_more", grade=True, points=1))
+    nb = sanitized(nb, released_url)
+    assert "nbgrader" not in nb.cells[0].metadata and nb.cells[2].metadata["nbgrader"]["grade_id"] == "test_answer"

@@ -52,13 +52,17 @@ def keep_one_copy(cells, released):
         grade_id = _grade_id(cell)
         if grade_id in released:
             claims.setdefault(grade_id, []).append(index)
-    notes = []
-    for grade_id, indices in claims.items():
+    notes, kept = [], {}
+    for grade_id in released:   # in the release's order, so each id's place is known for the next one
+        indices = claims.get(grade_id, [])
         if len(indices) < 2:
+            kept[grade_id] = indices[0] if indices else None
             continue
         wanted = released[grade_id]
         typed = [i for i in indices if cells[i].cell_type == wanted["cell_type"]] or indices
-        keeper = next((i for i in typed if comparable(cells[i].source) == wanted["source"]), typed[0])
+        intact = [i for i in typed if comparable(cells[i].source) == wanted["source"]]
+        keeper = _in_place(intact, kept) if intact else typed[0]
+        kept[grade_id] = keeper
         for index in indices:
             if index != keeper:
                 del cells[index].metadata["nbgrader"]
@@ -106,6 +110,15 @@ def keep_checksummed_copy(cells):
         for index in indices:
             if index != keeper:
                 del cells[index].metadata["nbgrader"]
+
+
+def _in_place(candidates, kept):
+    """Of copies as released, the first after the cell kept for the graded id released just before (a test
+    copied above its answer would run too early), else the first."""
+    anchor = next((index for index in reversed(list(kept.values())) if index is not None), None)
+    if anchor is None:
+        return candidates[0]
+    return next((i for i in candidates if i > anchor), candidates[0])
 
 
 def _find_lines(haystack, needle):
