@@ -205,6 +205,8 @@ def check_timestamp(path):
         return None, "%s: ignored" % error
     try:
         text = raw.decode("utf-8").strip()
+        if not text.isprintable():
+            return None, "timestamp.txt holds control characters: ignored"
         parse_utc(text)
         return text, None
     except Exception as error:
