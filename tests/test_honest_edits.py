@@ -1,8 +1,8 @@
 """Every honest edit grades like the unedited notebook; its hostile twins gain nothing (issue: honest notebooks).
 
-The corpus (samples/honest_edits.py) is generated from the release and the reference solutions:
-every kind of honest edit on all three notebooks, the hostile twins, and two baselines graded
-next to them (`unedited`: the reference; `mistake_only`: the manifest's sample mistake). It is
+The corpus (samples/honest_edits.py, samples/honest_corpus.py) is generated from the release and
+the reference solutions: every kind of honest edit on all three notebooks, the hostile twins, and
+two baselines graded next to them (`unedited`: the reference; `mistake_only`: the manifest's sample mistake). It is
 graded as one class through the real pipeline (python -m pipeline), and as one class per
 assignment through plain `nbgrader autograde` with the course's configuration. Expected scores
 are the baselines' scores from the same run, never numbers written here.
@@ -16,7 +16,8 @@ import pytest
 from graded_course import course_env, gradebook_dump
 from grader.manifest import ASSIGNMENTS
 from pipeline.course import copy_course
-from samples.honest_edits import HONEST_EDITS, HOSTILE_TWINS, write_corpus
+from samples.honest_corpus import HOSTILE_TWINS, write_corpus
+from samples.honest_edits import HONEST_EDITS
 
 pytestmark = pytest.mark.e2e
 GRADED = [a for a in ASSIGNMENTS if ASSIGNMENTS[a].samples]

@@ -144,7 +144,8 @@ def test_a_byte_order_mark_and_crlf_are_read_with_notes(submission, tmp_path):
     assert nbformat.read(str(tmp_path / "intake" / NAME), as_version=4).cells[0].source == "x = 1\ny = 2\n"
 
 
-@pytest.mark.parametrize("renamed", ["Initialization (1).ipynb", "Initialization-Copy1.ipynb", "initialization copy.ipynb"])
+@pytest.mark.parametrize("renamed", ["Initialization (1).ipynb", "Initialization-Copy1.ipynb",
+                                     "initialization copy.ipynb"])
 def test_a_lone_renamed_download_is_graded_under_its_name(submission, tmp_path, renamed):
     (submission / renamed).write_text(notebook())
     admission = run(submission, tmp_path)

@@ -321,7 +321,8 @@ def test_stock_nbgrader_fails_a_notebook_with_a_copied_test_cell(released_url):
 
 def test_copies_leave_one_graded_cell_the_released_one_and_run_as_plain_code(released_url):
     nb = sanitized(copied_class_notebook(), released_url)
-    assert roles(nb) == [("answer", "x = 1", None), ("test_answer", "assert x == 1", 3.0), ("test_more", "assert x > 0", 1.0)]
+    assert roles(nb) == [("answer", "x = 1", None), ("test_answer", "assert x == 1", 3.0),
+                         ("test_more", "assert x > 0", 1.0)]
     assert [c.source for c in nb.cells if "nbgrader" not in c.metadata] == ["assert True", "assert x == 1"]
     assert nb.cells[2].metadata["nbgrader"]["grade_id"] == "test_answer"   # the unedited copy in its place
 

@@ -1,4 +1,4 @@
-"""OneGradedCopy (sanitize, first): exactly one cell carries each graded id; honest copies, splits and merges grade right.
+"""OneGradedCopy (sanitize, first): one cell carries each graded id; honest copies, splits and merges grade right.
 
 Copy and paste in Jupyter keeps a cell's nbgrader metadata, and so does JupyterLab's split. Stock
 nbgrader then blanks the second copy's metadata (DeduplicateIds) and crashes reading its
