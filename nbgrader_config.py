@@ -69,6 +69,9 @@ c.SkipTrainingCells.source_directory = os.path.join(ROOT, "source")
 if os.environ.get("NBGRADER_KIT_STOCK") != "1":
     c.Autograde.sanitize_preprocessors = [
         "nbgrader.preprocessors.ClearOutput",
+        # one cell per graded id: a copied, split or merged graded cell is graded once, never fails the
+        # notebook (nbgrader #1083); cell ids repaired
+        "grader.preprocessors.one_graded_copy.OneGradedCopy",
         # a test cell flipped to solution: true gets its role back
         "grader.preprocessors.restore_cell_roles.RestoreCellRoles",
         "nbgrader.preprocessors.DeduplicateIds",
@@ -88,6 +91,16 @@ if os.environ.get("NBGRADER_KIT_STOCK") != "1":
         "nbgrader.preprocessors.AssignLatePenalties",
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
+
+# -- validate: a copied or split graded cell is named in plain words and the notebook still validates
+# (nbgrader's CheckCellMetadata refuses a repeated grade id). The Validator's list of preprocessors is
+# not a configurable trait, so the course's list is set as its default here.
+from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, Execute  # noqa: E402
+from nbgrader.validator import Validator  # noqa: E402
+
+from grader.preprocessors.one_graded_copy import OneCopyToValidate  # noqa: E402
+
+Validator.class_traits()["preprocessors"].default_value = [OneCopyToValidate, CheckCellMetadata, ClearOutput, Execute]
 
 # -- feedback: never show hidden tests ------------------------------------------
 c.GenerateFeedback.preprocessors = [

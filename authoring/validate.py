@@ -12,12 +12,14 @@ for a notebook separated from its helper files it names the missing files.
 import ast
 import os
 import sys
+import tempfile
 
 import nbformat
 from traitlets.config.loader import PyFileConfigLoader
 
 from grader.manifest import ROOT, SELF_CHECK_CALL
 from grader.messages import ANSI
+from grader.preprocessors.one_graded_copy import copies_warnings, keep_checksummed_copy
 
 
 def course_config():
@@ -76,6 +78,25 @@ def missing_helpers(path, notebook):
                   if not os.path.isfile(os.path.join(folder, name + ".py")))
 
 
+def copies_notes(path, notebook):
+    """What a student should hear about graded cells that appear more than once (copied, or split in two)."""
+    return ["%s: note: %s" % (path, warning) for warning in copies_warnings(notebook.cells)]
+
+
+def _validate_one_copy_each(path, notebook, validator):
+    """nbgrader's validator on a copy of the notebook (next to it, for its helpers) with one cell per graded id:
+    nbgrader itself refuses a notebook with a repeated grade id ("Duplicate grade id")."""
+    keep_checksummed_copy(notebook.cells)
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".validate-", suffix=".ipynb", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            nbformat.write(notebook, stream)
+        return validator.validate(temporary)
+    finally:
+        os.remove(temporary)
+
+
 def validate(path, validator=None):
     """(ok, lines to print) for one notebook."""
     from nbgrader.validator import Validator
@@ -91,20 +112,25 @@ def validate(path, validator=None):
                        "Keep the notebook in the assignment folder you were given, with all its files."
                        % (path, ", ".join(missing))]
     validator = validator or Validator(config=course_config())
-    results = validator.validate(os.path.abspath(path))
+    notes = copies_notes(path, notebook)
+    if notes:
+        results = _validate_one_copy_each(path, notebook, validator)
+    else:
+        results = validator.validate(os.path.abspath(path))
     if results.get("type_changed"):
-        return False, ["%s: %d cell(s) changed type (code <-> markdown); undo that" % (path, len(results["type_changed"]))]
+        return False, notes + ["%s: %d cell(s) changed type (code <-> markdown); undo that"
+                               % (path, len(results["type_changed"]))]
     if results.get("changed"):
         lines = ["%s: %d test cell(s) were edited; restore them (the autograder runs the originals):"
                  % (path, len(results["changed"]))]
-        return False, lines + ["  - " + _first_line(cell["source"]) for cell in results["changed"]]
+        return False, notes + lines + ["  - " + _first_line(cell["source"]) for cell in results["changed"]]
     if results.get("failed"):
         lines = ["%s: VALIDATION FAILED on %d cell(s):" % (path, len(results["failed"]))]
         for cell in results["failed"]:
             lines.append("  - %s:" % _first_line(cell["source"]))
             lines += ["      " + line for line in _diagnosis(cell.get("raw_error"))]
-        return False, lines
-    return True, ["%s: passed (every test cell runs without errors)" % path]
+        return False, notes + lines
+    return True, notes + ["%s: passed (every test cell runs without errors)" % path]
 
 
 def main(argv=None):

@@ -10,33 +10,24 @@ its reason (gradebook comment, feedback page, table note); the run always finish
 """
 import os
 
+import nbformat
+
 from grader.messages import printable
+from grader.preprocessors.one_graded_copy import released_from_cells
 from grader.sandbox import bwrap
 from pipeline.course import remove_tree, say
 from pipeline.feedback import write_failure_feedback
 from pipeline.fingerprints import setup_fingerprint, submission_fingerprint
 from pipeline.grade_records import assignment_structure, write_submission
 from pipeline.gradebook import open_gradebook, part_scores, record_zero, remove_submission, submission_score
-from pipeline.intake import admit
+from pipeline.intake import admit, name_problem, shown_name
 from pipeline.notes import failing_parts, one_line
 from pipeline.prechecks import precheck
 from pipeline.stamps import read_stamp, write_stamp
 from pipeline.table import format_number
-from pipeline.workers import INTAKE_FOLDER, Task, WorkerPool
+from pipeline.workers import FAILURE_KINDS, INTAKE_FOLDER, SETTLED_KINDS, Task, WorkerPool
 
 DEADLINE = int(os.environ.get("KIT_SUBMISSION_DEADLINE", "900"))  # seconds one submission may take to grade
-
-# nbgrader's own words (from its log, written by the grading process) for failures that lie in the file itself
-SETTLED_FAILURES = ("Inconsistent checksums", "NotJSONError", "No submitted file")
-PLAIN_REASONS = [
-    ("Inconsistent checksums", "a locked test cell could not be restored"),
-    ("NotJSONError", "the notebook is not valid JSON"),
-    ("giving up on it", "the kernel died or hung too many times in this notebook, so it gave up (giving up "
-                        "on one notebook never stops the others)"),
-    ("Kernel died", "the Python kernel died and could not be restarted"),
-    ("No submitted file", "no notebook was submitted"),
-]
-
 
 class SandboxUnavailable(SystemExit):
     """Grading untrusted work was refused: no sandbox can be started here."""
@@ -62,16 +53,71 @@ def require_sandbox(unsafe=False):
 
 
 def failure_reason(result):
-    """(reason, settled) for a failed WorkerResult: settled failures lie in the file and are not retried."""
+    """(reason, settled) for a failed WorkerResult, from its structured failure kind (never from log text,
+    which can quote a student's cells): settled failures lie in the file and are not retried."""
     if result.cut_off:
         return result.error, False
-    text = result.log + "\n" + result.error
-    settled = any(needle in text for needle in SETTLED_FAILURES)
-    for needle, plain in PLAIN_REASONS:
-        if needle in text:
-            return "nbgrader could not grade it: %s" % plain, settled
-    last = [line.strip() for line in result.error.splitlines() if line.strip()]
-    return "nbgrader could not grade it: %s" % one_line(last[-1] if last else "see nbgrader's log", 160), settled
+    plain = FAILURE_KINDS.get(result.failure, FAILURE_KINDS["error"])
+    if result.failure not in FAILURE_KINDS or result.failure == "error":
+        plain += " (%s)" % (result.exception.rsplit(".", 1)[-1] or "no exception was recorded")
+    return "nbgrader could not grade it: %s" % plain, result.failure in SETTLED_KINDS
+
+
+def refused_names(pairs):
+    """{(shown student, assignment): stamp} for pairs whose folder names are not safe to use, and the safe pairs.
+
+    nbgrader takes a student id as a glob and every later step builds paths from it, so such a folder
+    is never admitted, graded or written anywhere; the stamp (kept in memory only) carries the note.
+    """
+    refused, safe = {}, []
+    for student, assignment in pairs:
+        problem = name_problem(student, "student folder") or name_problem(assignment, "assignment folder")
+        if problem is None:
+            safe.append((student, assignment))
+            continue
+        shown = shown_name(student), shown_name(assignment)
+        refused[shown] = {"status": "refused", "student": shown[0], "assignment": shown[1], "score": 0.0,
+                          "max_score": 0.0, "failing": [], "reason": problem,
+                          "notes": ["not graded: %s; rename the folder submitted/%s/%s to a plain name (letters, "
+                                    "digits, _ . - @ +) and grade again" % (problem, shown[0], shown[1])]}
+    return refused, safe
+
+
+def remove_stale_intake(course, pairs):
+    """Remove every admitted copy in the intake folder that is not one of `pairs` (a student no longer
+    submitted, a refused name), so nothing nbgrader reads there is left over from another run."""
+    root = course.path(INTAKE_FOLDER)
+    wanted = {}
+    for student, assignment in pairs:
+        wanted.setdefault(student, set()).add(assignment)
+    try:
+        students = os.listdir(root)
+    except OSError:
+        return
+    for student in students:
+        path = os.path.join(root, student)
+        if student not in wanted or os.path.islink(path) or not os.path.isdir(path):
+            _remove(path)
+            continue
+        for assignment in os.listdir(path):
+            if assignment not in wanted[student]:
+                _remove(os.path.join(path, assignment))
+
+
+def _remove(path):
+    if os.path.islink(path) or not os.path.isdir(path):
+        os.remove(path)
+    else:
+        remove_tree(path)
+
+
+def released_cells(course, assignment):
+    """The release notebook's graded cells, as intake needs them to leave one cell per graded id (or None)."""
+    try:
+        release = nbformat.read(course.path("release", assignment, course.notebook(assignment)), as_version=4)
+    except (OSError, ValueError):
+        return None
+    return released_from_cells(release.cells)
 
 
 def clean_pair(course, gradebook, student, assignment):
@@ -90,13 +136,16 @@ def _up_to_date(course, stamp, fingerprint, current, student, assignment):
 
 def _admit_all(course, pairs, force):
     """Admit every submission; returns (stamps of up-to-date ones, pending {pair: base stamp}, failed)."""
+    refused, pairs = refused_names(pairs)
+    remove_stale_intake(course, pairs)
     setups = {a: setup_fingerprint(course, a) for a in {a for _, a in pairs}}
-    stamps, pending, failed = {}, {}, {}
+    released = {a: released_cells(course, a) for a in setups}
+    stamps, pending, failed = dict(refused), {}, {}
     with open_gradebook(course.root) as gradebook:
         for student, assignment in pairs:
             intake = course.path(INTAKE_FOLDER, student, assignment)
             admission = admit(course.submitted(student, assignment), course.notebook(assignment), intake,
-                              student, assignment)
+                              student, assignment, released=released[assignment])
             fingerprint = submission_fingerprint(intake, setups[assignment], admission.problem)
             stamp = read_stamp(course, student, assignment)
             current = submission_score(gradebook, assignment, student)
@@ -128,10 +177,12 @@ def grade(course, pairs, force=False, jobs=1, pool=None, unsafe=False, executor=
     require_sandbox(unsafe)
     os.environ["KIT_EXECUTOR"] = executor  # the workers' nbgrader_config.py reads it; it is part of the fingerprint
     stamps, pending, failed = _admit_all(course, pairs, force)
-    say("autograde: %d submission(s) to grade, %d up to date, %d not gradable"
-        % (len(pending), len(pairs) - len(pending) - len(failed), len(failed)))
-    for pair in sorted(failed):
-        say("  %s / %s: ZERO, %s" % (pair[0], pair[1], stamps[pair]["reason"]))
+    refused = sorted(pair for pair, stamp in stamps.items() if stamp.get("status") == "refused")
+    say("autograde: %d submission(s) to grade, %d up to date, %d not gradable, %d refused (folder name)"
+        % (len(pending), len(pairs) - len(pending) - len(failed) - len(refused), len(failed), len(refused)))
+    for pair in sorted(failed) + refused:
+        say("  %s / %s: %s, %s" % (pair[0], pair[1], "ZERO" if pair in failed else "NOT GRADED",
+                                    stamps[pair]["reason"]))
     if not pending:
         return stamps
     with open_gradebook(course.root) as gradebook:

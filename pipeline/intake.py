@@ -1,26 +1,72 @@
 """Admit a submission as untrusted input: a clean copy that nbgrader may read, or a reason it cannot be graded.
 
-Everything a student hands in is read here once, defensively: only regular files inside
-the submission folder (no link is followed, no FIFO opened), bounded in number, size
-and depth; the notebook must be UTF-8 JSON of bounded size and nesting that nbformat
-accepts, and is written back normalised (nbgrader metadata of a shape nbgrader would
-crash on is dropped). A timestamp.txt nbgrader cannot parse is reported and left out.
+Everything a student hands in is data, read here once, defensively. Folder names must be safe
+(`name_problem`): nbgrader uses a student id as a glob, so a folder named `*` would grade the
+whole class. Every file is opened once without following links (O_NOFOLLOW, O_NONBLOCK for
+pipes), checked with fstat (a regular file of bounded size) and read from that descriptor
+(`read_regular`). The notebook must be UTF-8 JSON of bounded nesting that nbformat accepts; it
+is written back normalised: a byte-order mark, CRLF sources, odd cell ids, copied, split or
+merged graded cells (grader/preprocessors/one_graded_copy.py) and a browser's renamed download
+are repaired with a note. A timestamp.txt nbgrader cannot parse is reported and left out.
 Any failure, whatever its kind, becomes `Admission.problem`: never an exception.
 """
+import errno
 import json
 import os
+import re
 import shutil
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 
 import nbformat
 
-MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
-MAX_OTHER_BYTES = 50 * 1024 * 1024
+from grader.preprocessors.one_graded_copy import repair_cell_ids, resolve
+
+MAX_FILE_BYTES = 50 * 1024 * 1024     # any one file, the notebook included
+MAX_OTHER_BYTES = 50 * 1024 * 1024    # all the other files together
+MAX_TIMESTAMP_BYTES = 1000
 MAX_FILES = 200
 MAX_DEPTH = 4
 MAX_JSON_NESTING = 64
+MAX_NAME = 100
+NAME_PUNCTUATION = "_.-@+"
 GRADER_METADATA = ("kit",)   # metadata keys only the grader may write
+BOM = "\ufeff"
+
+
+def name_problem(name, what="folder"):
+    """Why `name` (a student or assignment folder) cannot be used, or None when it is safe.
+
+    Letters and digits (any script), and `_ . - @ +` inside; it must start with a letter or digit, hold
+    no `..`, and be in Unicode's composed form: no glob, shell or control character, no path, no option.
+    """
+    if not isinstance(name, str) or not name:
+        return "an empty %s name" % what
+    if len(name) > MAX_NAME:
+        return "the %s name is longer than %d characters" % (what, MAX_NAME)
+    if unicodedata.normalize("NFC", name) != name:
+        return "the %s name is not in Unicode's composed form" % what
+    if not name[0].isalnum():
+        return "the %s name must start with a letter or digit" % what
+    if ".." in name:
+        return "the %s name holds '..'" % what
+    odd = sorted({ch for ch in name if not (ch.isalnum() or ch in NAME_PUNCTUATION)})
+    if odd:
+        return "the %s name holds %s (only letters, digits and %s are allowed)" % (
+            what, ", ".join(shown_character(ch) for ch in odd[:5]), " ".join(NAME_PUNCTUATION))
+    return None
+
+
+def shown_character(ch):
+    """A character as it may be printed: visible ones quoted, the others as their code point."""
+    return repr(ch) if ch.isprintable() and not ch.isspace() else "U+%04X" % ord(ch)
+
+
+def shown_name(name):
+    """`name` with every character that is not plainly visible written as its code point (safe to print)."""
+    return "".join(ch if ch == " " or (ch.isprintable() and not ch.isspace()) else "<U+%04X>" % ord(ch)
+                   for ch in name)[:MAX_NAME]
 
 
 @dataclass
@@ -46,32 +92,55 @@ def _nesting(value, limit=MAX_JSON_NESTING):
     return deepest
 
 
-def read_notebook(path, name):
-    """(NotebookNode, None) or (None, reason): `path` read as an untrusted notebook file."""
+class Unreadable(Exception):
+    """A file that is not admitted; the message says why in plain words (it names the file)."""
+
+
+def read_regular(path, name, limit):
+    """The bytes of `path`, opened once without following a link and checked with fstat; Unreadable if not."""
     try:
-        info = os.lstat(path)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
-        return None, "no notebook was submitted (%s is missing)" % name
+        raise Unreadable("%s is missing" % name) from None
     except OSError as error:
-        return None, "%s could not be read (%s)" % (name, error.strerror)
-    if stat.S_ISLNK(info.st_mode):
-        return None, "%s is a link, not a notebook file" % name
-    if stat.S_ISDIR(info.st_mode):
-        return None, "%s is a folder, not a notebook file" % name
-    if not stat.S_ISREG(info.st_mode):
-        return None, "%s is not a regular file (a pipe or a device?)" % name
-    if info.st_size > MAX_NOTEBOOK_BYTES:
-        return None, "%s is %d MB, over the %d MB a notebook may have" % (
-            name, info.st_size // 2 ** 20, MAX_NOTEBOOK_BYTES // 2 ** 20)
+        if error.errno == errno.ELOOP:
+            raise Unreadable("%s is a link, not a file" % name) from None
+        raise Unreadable("%s could not be read (%s)" % (name, error.strerror)) from None
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as handle:
-            raw = handle.read(MAX_NOTEBOOK_BYTES + 1)
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise Unreadable("%s is a folder, not a file" % name)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("%s is not a regular file (a pipe or a device?)" % name)
+        if info.st_size > limit:
+            raise Unreadable("%s is %.1f MB, over the %d MB a file may have" % (name, info.st_size / 2 ** 20,
+                                                                              limit // 2 ** 20))
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew while being read
+        raise Unreadable("%s is over the %d MB a file may have" % (name, limit // 2 ** 20))
+    return data
+
+
+def read_notebook(path, name, notes=None):
+    """(NotebookNode, None) or (None, reason): `path` read as an untrusted notebook file; repairs go to `notes`."""
+    notes = notes if notes is not None else []
+    try:
+        raw = read_regular(path, name, MAX_FILE_BYTES)
+    except Unreadable as error:
+        reason = str(error)
+        if reason.endswith(" is missing"):
+            return None, "no notebook was submitted (%s is missing)" % name
+        return None, reason
+    try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None, "%s is not a text file, so not a notebook" % name
-    except OSError as error:
-        return None, "%s could not be read (%s)" % (name, error.strerror)
+    if text.startswith(BOM):
+        text = text[len(BOM):]
+        notes.append("%s was saved with a byte-order mark: read without it" % name)
     too_deep = "%s is not a valid notebook file: its JSON nests more than %d levels deep" % (name, MAX_JSON_NESTING)
     try:
         parsed = json.loads(text)
@@ -83,7 +152,11 @@ def read_notebook(path, name):
     if _nesting(parsed) > MAX_JSON_NESTING:
         return None, too_deep
     try:
+        if isinstance(parsed, dict) and isinstance(parsed.get("cells"), list):
+            notes += repair_cell_ids(parsed)
+            text = json.dumps(parsed)
         notebook = nbformat.reads(text, as_version=4)
+        notes += repair_cell_ids(notebook)
         nbformat.validate(notebook)
     except Exception as error:  # nbformat raises many kinds; all mean the same to a student
         first = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
@@ -91,10 +164,16 @@ def read_notebook(path, name):
     return notebook, None
 
 
-def normalise(notebook):
-    """Drop cell metadata nbgrader would crash on and anything only the grader may write; return notes."""
+def normalise(notebook, released=None):
+    """Drop cell metadata nbgrader would crash on and anything only the grader may write, make line
+    endings plain, leave one cell per graded id (`released`: grader.preprocessors.one_graded_copy's
+    description of the release); return notes."""
     notes = []
+    crlf = False
     for index, cell in enumerate(notebook.cells):
+        if isinstance(cell.get("source"), str) and "\r" in cell.source:
+            cell.source = cell.source.replace("\r\n", "\n").replace("\r", "\n")
+            crlf = True
         meta = cell.get("metadata", {})
         for key in GRADER_METADATA:
             meta.pop(key, None)
@@ -108,6 +187,10 @@ def normalise(notebook):
         points = grading.get("points")
         if points is not None and not isinstance(points, (int, float)):
             grading.pop("points")
+    if crlf:
+        notes.append("cell sources had Windows line endings (CRLF): read as plain line ends")
+    if released:
+        notes += resolve(notebook, released, nbformat.v4.new_code_cell)
     return notes
 
 
@@ -115,15 +198,17 @@ def check_timestamp(path):
     """(timestamp text, None) or (None, why it is ignored) for a submission's timestamp.txt."""
     from nbgrader.utils import parse_utc
     try:
-        info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > 1000:
-            return None, "timestamp.txt is not a small regular file: ignored"
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read().strip()
+        raw = read_regular(path, "timestamp.txt", MAX_TIMESTAMP_BYTES)
+    except Unreadable as error:
+        if str(error).endswith(" is missing"):
+            return None, None
+        return None, "%s: ignored" % error
+    try:
+        text = raw.decode("utf-8").strip()
+        if not text.isprintable():
+            return None, "timestamp.txt holds control characters: ignored"
         parse_utc(text)
         return text, None
-    except FileNotFoundError:
-        return None, None
     except Exception as error:
         return None, "timestamp.txt could not be read as a date (%s): ignored" % str(error)[:80]
 
@@ -143,48 +228,88 @@ def _copy_regular_files(source, target, skip, notes):
             path, rel = os.path.join(folder, name), os.path.join(relative, name) if relative else name
             if (not relative and name in skip) or name.startswith("."):
                 continue
+            if name_problem(name, "file") and not _plain_file_name(name):
+                notes.append("%s: a file name with unusual characters: left out" % shown_name(rel))
+                continue
             info = os.lstat(path)
             if stat.S_ISDIR(info.st_mode):
                 if depth < MAX_DEPTH:
                     walk(path, rel, depth + 1)
                 else:
                     notes.append("%s is nested too deep: left out" % rel)
-            elif not stat.S_ISREG(info.st_mode):
-                notes.append("%s is %s: left out" % (rel, "a link" if stat.S_ISLNK(info.st_mode)
-                                                     else "not a regular file"))
-            elif count >= MAX_FILES or total + info.st_size > MAX_OTHER_BYTES:
-                notes.append("%s is over the limit of %d files or %d MB: left out"
-                             % (rel, MAX_FILES, MAX_OTHER_BYTES // 2 ** 20))
-            else:
-                os.makedirs(os.path.join(target, relative), exist_ok=True)
-                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-                with os.fdopen(fd, "rb") as src, open(os.path.join(target, rel), "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-                count, total = count + 1, total + info.st_size
+                continue
+            if count >= MAX_FILES:
+                notes.append("%s is over the limit of %d files: left out" % (rel, MAX_FILES))
+                continue
+            try:
+                data = read_regular(path, rel, MAX_FILE_BYTES)
+            except Unreadable as error:
+                notes.append("%s: left out" % error)
+                continue
+            if total + len(data) > MAX_OTHER_BYTES:
+                notes.append("%s: left out, the submission's files together may have %d MB"
+                             % (rel, MAX_OTHER_BYTES // 2 ** 20))
+                continue
+            os.makedirs(os.path.join(target, relative), exist_ok=True)
+            with open(os.path.join(target, rel), "wb") as handle:
+                handle.write(data)
+            count, total = count + 1, total + len(data)
 
     walk(source, "", 0)
 
 
-def admit(submitted_folder, notebook_name, target_folder, student, assignment):
-    """Admit `submitted_folder` into `target_folder` (replaced); never raises for anything in the submission."""
+def _plain_file_name(name):
+    """A file name a student's editor may well make (spaces, brackets) but with nothing to glob or to hide."""
+    return all(ch.isprintable() and ch not in "*?[]\\$`\"'" for ch in name) and not name.startswith("-")
+
+
+def renamed_download(folder, notebook_name):
+    """The one notebook in `folder` when its name is `notebook_name` as a browser's download renames it
+    ("Name (1).ipynb", "Name-Copy1.ipynb", "Name copy.ipynb"), else None."""
+    stem = re.escape(os.path.splitext(notebook_name)[0])
+    pattern = re.compile(r"^%s(\s*\(\d+\)|-Copy\d*|[ _-]?copy\d*|[ _-]\d+)\.ipynb$" % stem, re.IGNORECASE)
+    try:
+        notebooks = [n for n in os.listdir(folder) if n.lower().endswith(".ipynb")]
+    except OSError:
+        return None
+    return notebooks[0] if len(notebooks) == 1 and pattern.match(notebooks[0]) else None
+
+
+def admit(submitted_folder, notebook_name, target_folder, student, assignment, released=None):
+    """Admit `submitted_folder` into `target_folder` (replaced); never raises for anything in the submission.
+
+    released: the release's graded cells (grader.preprocessors.one_graded_copy.released_from_cells), to
+    leave one cell per graded id; without it copies are left for nbgrader's own steps.
+    """
     admission = Admission(student, assignment)
     if os.path.isdir(target_folder):
         shutil.rmtree(target_folder)
+    for value, what in ((student, "student folder"), (assignment, "assignment folder")):
+        problem = name_problem(value, what)
+        if problem:
+            admission.problem = problem
+            return admission
     try:
         info = os.lstat(submitted_folder)
         if not stat.S_ISDIR(info.st_mode):
             admission.problem = "the submission is not a folder"
             return admission
         os.makedirs(target_folder)
-        notebook, problem = read_notebook(os.path.join(submitted_folder, notebook_name), notebook_name)
+        found = notebook_name
+        if not os.path.lexists(os.path.join(submitted_folder, notebook_name)):
+            found = renamed_download(submitted_folder, notebook_name) or notebook_name
+        notebook, problem = read_notebook(os.path.join(submitted_folder, found), found, admission.notes)
         if problem:
             others = sorted(n for n in os.listdir(submitted_folder) if n.endswith(".ipynb") and n != notebook_name)
             if others and "missing" in problem:
                 problem = ("no %s in the submission (found %s; notebooks are graded by their name)"
-                           % (notebook_name, ", ".join(others)))
+                           % (notebook_name, ", ".join(shown_name(n) for n in others)))
             admission.problem = problem
             return admission
-        admission.notes += normalise(notebook)
+        if found != notebook_name:
+            admission.notes.append("%s was graded as %s (the only notebook in the folder; a download renames it)"
+                                   % (shown_name(found), notebook_name))
+        admission.notes += normalise(notebook, released)
         nbformat.write(notebook, os.path.join(target_folder, notebook_name))
         timestamp, why = check_timestamp(os.path.join(submitted_folder, "timestamp.txt"))
         if why:
@@ -193,7 +318,7 @@ def admit(submitted_folder, notebook_name, target_folder, student, assignment):
             with open(os.path.join(target_folder, "timestamp.txt"), "w", encoding="utf-8") as handle:
                 handle.write(timestamp + "\n")
             admission.timestamp = timestamp
-        _copy_regular_files(submitted_folder, target_folder, {notebook_name, "timestamp.txt"}, admission.notes)
+        _copy_regular_files(submitted_folder, target_folder, {found, "timestamp.txt"}, admission.notes)
     except Exception as error:  # an unreadable folder, a full disk: this submission only
-        admission.problem = "the submission could not be read (%s: %s)" % (type(error).__name__, str(error)[:150])
+        admission.problem = "the submission could not be read (%s)" % type(error).__name__
     return admission

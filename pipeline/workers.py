@@ -34,7 +34,9 @@ class WorkerResult:
     assignment: str
     success: bool
     error: str = ""        # nbgrader's traceback text, or the pool's reason (deadline, worker died)
-    log: str = ""          # nbgrader's captured log of this submission
+    log: str = ""          # nbgrader's captured log of this submission (for people: never parsed)
+    failure: str = ""      # what failed, from the exception's type and where it was raised (FAILURE_KINDS)
+    exception: str = ""    # that exception's class, module.QualName (the grader's code, never a student's)
     seconds: float = 0.0
     cut_off: bool = False  # the worker died or missed its deadline
     grades: SubmissionGrades | None = None
@@ -43,6 +45,60 @@ class WorkerResult:
                                                  # judging within it), records, feedback
     budget_hits: list = field(default_factory=list)  # budgets its notebooks used up (grader/sandbox/budget.py:
                                                      # "memory", "wall", ...); "wall" when cut off at the deadline
+
+
+# what failed, decided from the raised exception's class and the code that raised it; `settled` failures
+# lie in the file and fail again on every attempt
+FAILURE_KINDS = {
+    "checksums": "a locked test cell could not be restored",
+    "not_json": "the notebook is not valid JSON",
+    "gave_up": "the kernel died or hung too many times in this notebook, so it gave up (giving up on one notebook "
+               "never stops the others)",
+    "kernel_died": "the Python kernel died and could not be restarted",
+    "error": "an error in the grading steps",
+}
+SETTLED_KINDS = {"checksums", "not_json"}
+
+
+def classify(error):
+    """(kind, exception class name) of an exception raised by nbgrader's steps: from its type and the module
+    and function that raised it, never from its message (which may quote a student's cell)."""
+    from nbclient.exceptions import DeadKernelError
+    from nbformat.reader import NotJSONError
+    trace = error.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    code = trace.tb_frame.f_code if trace is not None else None
+    where = (os.path.basename(code.co_filename), code.co_name) if code else ("", "")
+    name = "%s.%s" % (type(error).__module__, type(error).__qualname__)
+    if isinstance(error, NotJSONError):
+        return "not_json", name
+    if isinstance(error, DeadKernelError):
+        return "kernel_died", name
+    if type(error) is RuntimeError and where[0] == "overwritecells.py":
+        return "checksums", name
+    if type(error) is RuntimeError and where == ("grading_execute.py", "_mark_broken"):
+        return "gave_up", name
+    return "error", name
+
+
+def record_raised(found):
+    """Make nbgrader's Autograde append to `found` each exception its steps raise (it catches and logs them)."""
+    from nbgrader.converters.autograde import Autograde
+    if getattr(Autograde, "kit_records", None) is not None:
+        Autograde.kit_records = found
+        return
+    Autograde.kit_records = found
+    for method in ("init_assignment", "convert_single_notebook"):
+        original = getattr(Autograde, method)
+
+        def recorded(self, *args, _original=original, **kwargs):
+            try:
+                return _original(self, *args, **kwargs)
+            except Exception as error:
+                Autograde.kit_records.append(error)
+                raise
+        setattr(Autograde, method, recorded)
 
 
 @dataclass(frozen=True)
@@ -118,12 +174,16 @@ class ScratchGrader:
         try:
             self._prepare(task.structure)
             steps, hits = step_clock.snapshot(), budget.hit_count()
+            raised = []
+            record_raised(raised)
             try:
                 outcome = self.api.autograde(task.assignment, task.student, force=True, create=True)
             finally:
                 result.budget_hits = budget.hits_since(hits)
             result.success = bool(outcome.get("success"))
             result.error, result.log = str(outcome.get("error") or ""), str(outcome.get("log") or "")
+            if not result.success:
+                result.failure, result.exception = classify(raised[0]) if raised else ("error", "")
             result.phases["autograde"] = time.monotonic() - started
             result.phases.update(step_clock.since(steps))
             if result.success:
@@ -139,6 +199,7 @@ class ScratchGrader:
         except BaseException as error:  # nbgrader's own capture failed: still a result, not a crash
             result.success = False
             result.error = "%s: %s" % (type(error).__name__, error)
+            result.failure, result.exception = classify(error)
         result.seconds = time.monotonic() - started
         return result
 

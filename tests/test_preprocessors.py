@@ -11,6 +11,7 @@ from grader.hidden_block import HIDDEN_BEGIN, HIDDEN_END
 from grader.preprocessors.hide_hidden_test_details import HideHiddenTestDetails
 from grader.preprocessors.judge_hidden_tests import JudgeHiddenTests
 from grader.preprocessors.limit_output_size import LimitOutputSize
+from grader.preprocessors.one_graded_copy import OneGradedCopy, repair_cell_ids
 from grader.preprocessors.restore_cell_roles import RestoreCellRoles
 from grader.preprocessors.restore_cells import RestoreCells
 from grader.preprocessors.skip_training_cells import NBCLIENT_SKIP_TAG, SKIP_TAG, SkipTrainingCells
@@ -260,6 +261,95 @@ def test_deleted_test_cells_come_back_even_without_their_neighbours(gradebook_ur
     assert all(c.get("id") for c in nb.cells)
 
 
+# ----------------------------------------------------------------------------- OneGradedCopy
+RELEASED = [code("# YOUR CODE HERE\nraise NotImplementedError()", "answer", solution=True),
+            code("assert x == 1", "test_answer", grade=True, points=3),
+            code("assert x > 0", "test_more", grade=True, points=1)]
+
+
+@pytest.fixture(scope="module")
+def released_url(tmp_path_factory):
+    """A gradebook as generate_assignment leaves it: the released cells with their checksums."""
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import compute_checksum
+    os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])  # alembic
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("released") / "gradebook.db")
+    with Gradebook(url) as gradebook:
+        gradebook.update_or_create_assignment("a")
+        gradebook.update_or_create_notebook("nb", "a")
+        for cell in RELEASED:
+            meta = cell.metadata["nbgrader"]
+            if meta["solution"]:
+                gradebook.update_or_create_solution_cell(meta["grade_id"], "nb", "a")
+            else:
+                gradebook.update_or_create_grade_cell(meta["grade_id"], "nb", "a", max_score=meta["points"],
+                                                      cell_type="code")
+            gradebook.update_or_create_source_cell(meta["grade_id"], "nb", "a", source=cell.source, cell_type="code",
+                                                   locked=meta["locked"], checksum=compute_checksum(cell))
+    return url
+
+
+def sanitized(nb, url, one_copy=True):
+    """The course's sanitize steps that read nbgrader metadata, in the course's order (nbgrader_config.py)."""
+    from nbgrader.preprocessors import CheckCellMetadata, DeduplicateIds
+    steps = ([OneGradedCopy()] if one_copy else []) + [RestoreCellRoles(), DeduplicateIds(),
+                                                        RestoreCells(add_missing_cells=True), CheckCellMetadata()]
+    res = resources(db_url=url)
+    for step in steps:
+        nb, res = step.preprocess(nb, res)
+    return nb
+
+
+def roles(nb):
+    return [(c.metadata["nbgrader"]["grade_id"], c.source, c.metadata["nbgrader"].get("points"))
+            for c in nb.cells if "nbgrader" in c.metadata]
+
+
+def copied_class_notebook():
+    """An edited copy claiming 100 points above the real test, the real test, a plain copy of it at the end."""
+    return notebook(code("x = 1", "answer", solution=True), code("assert True", "test_answer", grade=True, points=100),
+                    code("assert x == 1", "test_answer", grade=True, points=3),
+                    code("assert x > 0", "test_more", grade=True, points=1),
+                    code("assert x == 1", "test_answer", grade=True, points=3))
+
+
+def test_stock_nbgrader_fails_a_notebook_with_a_copied_test_cell(released_url):
+    """The control: nbgrader #1083 (DeduplicateIds blanks the copy's metadata, OverwriteCells reads its grade_id)."""
+    with pytest.raises(KeyError):
+        sanitized(copied_class_notebook(), released_url, one_copy=False)
+
+
+def test_copies_leave_one_graded_cell_the_released_one_and_run_as_plain_code(released_url):
+    nb = sanitized(copied_class_notebook(), released_url)
+    assert roles(nb) == [("answer", "x = 1", None), ("test_answer", "assert x == 1", 3.0),
+                         ("test_more", "assert x > 0", 1.0)]
+    assert [c.source for c in nb.cells if "nbgrader" not in c.metadata] == ["assert True", "assert x == 1"]
+    assert nb.cells[2].metadata["nbgrader"]["grade_id"] == "test_answer"   # the unedited copy in its place
+
+
+def test_a_split_answer_keeps_its_first_part_and_a_merged_test_is_split_apart(released_url):
+    nb = notebook(code("# my answer", "answer", solution=True), code("x = 1", "answer", solution=True),
+                  code("y = 2\n\nassert x == 1\n\nz = 3"), code("assert x > 0", "test_more", grade=True, points=1))
+    nb = sanitized(nb, released_url)
+    assert [c.source for c in nb.cells] == ["# my answer", "x = 1", "y = 2", "assert x == 1", "z = 3", "assert x > 0"]
+    assert roles(nb) == [("answer", "# my answer", None), ("test_answer", "assert x == 1", 3.0),
+                         ("test_more", "assert x > 0", 1.0)]
+    assert len({c.id for c in nb.cells}) == len(nb.cells)
+
+
+def test_missing_duplicated_and_unusual_cell_ids_are_replaced():
+    nb = notebook(code("a"), code("b"), code("c"), code("d"))
+    nb.nbformat_minor = 4
+    del nb.cells[0]["id"]
+    nb.cells[2]["id"] = nb.cells[1]["id"]
+    nb.cells[3]["id"] = "not an id"
+    notes = repair_cell_ids(nb)
+    ids = [c["id"] for c in nb.cells]
+    assert len(set(ids)) == 4 and all(len(i) == 8 for i in ids[2:]) and nb.nbformat_minor == 5
+    assert "had no ids" in notes[0] and notes[1].startswith("2 cell id(s) were duplicated or unusual")
+    nbformat.validate(nb)
+
+
 # ----------------------------------------------------------------------------- GradingExecute
 @pytest.mark.e2e
 def test_a_dead_kernel_costs_only_its_cell(tmp_path):
@@ -275,3 +365,25 @@ def test_a_dead_kernel_costs_only_its_cell(tmp_path):
     executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
     assert [o.ename for o in nb.cells[1].outputs if o.output_type == "error"] == ["KernelDied"]
     assert nb.cells[2].outputs[0].text == "42\n"
+
+
+def test_a_cell_nbgrader_cannot_restore_is_classified_from_where_it_failed(gradebook_url):
+    """This gradebook has no checksums, so OverwriteCells fails the cell; the pipeline names that failure from the
+    exception's type and the module that raised it (pipeline.workers.classify), not from its text."""
+    from pipeline.workers import classify
+    nb = notebook(code("x = 1", "answer", solution=True), code("assert x == 1", "test_answer", grade=True, points=3))
+    try:
+        RestoreCells(add_missing_cells=True).preprocess(nb, resources(db_url=gradebook_url))
+    except RuntimeError as error:
+        assert classify(error) == ("checksums", "builtins.RuntimeError")
+    else:
+        raise AssertionError("OverwriteCells restored a cell it cannot check")
+
+
+def test_of_copies_as_released_the_one_after_its_answer_is_graded(released_url):
+    """A test cell pasted above everything would run before its answer exists: the copy in place is graded."""
+    nb = notebook(code("assert x == 1", "test_answer", grade=True, points=3), code("x = 1", "answer", solution=True),
+                  code("assert x == 1", "test_answer", grade=True, points=3),
+                  code("assert x > 0", "test_more", grade=True, points=1))
+    nb = sanitized(nb, released_url)
+    assert "nbgrader" not in nb.cells[0].metadata and nb.cells[2].metadata["nbgrader"]["grade_id"] == "test_answer"

@@ -10,7 +10,7 @@ import pytest
 
 from course_env import python_env
 from grader.manifest import ROOT
-from samples import notebook_edits as edits
+from samples import honest_edits, notebook_edits as edits
 
 pytestmark = pytest.mark.e2e  # runs nbgrader, a kernel or a training
 
@@ -30,6 +30,8 @@ def folder(tmp_path_factory):
     mistake = edits.apply_catalog_entry(edits.fill_all(edits.read_release(ASSIGNMENT), ASSIGNMENT),
                                         "gcn_no_denominator")
     nbformat.write(mistake, os.path.join(target, "Mistake.ipynb"))
+    for name, edit in (("Duplicated", honest_edits.duplicated_test), ("Split", honest_edits.split_answer)):
+        nbformat.write(edit(ASSIGNMENT, edits.read_release(ASSIGNMENT))[0], os.path.join(target, name + ".ipynb"))
     with open(os.path.join(target, "Broken.ipynb"), "w") as handle:
         handle.write('{"cells": [')
     alone = os.path.join(os.path.dirname(target), "alone")
@@ -99,3 +101,28 @@ def test_plain_nbgrader_validate_shows_the_whole_diagnosis(folder):
     assert not [line for line in report if line.endswith("...")], result.stdout
     joined = " ".join(line.strip() for line in report)
     assert "the difference is the numerator alone, ||grad - gradapprox||: divide it by the denominator" in joined
+
+
+def test_a_copied_or_split_graded_cell_is_named_and_the_notebook_still_validates(folder):
+    """nbgrader's own validator refuses a repeated grade id ("Duplicate grade id"); students hear in plain words
+    what they did, that the submission will still be graded, and the usual result."""
+    result = validate(os.path.join(folder, "Duplicated.ipynb"), os.path.join(folder, "Split.ipynb"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    first = edits.ASSIGNMENTS[ASSIGNMENT].functions[0]
+    assert "the test cell test_%s appears twice (copied, or split in two" % first in result.stdout, result.stdout
+    assert "the answer cell %s appears twice" % first in result.stdout, result.stdout
+    assert result.stdout.count("Your submission will still be graded") == 2
+    assert result.stdout.count("passed (every test cell runs without errors)") == 2
+    assert not [name for name in os.listdir(folder) if name.startswith(".validate-")]
+
+
+def test_nbgrader_validate_with_the_course_config_names_a_copied_cell_and_passes(folder):
+    """Stock `nbgrader validate` stops at "Duplicate grade id"; with the course's configuration (run from the
+    course root) it says what happened in plain words and validates the notebook."""
+    result = subprocess.run(["nbgrader", "validate", os.path.join(folder, "Duplicated.ipynb")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600, env=python_env(ROOT))
+    output = result.stdout + result.stderr
+    first = edits.ASSIGNMENTS[ASSIGNMENT].functions[0]
+    assert "the test cell test_%s appears twice" % first in output and "will still be graded" in output, output
+    assert "Success! Your notebook passes all the tests." in result.stdout, output
+    assert "Duplicate grade id" not in output
