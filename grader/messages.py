@@ -76,7 +76,7 @@ def one_line(text, limit=110):
 
 
 # which error explains a zero best when a cell has several: the grader's own stops first
-_FIRST = (TIMEOUT_ERROR, KERNEL_DIED_ERROR, STDERR_ERROR, "NameError")
+_FIRST = ("NotebookBudgetExceeded", TIMEOUT_ERROR, KERNEL_DIED_ERROR, STDERR_ERROR, "NameError")  # budget_messages.BUDGET_ERROR first
 
 
 def zero_reason(errors, failed_cases, self_check=None):

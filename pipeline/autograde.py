@@ -14,7 +14,7 @@ import nbformat
 
 from grader.messages import printable
 from grader.preprocessors.one_graded_copy import released_from_cells
-from grader.sandbox import bwrap
+from grader.sandbox import budget, bwrap
 from pipeline.course import remove_tree, say
 from pipeline.feedback import write_failure_feedback
 from pipeline.fingerprints import setup_fingerprint, submission_fingerprint
@@ -185,6 +185,8 @@ def grade(course, pairs, force=False, jobs=1, pool=None, unsafe=False, executor=
                                     stamps[pair]["reason"]))
     if not pending:
         return stamps
+    if not unsafe:
+        say(budget.describe_guard())
     with open_gradebook(course.root) as gradebook:
         structures = {a: assignment_structure(gradebook, a) for a in sorted({a for _, a in pending})}
     pool = pool or WorkerPool(course.root, jobs, DEADLINE, executor=executor)
@@ -202,7 +204,7 @@ def grade(course, pairs, force=False, jobs=1, pool=None, unsafe=False, executor=
                 else:
                     reason, settled = failure_reason(result)
                     attempts[pair] = attempts.get(pair, 0) + 1
-                    if not settled and attempts[pair] < 2:
+                    if not settled and attempts[pair] < 2 and not result.budget_hits:  # a budget is never doubled
                         say("  %s / %s: %s; grading it once more" % (pair[0], pair[1], reason))
                         again.append(Task(pair[0], pair[1], structures[pair[1]], executor))
                         continue  # maybe the machine, not the notebook
@@ -224,7 +226,8 @@ def _record_grades(course, gradebook, base, result):
     if result.feedback_error:
         notes.append("no feedback page could be made: %s" % one_line(result.feedback_error.splitlines()[-1]))
     stamp = dict(base, status="graded", score=score[0], max_score=score[1], notes=notes,
-                 failing=failing_parts(course, student, assignment, parts), phases=result.phases)
+                 failing=failing_parts(course, student, assignment, parts), phases=result.phases,
+                 budget_hits=list(result.budget_hits))
     write_stamp(course, student, assignment, stamp)
     return stamp
 

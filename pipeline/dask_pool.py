@@ -130,7 +130,7 @@ class DaskPool:
                         future.cancel()
                         client.restart_workers([worker], raise_for_error=False)
                         yield WorkerResult(task.student, task.assignment, success=False, cut_off=True,
-                                           error="grading took longer than the %d s allowed per submission"
+                                           budget_hits=["wall"], error="grading took longer than the %d s allowed per submission"
                                            % self.deadline)
                 if not ready:
                     time.sleep(0.2)

@@ -187,19 +187,3 @@ def test_stray_python3_kernelspec_on_jupyter_path_does_not_win(graded_course, du
                            capture_output=True, text=True, env=course_env(graded_course))
     assert found.stdout.strip() == os.path.dirname(spec), found.stdout + found.stderr
     assert dump["correct"]["regularization"]["score"] == full("regularization")
-
-
-def test_a_failure_of_the_file_itself_is_final_others_get_a_second_attempt():
-    """A broken or tampered file fails again on every attempt: zero at once. Any other failure (say a
-    kernel slow to start on a loaded machine) is graded once more before it is recorded as a zero."""
-    from pipeline.autograde import failure_reason
-    from pipeline.workers import WorkerResult
-    final = {"nbformat.reader.NotJSONError: Notebook does not appear to be JSON": "not valid JSON",
-             "nbgrader.preprocessors.overwritecells: Inconsistent checksums for cell test_x": "could not be restored",
-             "No submitted file: submitted/s/a/A.ipynb": "no notebook was submitted"}
-    for line, plain in final.items():
-        reason, settled = failure_reason(WorkerResult("s", "a", False, error=line))
-        assert settled and plain in reason
-    for line in ["RuntimeError: Kernel didn't respond in 60 seconds", "Kernel died before replying to kernel_info"]:
-        assert not failure_reason(WorkerResult("s", "a", False, error=line))[1]
-    assert not failure_reason(WorkerResult("s", "a", False, error="deadline", cut_off=True))[1]
