@@ -2,6 +2,7 @@
 import re
 
 from nbformat.notebooknode import NotebookNode
+from grader.sandbox.budget_messages import BUDGET_ERROR
 
 # every terminal escape sequence: CSI (colours, cursor moves), the string sequences (OSC: window titles and
 # links, DCS, SOS, PM, APC) up to their terminator or the end of the text, 8-bit CSI, and the short ESC ones
@@ -76,7 +77,7 @@ def one_line(text, limit=110):
 
 
 # which error explains a zero best when a cell has several: the grader's own stops first
-_FIRST = ("NotebookBudgetExceeded", TIMEOUT_ERROR, KERNEL_DIED_ERROR, STDERR_ERROR, "NameError")  # budget_messages.BUDGET_ERROR first
+_FIRST = (BUDGET_ERROR, TIMEOUT_ERROR, KERNEL_DIED_ERROR, STDERR_ERROR, "NameError")
 
 
 def zero_reason(errors, failed_cases, self_check=None):
