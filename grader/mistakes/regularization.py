@@ -150,7 +150,7 @@ def _treat_layer(values, keep_prob, rule):
         result = result / keep_prob
     elif scaling == "mul":
         result = result * keep_prob
-    return result, np.broadcast_to(mask, values.shape).copy()
+    return result, mask
 
 
 def dropout_forward(rule_1, rule_2, output_dropout=False, seeded=True):
