@@ -91,7 +91,8 @@ DIFFERENCE = Comparison("scalar", rtol=1e-3, atol=1e-12)
 INITIALIZATION = Assignment(
     name="initialization",
     notebook="Initialization.ipynb",
-    helpers=COMMON + ("plotting.py", "course_data.py", "init_utils.py", "checks_initialization.py"),
+    helpers=COMMON + ("plotting.py", "course_data.py", "init_utils.py", "checks_initialization.py",
+                       "expected_outputs_initialization.json"),
     graded=(GradedFunction("initialize_parameters_zeros", 2, PARAMETERS),
             GradedFunction("initialize_parameters_random", 3, PARAMETERS),
             GradedFunction("initialize_parameters_he", 5, PARAMETERS)),
