@@ -187,12 +187,14 @@ def probe(folder, cases):
     constants = {m.__name__: _constants(m) for m in modules}
     found = _callables(modules, folder)
     signal.signal(signal.SIGALRM, _alarm)
+    built = {(graded, index): grading_cases.build_case(case, params)[:2]
+             for graded, (case, params_list) in cases.items() for index, params in enumerate(params_list)}
     results = {}
     for name, function in found:
         module_constants = constants.get(name.split(".")[0].split("[")[0], ([], []))
         for graded, (case, params_list) in cases.items():
             for index, params in enumerate(params_list):
-                args, kwargs, _ = grading_cases.build_case(case, params)
+                args, kwargs = built[graded, index]
                 for variant, (call_args, call_kwargs) in enumerate(_argument_lists(function, args, kwargs,
                                                                                     module_constants)):
                     key = json.dumps([name, graded, variant])
@@ -209,7 +211,8 @@ def probe(folder, cases):
                     except BaseException:
                         signal.alarm(0)
                     finally:
-                        plt.close("all")
+                        if plt.get_fignums():
+                            plt.close("all")
     print(json.dumps({"called": len(found), "results": results}))
 
 
@@ -298,6 +301,7 @@ def find_leaks(assignment, release=os.path.join(ROOT, "release")):
     return report["called"], sorted(leaks)
 
 
+@pytest.mark.e2e  # a child process makes tens of thousands of calls: a minute or more per folder
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
 def test_no_helper_in_the_release_gives_an_answer(assignment):
     called, leaks = find_leaks(assignment)
@@ -305,6 +309,7 @@ def test_no_helper_in_the_release_gives_an_answer(assignment):
     assert leaks == [], "these give a graded function's answer for any inputs: %s" % leaks
 
 
+@pytest.mark.e2e
 def test_the_probe_finds_a_planted_leak(tmp_path):
     """A helper that does the exercise, hidden in a dict of a class attribute, is found (the test can fail)."""
     import shutil
