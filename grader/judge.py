@@ -23,6 +23,7 @@ from grader.mistakes import MATCHES, UNRECOGNIZED, mistakes_for
 from grader.reference import reference
 from grader.verdict import CaseResult
 
+SELF_CHECK_ERROR = "SelfCheckFailed"  # utils/selfcheck_core.py: a self-check's report, shown as the cell's error
 # the kind of error a cell or a case stopped with, as the class report names it
 ERROR_KINDS = {messages.TIMEOUT_ERROR: "time limit", "MemoryError": "memory limit"}
 
@@ -151,8 +152,10 @@ def judge_records(source, records) -> list[CaseResult]:
 def cell_mistake(results, errors):
     """What a test cell's failure was, for verdict["mistake"]: "" when it passed; "time limit" when it
     ran out of time; else the label of the known mistake a failed hidden case matches; else the kind
-    of the error a hidden case or the cell raised ("memory limit" or the exception's name); else
-    "unrecognized". `results`: its CaseResults; `errors`: its error outputs (any order)."""
+    of the error a hidden case or the cell raised ("memory limit" or the exception's name; a release
+    stub is "NotImplementedError"); else "unrecognized" (a wrong output no known mistake gives, or a
+    self-check that failed while the hidden cases passed). `results`: its CaseResults; `errors`: its
+    error outputs (any order)."""
     names = [str(o.get("ename", "")) for o in errors]
     if not names and all(r.passed for r in results):
         return ""
@@ -162,10 +165,13 @@ def cell_mistake(results, errors):
     named = [m for m in failures if m and m != UNRECOGNIZED]
     if named:
         return named[0]
-    own = (messages.HIDDEN_FAILURE_ERROR, messages.STDERR_ERROR)
-    raised = [n for n in names if n not in own]
+    raised = [n for n in names if n not in (messages.HIDDEN_FAILURE_ERROR, messages.STDERR_ERROR, SELF_CHECK_ERROR)]
     if raised:
         return error_kind(raised[0])
-    if UNRECOGNIZED in failures or messages.HIDDEN_FAILURE_ERROR in names:
+    if SELF_CHECK_ERROR in names and results and all(not r.passed and not r.mistake for r in results):
+        # Under autograde a failed self-check does not stop its cell (utils/selfcheck_core.py); one that
+        # stopped it before any hidden case ran met the release stub, which raises NotImplementedError.
+        return error_kind("NotImplementedError")
+    if UNRECOGNIZED in failures or names:
         return UNRECOGNIZED
-    return error_kind(names[0]) if names else UNRECOGNIZED
+    return UNRECOGNIZED

@@ -133,6 +133,10 @@ def test_an_error_is_named_by_its_kind():
     assert judge.cell_mistake(stopped, [{"ename": "CellTimeoutError"}]) == "time limit"
     assert judge.cell_mistake(stopped, [{"ename": "NameError"}]) == "NameError"
     assert judge.cell_mistake(judge.judge_records(SOURCE, honest_records()), []) == ""
+    # a self-check that failed while every hidden case passed; a stub that stopped the cell before them
+    assert judge.cell_mistake(judge.judge_records(SOURCE, honest_records()), [{"ename": "SelfCheckFailed"}]) == \
+        UNRECOGNIZED
+    assert judge.cell_mistake(judge.judge_records(SOURCE, []), [{"ename": "SelfCheckFailed"}]) == "NotImplementedError"
 
 
 def test_the_verdict_carries_the_mistake_through_its_file():
