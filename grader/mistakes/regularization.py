@@ -9,7 +9,7 @@ import itertools
 import numpy as np
 
 from grader.mistakes import Mistake, mistake
-from nn_core import backward_propagation, compute_cost, forward_propagation
+from nn_core import backward_propagation, compute_cost
 
 COST, BACK_L2 = "compute_cost_with_regularization", "backward_propagation_with_regularization"
 FWD_DO, BACK_DO = "forward_propagation_with_dropout", "backward_propagation_with_dropout"
