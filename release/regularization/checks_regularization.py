@@ -339,7 +339,7 @@ def check_backward_propagation_with_regularization(backward_propagation_with_reg
     __tracebackhide__ = True
     check = Check("backward_propagation_with_regularization")
     X, Y, cache = testCases.backward_propagation_with_regularization_test_case()
-    lambd, m = BACKWARD_LAMBD, X.shape[1]
+    lambd = BACKWARD_LAMBD
     grads = _returned_gradients(check, backward_propagation_with_regularization, X, Y, cache, lambd,
                                 "Keep the line that unpacks the cache as given: it matches forward_propagation's "
                                 "cache.")
