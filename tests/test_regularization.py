@@ -18,7 +18,7 @@ import pytest
 
 import checks_regularization as checks
 import testCases
-from selfcheck_core import stored_function
+from grading_cases import stored_function
 from conftest import ORIGINAL_FOOTBALL
 from notebook_runner import nbgrader_cells, outputs_of, passed_test_cells, stdout_text, stub_failures
 from grader import judge

@@ -119,7 +119,7 @@ def test_stored_outputs_are_what_the_reference_and_the_mistakes_give_now(assignm
     """The self-checks' data (utils/, shipped in release/) equals what grader/reference and grader/mistakes
     produce today: a changed mistake or reference without a new release fails here."""
     from grader.mistakes.stored import stored_file, text
-    from selfcheck_core import STORED_FILE
+    from grading_cases import STORED_FILE
     assert STORED_FILE % assignment in ASSIGNMENTS[assignment].shipped_files()
     with open(stored_file(assignment), encoding="utf-8") as handle:
         kept = handle.read()

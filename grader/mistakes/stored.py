@@ -20,7 +20,8 @@ import grading_cases
 from grader.manifest import ASSIGNMENTS, ROOT
 from grader.mistakes import mistakes_module, mistakes_of
 from grader.reference import reference
-from selfcheck_core import STORED_FILE, swapped_globals
+from grading_cases import STORED_FILE
+from selfcheck_core import swapped_globals
 
 SEED_BEFORE = 20261124  # the global random state every stored call starts from (as the hidden cases do)
 ABOUT = ("Expected outputs for the self-checks of this notebook, on their fixed inputs: the right answer and "
@@ -115,7 +116,6 @@ def _same_as_now(assignment, content):
 
 
 def _write(path, content):
-    import selfcheck_core
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(content)
-    selfcheck_core._stored_text.cache_clear()
+    grading_cases._stored_text.cache_clear()
