@@ -20,8 +20,8 @@ import numpy as np
 import nn_core
 import testCases
 from gc_utils import DEFAULT_SHAPES, PARAMETER_ORDER, dictionary_to_vector, vector_to_dictionary
-from grading_cases import cubic_cost, cubic_derivative
-from selfcheck_core import Check, SelfCheckFailed, call, stored_function, swapped_globals
+from grading_cases import cubic_cost, cubic_derivative, stored_function
+from selfcheck_core import Check, SelfCheckFailed, call, swapped_globals
 
 __all__ = ["check_forward_propagation", "check_backward_propagation", "check_gradient_check",
            "check_gradient_check_n", "SelfCheckFailed"]

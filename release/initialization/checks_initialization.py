@@ -13,7 +13,8 @@ after saying what to fix.
 
 import numpy as np
 
-from selfcheck_core import Check, SelfCheckFailed, call, keeps_random_state, stored_function
+from grading_cases import stored_function
+from selfcheck_core import Check, SelfCheckFailed, call, keeps_random_state
 
 __all__ = ["check_initialize_parameters_zeros", "check_initialize_parameters_random",
            "check_initialize_parameters_he", "SelfCheckFailed"]

@@ -22,8 +22,8 @@ import numpy as np
 
 import nn_core
 import testCases
-from grading_cases import build_case
-from selfcheck_core import Check, SelfCheckFailed, call, keeps_random_state, stored_function
+from grading_cases import build_case, stored_function
+from selfcheck_core import Check, SelfCheckFailed, call, keeps_random_state
 
 __all__ = ["check_compute_cost_with_regularization", "check_backward_propagation_with_regularization",
            "check_forward_propagation_with_dropout", "check_backward_propagation_with_dropout",

@@ -21,14 +21,9 @@ Report layout:
       * <diagnosis>
 
 Under nbgrader's autograde a failed check also leaves its summary, findings and
-causes in the cell's outputs as data (a grade record, like the hidden cases'), so
-the grader explains the zero without reading the report's text back; and it shows
-its report as the cell's error without stopping the cell, so that the hidden cases
-after it still run and the grader can name the mistake from their outputs.
-
-What a check compares with is data: the expected outputs on its fixed inputs, and
-what each known mistake gives there, read from expected_outputs_<assignment>.json
-next to the notebook (written when the assignment is released).
+causes in the cell's outputs as data (a grade record, like the hidden cases'), and
+shows its report as the cell's error without stopping the cell: the hidden cases
+after it still run. Checks compare with stored data (grading_cases.stored_function).
 
 Runs offline, with nothing but NumPy.
 """
@@ -36,7 +31,6 @@ import contextlib
 import copy
 import functools
 import io
-import json
 import os
 import textwrap
 import warnings
@@ -48,8 +42,6 @@ REPORT_WIDTH = 80
 RED, BOLD, RESET = "\x1b[31m", "\x1b[1m", "\x1b[0m"
 # The media type of the data the autograder collects from a test cell's outputs (grading_cases records too).
 RECORD_MIME = "application/vnd.pada.grade-record+json"
-# The file of expected outputs each assignment folder ships (grader/mistakes/stored.py writes it).
-STORED_FILE = "expected_outputs_%s.json"
 try:  # IPython's display as it is when the checks are imported, before a solution cell could replace it
     from IPython.display import display as _display
 except ImportError:  # plain Python: nothing collects outputs
@@ -268,46 +260,13 @@ class Check:
 
 
 def _shown_as_error_under_autograde(failure):
-    """Under nbgrader's autograde, in an IPython kernel: show `failure` as the cell's error output (so the
-    cell scores 0) without stopping the cell; True when done. Elsewhere False: the caller raises."""
-    if os.environ.get("NBGRADER_EXECUTION") != "autograde":
-        return False
-    try:
-        from IPython import get_ipython
-    except ImportError:  # plain Python
-        return False
-    shell = get_ipython()
+    """Under autograde, in an IPython kernel: show `failure` as the cell's error output (it scores 0) without
+    stopping the cell, so that its hidden cases still run; True when done (elsewhere the caller raises)."""
+    shell = _ipython_shell() if os.environ.get("NBGRADER_EXECUTION") == "autograde" else None
     if shell is None or not hasattr(shell, "_showtraceback"):
         return False
     _show_report(shell, SelfCheckFailed, failure, None)
     return True
-
-
-@functools.lru_cache(maxsize=None)
-def _stored_text(path):
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
-
-
-def stored_outputs(assignment):
-    """The expected outputs of an assignment's self-checks (a fresh dict), from the file next to this module."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), STORED_FILE % assignment)
-    try:
-        return json.loads(_stored_text(path))
-    except (OSError, ValueError):
-        raise SelfCheckFailed("The self-checks need the file %s, next to the notebook, and it is missing or "
-                              "damaged: download the assignment folder again." % (STORED_FILE % assignment)) from None
-
-
-def stored_function(assignment, function):
-    """{"inputs": [input ids], "expected": [outputs], "mistakes": {id: {"label", "outputs"}}, "variants":
-    {id: [outputs]}} of one graded function, outputs decoded (arrays; tuples come back as lists)."""
-    from grading_cases import decode
-    entry = stored_outputs(assignment)["functions"][function]
-    decoded = lambda outputs: [None if o is None else decode(o) for o in outputs]  # noqa: E731
-    return {"inputs": entry["inputs"], "expected": decoded(entry["expected"]),
-            "mistakes": {k: {"label": v["label"], "outputs": decoded(v["outputs"])} for k, v in entry["mistakes"].items()},
-            "variants": {k: decoded(v) for k, v in entry["variants"].items()}}
 
 
 def _names(items):
@@ -405,13 +364,18 @@ def _show_report(shell, etype, value, tb, tb_offset=None):
     return lines
 
 
-def show_reports_plainly():
-    """In an IPython kernel, show a SelfCheckFailed as its report (the cell still fails, so it scores 0)."""
+def _ipython_shell():
+    """The running IPython shell, or None in plain Python."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - plain Python
-        return False
-    shell = get_ipython()
+        return None
+    return get_ipython()
+
+
+def show_reports_plainly():
+    """In an IPython kernel, show a SelfCheckFailed as its report (the cell still fails, so it scores 0)."""
+    shell = _ipython_shell()
     if shell is None or not hasattr(shell, "set_custom_exc"):
         return False
     shell.set_custom_exc((SelfCheckFailed,), _show_report)
