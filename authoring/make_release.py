@@ -1,4 +1,6 @@
-"""Generate release/ from source/ with nbgrader (`nbgrader generate_assignment --force`).
+"""Generate release/ from source/ with nbgrader (`nbgrader generate_assignment --force`), after writing
+the self-checks' stored outputs (utils/expected_outputs_<assignment>.json, from grader/reference and
+grader/mistakes), which each assignment folder ships.
 
 Usage: python -m authoring.make_release [assignment ...]   (default: all of them)
 """

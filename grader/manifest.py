@@ -1,6 +1,7 @@
 """The course's assignments, each described once: the one place to add a fourth.
 
-Per assignment: its notebook, the helpers (utils/) and data (datasets/) its folder ships,
+Per assignment: its notebook, the helpers (utils/: modules, and expected_outputs_<name>.json, the
+self-checks' stored outputs that grader/mistakes/stored.py writes at release) and data (datasets/) its folder ships,
 its graded functions with their points and how the judge compares their output, its
 reference module (grader/reference/), its self-check module (utils/) and what the
 pipeline's sample students get wrong in it (entries of proofs/catalog/entries.py).
@@ -90,7 +91,8 @@ DIFFERENCE = Comparison("scalar", rtol=1e-3, atol=1e-12)
 INITIALIZATION = Assignment(
     name="initialization",
     notebook="Initialization.ipynb",
-    helpers=COMMON + ("plotting.py", "course_data.py", "init_utils.py", "checks_initialization.py"),
+    helpers=COMMON + ("plotting.py", "course_data.py", "init_utils.py", "checks_initialization.py",
+                       "expected_outputs_initialization.json"),
     graded=(GradedFunction("initialize_parameters_zeros", 2, PARAMETERS),
             GradedFunction("initialize_parameters_random", 3, PARAMETERS),
             GradedFunction("initialize_parameters_he", 5, PARAMETERS)),
@@ -105,7 +107,8 @@ INITIALIZATION = Assignment(
 REGULARIZATION = Assignment(
     name="regularization",
     notebook="Regularization.ipynb",
-    helpers=COMMON + ("plotting.py", "course_data.py", "reg_utils.py", "testCases.py", "checks_regularization.py"),
+    helpers=COMMON + ("plotting.py", "course_data.py", "reg_utils.py", "testCases.py", "checks_regularization.py",
+                       "expected_outputs_regularization.json"),
     data=("datasets/data.mat",),
     graded=(GradedFunction("compute_cost_with_regularization", 3, Comparison("scalar", rtol=1e-7, atol=1e-10)),
             GradedFunction("backward_propagation_with_regularization", 4,
@@ -127,7 +130,8 @@ REGULARIZATION = Assignment(
 GRADIENT_CHECKING = Assignment(
     name="gradient_checking",
     notebook="Gradient_Checking.ipynb",
-    helpers=COMMON + ("gc_utils.py", "testCases.py", "checks_gradient_checking.py"),
+    helpers=COMMON + ("gc_utils.py", "testCases.py", "checks_gradient_checking.py",
+                       "expected_outputs_gradient_checking.json"),
     graded=(GradedFunction("forward_propagation", 1, EXACT),
             GradedFunction("backward_propagation", 1, EXACT),
             GradedFunction("gradient_check", 4, DIFFERENCE),

@@ -10,10 +10,22 @@ from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
 
-class CaseResult(NamedTuple):
-    """One hidden case: passed, and a message that shows no input or expected value."""
+class _Case(NamedTuple):
     passed: bool
     message: str
+
+
+class CaseResult(_Case):
+    """One hidden case: passed, and a message that shows no input or expected value (unpacks as that pair).
+
+    `mistake` says what a failed case was: the label of the known mistake it matches,
+    "unrecognized", or the kind of error it raised ("" when it passed or did not run).
+    """
+
+    def __new__(cls, passed, message, mistake=""):
+        result = super().__new__(cls, passed, message)
+        result.mistake = mistake
+        return result
 
 
 @dataclass(frozen=True)
@@ -22,7 +34,10 @@ class Verdict:
 
     reason: why it scored 0, in words a student may read ("" when it passed);
     self_check_passed: False when its self-check raised, True when the cell raised nothing, else None;
-    self_check_findings / self_check_causes: what a failed self-check reported, and the mistakes it named.
+    self_check_findings / self_check_causes: what a failed self-check reported, and the mistakes it named;
+    mistake: what the failure was, named by the grader (grader.judge.cell_mistake), never by the kernel:
+    a known mistake's label (grader/mistakes/), "unrecognized", or an error kind ("time limit",
+    "memory limit", an exception's name); "" when the cell passed.
     """
     grade_id: str
     function: str | None
@@ -34,6 +49,7 @@ class Verdict:
     self_check_passed: bool | None = None
     self_check_findings: tuple[str, ...] = ()
     self_check_causes: tuple[str, ...] = ()
+    mistake: str = ""
 
 
 def verdict_file(notebook: str) -> str:

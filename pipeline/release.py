@@ -30,11 +30,21 @@ def refuse_drifted_sources(course):
                          "authoring.sync_solutions, then release again." % drift_message(found))
 
 
+def write_stored_outputs(targets):
+    """Write the self-checks' stored outputs (utils/expected_outputs_<assignment>.json) of the targets, from
+    grader/reference and grader/mistakes, before nbgrader copies them into release/."""
+    from grader.mistakes.stored import write
+    for assignment in (ASSIGNMENTS if "*" in targets else targets):
+        write(assignment)
+
+
 def generate(course, targets):
     """Run `nbgrader generate_assignment <target> --force` for each target; stop with nbgrader's log on failure.
 
-    Refuses to start when a source notebook has drifted from its reference module."""
+    Refuses to start when a source notebook has drifted from its reference module. The self-checks'
+    stored outputs are written first."""
     refuse_drifted_sources(course)
+    write_stored_outputs(targets)
     for target in targets:
         code, log = nbgrader(course, ["generate_assignment", target, "--force"])
         if code != 0 or "[ERROR]" in log:

@@ -1,9 +1,16 @@
 """The out-of-kernel judge: verdicts come from the reference solution, never from the student's kernel."""
+import json
+
 import numpy as np
+import pytest
 
 import grading_cases
 from grader import judge
-from grader.reference import reference
+from grader.mistakes import MATCHES, UNRECOGNIZED, mistakes_for
+from grader.reference import assignment_of, reference
+from grader.verdict import Verdict, dumps, loads
+from proofs.catalog import build
+from proofs.catalog.entries import catalog_entry
 
 SOURCE = '''check_something(initialize_parameters_he)
 ### BEGIN HIDDEN TESTS
@@ -78,3 +85,64 @@ def test_patched_numpy_in_the_grader_is_not_the_students():
     records = honest_records()
     records[1]["output"] = grading_cases.encode(np.float64(123.0))
     assert judge.judge_records(SOURCE, records)[1][0] is False
+
+
+# ----------------------------------------------------------------------------- naming the mistake (issue 20.1)
+# catalog mutant -> the known mistake (grader/mistakes) its failed hidden cases must be named after
+NAMED = {"he_xavier": "he_xavier", "random_not_times_10": "random_not_times_10", "zeros_ones": "zeros_ones",
+         "l2_missing_half": "l2_missing_half", "l2_backward_doubled": "l2_backward_doubled",
+         "dropout_no_scaling": "dropout_not_scaled", "dropout_inverted_mask": "dropout_inverted",
+         "dropout_backward_no_scaling": "dropout_backward_not_scaled", "forward_adds": "forward_adds",
+         "backward_returns_theta": "backward_returns_theta", "gc_one_sided": "gc_one_sided",
+         "gc_swapped_ratio": "gc_swapped", "gcn_j_plus_only": "gcn_plus_only_2eps",
+         "gcn_sum_of_squares": "gcn_squared_norms"}
+
+
+@pytest.mark.parametrize("entry_id", sorted(NAMED))
+def test_a_failed_hidden_case_is_named_after_the_known_mistake_it_matches(entry_id):
+    """The catalog's own code of the mistake (not the grader's definition) is recorded and judged."""
+    entry = catalog_entry(entry_id)
+    implementation = build.define(build.reference_namespace(assignment_of(entry.function)), entry.function,
+                                  entry.edits)
+    results = build.judged(entry.function, implementation)
+    label = next(m.label for m in mistakes_for(entry.function) if m.id == NAMED[entry_id])
+    failed = [r for r in results if not r.passed]
+    assert failed and all(r.mistake == label for r in failed), [(r.mistake, r.message) for r in results]
+    assert all((MATCHES % label) in r.message for r in failed)
+    assert judge.cell_mistake(results, [{"ename": "HiddenTestFailure"}]) == label
+
+
+def test_a_wrong_output_no_mistake_explains_is_unrecognized():
+    records = honest_records()
+    records[1]["output"] = grading_cases.encode(123.0)
+    results = judge.judge_records(SOURCE, records)
+    assert results[1].mistake == UNRECOGNIZED and "matches" not in results[1].message
+    assert judge.cell_mistake(results, [{"ename": "HiddenTestFailure"}]) == UNRECOGNIZED
+
+
+def test_an_error_is_named_by_its_kind():
+    records = honest_records()
+    records[2]["output"], records[2]["error"] = None, "MemoryError: "
+    results = judge.judge_records(SOURCE, records)
+    assert results[2].mistake == "memory limit"
+    assert judge.cell_mistake(results, [{"ename": "HiddenTestFailure"}]) == "memory limit"
+    records[2]["error"] = "ZeroDivisionError: x"
+    assert judge.cell_mistake(judge.judge_records(SOURCE, records), [{"ename": "HiddenTestFailure"}]) == \
+        "ZeroDivisionError"
+    stopped = judge.judge_records(SOURCE, honest_records()[:1])  # the cell was stopped after the first case
+    assert judge.cell_mistake(stopped, [{"ename": "CellTimeoutError"}]) == "time limit"
+    assert judge.cell_mistake(stopped, [{"ename": "NameError"}]) == "NameError"
+    assert judge.cell_mistake(judge.judge_records(SOURCE, honest_records()), []) == ""
+    # a self-check that failed while every hidden case passed; a stub that stopped the cell before them
+    assert judge.cell_mistake(judge.judge_records(SOURCE, honest_records()), [{"ename": "SelfCheckFailed"}]) == \
+        UNRECOGNIZED
+    assert judge.cell_mistake(judge.judge_records(SOURCE, []), [{"ename": "SelfCheckFailed"}]) == "NotImplementedError"
+
+
+def test_the_verdict_carries_the_mistake_through_its_file():
+    verdict_ = Verdict("test_x", "x", 3.0, False, reason="r", mistake="the L2 penalty without the 1/2: lambd / m")
+    assert loads(dumps([verdict_])) == [verdict_]
+    assert json.loads(dumps([verdict_]))["verdicts"][0]["mistake"] == verdict_.mistake
+    old = json.loads(dumps([verdict_]))
+    del old["verdicts"][0]["mistake"]  # a sidecar written before the field existed
+    assert loads(json.dumps(old))[0].mistake == ""

@@ -18,6 +18,7 @@ import pytest
 
 import checks_regularization as checks
 import testCases
+from grading_cases import stored_function
 from conftest import ORIGINAL_FOOTBALL
 from notebook_runner import nbgrader_cells, outputs_of, passed_test_cells, stdout_text, stub_failures
 from grader import judge
@@ -120,9 +121,10 @@ def test_reference_module_functions_pass_too(function):
 
 def test_the_mistakes_give_numbers_of_their_own():
     """On the visible examples the numbers the checks compare with are distinct, so a hint is never a guess."""
-    A3, Y, parameters = testCases.compute_cost_with_regularization_test_case()
-    numbers = [number for number, _ in checks._cost_mistakes(A3, Y, parameters, checks.COST_LAMBD)]
+    stored = stored_function("regularization", COST)
+    numbers = [mistake["outputs"][0] for mistake in stored["mistakes"].values()]
     numbers.append(checks.EXPECTED_COST)
+    assert stored["expected"][0] == pytest.approx(checks.EXPECTED_COST, rel=1e-12)
     for i, a in enumerate(numbers):
         for b in numbers[i + 1:]:
             assert abs(a - b) > 1e-4, numbers

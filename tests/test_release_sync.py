@@ -113,3 +113,17 @@ def test_committed_release_is_current(regenerated, assignment):
                 assert json.load(fa) == json.load(fb), "%s is stale: run python -m authoring.make_release" % relative
         else:
             assert filecmp.cmp(a, b, shallow=False), "%s is stale: run python -m authoring.make_release" % relative
+
+
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_stored_outputs_are_what_the_reference_and_the_mistakes_give_now(assignment):
+    """The self-checks' data (utils/, shipped in release/) equals what grader/reference and grader/mistakes
+    produce today: a changed mistake or reference without a new release fails here."""
+    from grader.mistakes.stored import stored_file, text
+    from grading_cases import STORED_FILE
+    assert STORED_FILE % assignment in ASSIGNMENTS[assignment].shipped_files()
+    with open(stored_file(assignment), encoding="utf-8") as handle:
+        kept = handle.read()
+    assert kept == text(assignment), "run python -m authoring.make_release %s" % assignment
+    released = os.path.join(ROOT, "release", assignment, STORED_FILE % assignment)
+    assert filecmp.cmp(stored_file(assignment), released, shallow=False), "release/%s is stale" % assignment

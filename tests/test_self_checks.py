@@ -118,3 +118,67 @@ def test_graded_and_test_cells_are_set_up_for_nbgrader(assignment):
         if "skip-in-autograde" in cell.metadata.get("tags", []):
             meta = cell.metadata.get("nbgrader", {})
             assert not meta.get("grade") and not meta.get("solution"), cell.source[:80]
+
+
+# ----------------------------------------------------------------------------- under autograde (issue 20.1)
+XAVIER_HE = ('import numpy as np\n'
+             'def initialize_parameters_he(layers_dims):\n'
+             '    np.random.seed(3)\n'
+             '    parameters = {}\n'
+             '    for l in range(1, len(layers_dims)):\n'
+             '        parameters["W%d" % l] = np.random.randn(layers_dims[l], layers_dims[l - 1]) * np.sqrt(1 / '
+             'layers_dims[l - 1])\n'
+             '        parameters["b%d" % l] = np.zeros((layers_dims[l], 1))\n'
+             '    return parameters\n')
+TEST_CELL = ('from checks_initialization import check_initialize_parameters_he\n'
+             'check_initialize_parameters_he(initialize_parameters_he)\n'
+             '### BEGIN HIDDEN TESTS\n'
+             'from grading_cases import grade_case\n'
+             'grade_case(initialize_parameters_he, "layers", layers_dims=[5, 4, 3, 1])\n'
+             '### END HIDDEN TESTS\n')
+
+
+@pytest.mark.e2e  # starts a Jupyter kernel
+def test_under_autograde_a_failed_check_lets_the_hidden_cases_run_and_the_judge_names_the_mistake(tmp_path):
+    """The self-check's report is the cell's error (so it scores 0), and the hidden case after it still runs:
+    the judge, outside the kernel, names the mistake from the recorded output."""
+    import json
+    import shutil
+    import sys
+
+    from nbclient import NotebookClient
+
+    import grading_cases
+    from grader.mistakes import MATCHES, mistakes_for
+
+    folder = str(tmp_path / "initialization")
+    shutil.copytree(os.path.join(ROOT, "release", "initialization"), folder)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(XAVIER_HE), nbformat.v4.new_code_cell(TEST_CELL)]
+    share = str(tmp_path / "jupyter")
+    os.makedirs(os.path.join(share, "kernels", "plain"))
+    with open(os.path.join(share, "kernels", "plain", "kernel.json"), "w") as handle:
+        json.dump({"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                   "display_name": "plain", "language": "python",
+                   "env": {"NBGRADER_EXECUTION": "autograde"}}, handle)
+    saved = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = share
+    try:
+        NotebookClient(notebook, timeout=120, kernel_name="plain", allow_errors=True,
+                       resources={"metadata": {"path": folder}}).execute()
+    finally:
+        if saved is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = saved
+    outputs = notebook.cells[1].outputs
+    errors = [o for o in outputs if o.output_type == "error"]
+    assert [e.ename for e in errors] == ["SelfCheckFailed"], outputs
+    assert "Xavier" in "\n".join(errors[0].traceback)
+    records = [o.data[grading_cases.RECORD_MIME] for o in outputs
+               if o.output_type == "display_data" and grading_cases.RECORD_MIME in o.get("data", {})]
+    hidden = [r for r in records if r.get("kind") != "self_check"]
+    assert len(hidden) == 1 and any(r.get("kind") == "self_check" for r in records), records
+    (result,) = judge.judge_records(TEST_CELL, hidden)
+    label = next(m.label for m in mistakes_for("initialize_parameters_he") if m.id == "he_xavier")
+    assert not result.passed and result.mistake == label and MATCHES % label in result.message

@@ -1,4 +1,5 @@
-"""Hidden-test cases: seeded inputs for the graded functions, and the recorder the test cells call.
+"""Hidden-test cases: seeded inputs for the graded functions, the recorder the test cells call, and the
+self-checks' stored outputs (expected_outputs_<assignment>.json), all in one data format.
 
 A hidden test cell runs `grade_case(function, "case", **params)`. In the
 student's kernel this builds the case's inputs from `params`, calls the
@@ -8,11 +9,17 @@ test-cell source, runs the reference solution in its own process and compares:
 the verdict never depends on objects that student code can replace.
 """
 import copy
+import functools
+import json
 import math
+import os
 
 import numpy as np
 
-from selfcheck_core import RECORD_MIME, swapped_globals
+from selfcheck_core import RECORD_MIME, SelfCheckFailed, swapped_globals
+
+# The file of expected outputs each assignment folder ships (grader/mistakes/stored.py writes it).
+STORED_FILE = "expected_outputs_%s.json"
 
 
 # ----------------------------------------------------------------- case builders
@@ -197,3 +204,31 @@ def grade_case(function, case, **params):
     from IPython.display import display
 
     display({RECORD_MIME: record_call(function, case, params), "text/plain": "(hidden test recorded)"}, raw=True)
+
+
+# ----------------------------------------------------------------- the self-checks' stored outputs
+@functools.lru_cache(maxsize=None)
+def _stored_text(path):
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def stored_outputs(assignment):
+    """The expected outputs of an assignment's self-checks (a fresh dict), from the file next to this module."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), STORED_FILE % assignment)
+    try:
+        return json.loads(_stored_text(path))
+    except (OSError, ValueError):
+        raise SelfCheckFailed("The self-checks need the file %s, next to the notebook, and it is missing or "
+                              "damaged: download the assignment folder again." % (STORED_FILE % assignment)) from None
+
+
+def stored_function(assignment, function):
+    """{"inputs": [ids], "expected": [outputs], "mistakes": {id: {"label", "outputs"}}, "variants": {id: [outputs]}}
+    of one graded function, outputs decoded (arrays; tuples come back as lists)."""
+    entry, decoded = stored_outputs(assignment)["functions"][function], lambda found: [
+        None if output is None else decode(output) for output in found]
+    for mistake in entry["mistakes"].values():
+        mistake["outputs"] = decoded(mistake["outputs"])
+    return dict(entry, expected=decoded(entry["expected"]),
+                variants={k: decoded(v) for k, v in entry["variants"].items()})

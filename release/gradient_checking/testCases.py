@@ -1,10 +1,13 @@
-"""Fixtures of the visible examples, built from the seeds and draw orders of the course.
+"""Test cases of the notebooks' visible examples: fixed inputs, each built the same way every time.
 
-Nothing is pasted: every array is drawn from NumPy's legacy global generator
-(`np.random.seed` + `randn`), which gives the same numbers on every NumPy version.
+Most arrays are drawn from NumPy's legacy global generator (`np.random.seed` +
+`randn`), which gives the same numbers on every NumPy version; the dropout cache
+is stored data (expected_outputs_regularization.json). No builder takes a graded
+function's inputs.
 """
 import numpy as np
 
+from grading_cases import decode, stored_outputs
 from nn_core import forward_propagation
 
 Y_EXAMPLE = np.array([[1, 1, 0, 1, 0]])
@@ -44,25 +47,13 @@ def forward_propagation_with_dropout_test_case():
     return _seeded_inputs_and_parameters()
 
 
-def dropout_forward_cache(X, parameters, keep_prob):
-    """Cache of a dropout forward pass (masks drawn right after seed 1), as the graded function builds it."""
-    np.random.seed(1)
-    W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
-    Z1 = np.dot(W1, X) + b1
-    D1 = np.random.rand(*Z1.shape) < keep_prob
-    A1 = np.maximum(0, Z1) * D1 / keep_prob
-    Z2 = np.dot(W2, A1) + b2
-    D2 = np.random.rand(*Z2.shape) < keep_prob
-    A2 = np.maximum(0, Z2) * D2 / keep_prob
-    Z3 = np.dot(W3, A2) + b3
-    A3 = 1 / (1 + np.exp(-Z3))
-    return (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)
-
-
 def backward_propagation_with_dropout_test_case():
-    """(X, Y, cache): cache of the dropout forward pass (keep_prob 0.5) of the seed-1 case."""
-    X, parameters = _seeded_inputs_and_parameters()
-    return X, Y_EXAMPLE.copy(), dropout_forward_cache(X, parameters, keep_prob=0.5)
+    """(X, Y, cache): the seed-1 case and the cache of its dropout forward pass (keep_prob 0.5, masks drawn
+    right after seed 1), stored as data in expected_outputs_regularization.json."""
+    X, _ = _seeded_inputs_and_parameters()
+    stored = stored_outputs("regularization")["fixtures"]["backward_propagation_with_dropout_test_case"]
+    cache = tuple(np.asarray(value, dtype=float) for value in decode(stored))
+    return X, Y_EXAMPLE.copy(), cache
 
 
 def gradient_check_n_test_case():

@@ -1,16 +1,19 @@
 """Self-checks of the Initialization notebook.
 
 Each `check_<name>(fn)` calls the student's initializer on the notebook's
-examples, compares the result with the figures stored below, and when something
-is off works out *which* mistake it looks like: the weights are divided by the
-raw seed-3 draws (a private copy of the generator, so the global random state
-is left alone) to see which scale factor was used, whether the draw was
-transposed, or whether the seed was changed. Ends with "All checks passed for
-<name>." or raises `SelfCheckFailed` after saying what to fix.
+examples, compares the result with the figures stored below and with the outputs
+stored in expected_outputs_initialization.json (the right weights and what each
+known mistake gives on the same examples, written when the assignment is
+released), and when something is off says *which* mistake it looks like. The
+weights are also divided by the raw seed-3 draws (a private copy of the
+generator, so the global random state is left alone) to say which scale factor
+was used. Ends with "All checks passed for <name>." or raises `SelfCheckFailed`
+after saying what to fix.
 """
 
 import numpy as np
 
+from grading_cases import stored_function
 from selfcheck_core import Check, SelfCheckFailed, call, keeps_random_state
 
 __all__ = ["check_initialize_parameters_zeros", "check_initialize_parameters_random",
@@ -32,17 +35,34 @@ EXAMPLES = ([3, 2, 1], [4, 3, 2, 1], [2, 4, 1], [5, 1])
 DISTURB_SEED = 20261124
 
 
-def _seed3_draws(layers_dims, transposed=False, fresh_per_layer=False):
+# The examples whose right outputs and mistakes' outputs the stored file holds (in this order).
+STORED_INPUTS = {
+    name: [("layers_dims=%s" % list(dims), (lambda dims: lambda: ((list(dims),), {}, {}))(dims)) for dims in EXAMPLES]
+    for name in ("initialize_parameters_random", "initialize_parameters_he")
+}
+
+
+def _seed3_draws(layers_dims):
     """The standard-normal draws an initializer seeded with 3 makes, layer after layer."""
     generator = np.random.RandomState(3)
-    draws = []
-    for l in range(1, len(layers_dims)):
-        if fresh_per_layer:
-            generator = np.random.RandomState(3)
-        rows, cols = layers_dims[l], layers_dims[l - 1]
-        draws.append(generator.standard_normal((cols, rows)).T if transposed
-                     else generator.standard_normal((rows, cols)))
-    return draws
+    return [generator.standard_normal((layers_dims[l], layers_dims[l - 1])) for l in range(1, len(layers_dims))]
+
+
+def _stored_weights(stored, outputs, layers_dims, l):
+    """W_l of a stored output list on the example `layers_dims` (None when absent)."""
+    index = [tuple(dims) for dims in EXAMPLES].index(tuple(layers_dims))
+    output = outputs[index]
+    return output.get("W%d" % l) if isinstance(output, dict) else None
+
+
+def _mistakes_giving(stored, W, layers_dims, l):
+    """Ids of the stored mistakes whose W_l on this example is W."""
+    found = []
+    for mistake_id, mistake in stored["mistakes"].items():
+        wanted = _stored_weights(stored, mistake["outputs"], layers_dims, l)
+        if wanted is not None and np.shape(wanted) == np.shape(W) and np.allclose(W, wanted, rtol=1e-6, atol=1e-12):
+            found.append(mistake_id)
+    return found
 
 
 def _kind(name):
@@ -112,29 +132,29 @@ def _scale_factors(W, draw):
     return c if np.allclose(W, c * draw, rtol=1e-6, atol=1e-12) else None
 
 
-def _diagnose_weights(check, parameters, layers_dims, wanted_factor, factor_advice):
-    """Compare each W with c * (seed-3 draw); name the mistake when the factor or the draw is wrong."""
+def _diagnose_weights(check, parameters, layers_dims, stored, factor_advice):
+    """Compare each W with the stored right one, as c * (seed-3 draw); name the mistake whose stored W it is."""
     straight = _seed3_draws(layers_dims)
-    transposed = _seed3_draws(layers_dims, transposed=True)
-    fresh = _seed3_draws(layers_dims, fresh_per_layer=True)
     for l in range(1, len(layers_dims)):
-        W, wanted = parameters["W%d" % l], wanted_factor(layers_dims, l)
+        W = parameters["W%d" % l]
+        wanted = _scale_factors(_stored_weights(stored, stored["expected"], layers_dims, l), straight[l - 1])
         c = _scale_factors(W, straight[l - 1])
+        named = _mistakes_giving(stored, W, layers_dims, l)
         if c is not None:
             if not np.isclose(c, wanted, rtol=1e-6):
                 check.fail("W%d for layers_dims=%s is the seed-3 draw times %.6g; expected times %.6g"
                            % (l, list(layers_dims), c, wanted), group="factor",
                            more="{count} more weight matrices of the examples have a wrong factor too")
-                advice = factor_advice(layers_dims, l, c)
+                advice = factor_advice(named, c)
                 if advice:
                     check.hint(advice)
             continue
         check.fail("W%d for layers_dims=%s does not hold the expected seed-3 random values" % (l, list(layers_dims)),
                    group="draw", more="{count} more weight matrices of the examples do not either")
-        if _scale_factors(W, transposed[l - 1]) is not None:
+        if any(mistake_id.endswith("_transposed") for mistake_id in named):
             check.hint("the weights hold a transposed draw: draw each W directly with np.random.randn(layers_dims[l], "
                        "layers_dims[l-1]) instead of transposing another shape (same seed, different order).")
-        elif l > 1 and _scale_factors(W, fresh[l - 1]) is not None:
+        elif l > 1 and any(mistake_id.endswith("_reseed_in_loop") for mistake_id in named):
             check.hint("The seed is reset inside the loop, so every layer starts from the same numbers: call "
                        "np.random.seed(3) once, before the loop.")
         else:
@@ -182,40 +202,47 @@ def check_initialize_parameters_zeros(function):
     return check.finish()
 
 
-def _random_advice(layers_dims, l, c):
-    if np.isclose(c, 1.0):
-        return "The weights are not multiplied by 10: this experiment uses large weights, np.random.randn(...) * 10."
-    return "The weights are multiplied by %.6g: this experiment multiplies the standard-normal draw by 10." % c
+RANDOM_ADVICE = {
+    "random_not_times_10": "The weights are not multiplied by 10: this experiment uses large weights, "
+                           "np.random.randn(...) * 10.",
+}
+HE_ADVICE = {
+    "he_xavier": "That is sqrt(1/n) (Xavier scaling). He initialization uses sqrt(2 / layers_dims[l-1]): the "
+                 "factor 2 suits ReLU layers.",
+    "he_current_layer": "The scale uses the size of the current layer; He scaling uses the previous layer: "
+                        "sqrt(2 / layers_dims[l-1]).",
+    "he_unscaled": "The draw is not scaled: multiply it by sqrt(2 / layers_dims[l-1]) (He scaling).",
+}
 
 
-def _he_advice(layers_dims, l, c):
-    """Name the scaling that gives factor c; None when two mistakes give the same factor on this layer
-    (e.g. no scaling and sqrt(2 / current layer) when the current layer has 2 units): other layers decide."""
-    previous, current = layers_dims[l - 1], layers_dims[l]
-    explanations = [
-        (np.sqrt(1.0 / previous), "That is sqrt(1/n) (Xavier scaling). He initialization uses "
-                                  "sqrt(2 / layers_dims[l-1]): the factor 2 suits ReLU layers."),
-        (np.sqrt(2.0 / current), "The scale uses the size of the current layer; He scaling uses the previous "
-                                 "layer: sqrt(2 / layers_dims[l-1])."),
-        (1.0, "The draw is not scaled: multiply it by sqrt(2 / layers_dims[l-1]) (He scaling)."),
-    ]
-    matching = [text for factor, text in explanations if np.isclose(c, factor)]
-    if len(matching) == 1:
-        return matching[0]
-    if matching:
-        return None
-    return "He initialization multiplies the draw by sqrt(2 / layers_dims[l-1]); the factor used is %.6g." % c
+def _advice(advice, otherwise):
+    """factor_advice(ids of the stored mistakes that give this W, factor c): the advice of the one mistake
+    that gives it; None when several do (e.g. no scaling and sqrt(2 / current layer) for a layer of 2
+    units: other layers decide); `otherwise % c` when none does."""
+    def factor_advice(named, c):
+        texts = list(dict.fromkeys(advice[mistake_id] for mistake_id in named if mistake_id in advice))
+        if len(texts) == 1:
+            return texts[0]
+        return None if texts else otherwise % c
+    return factor_advice
 
 
-def _check_scaled_draws(check, function, factor, advice, example, expected):
-    """The shared part of the random and He checks: zero biases, weights that are the seed-3 draws times
-    `factor(layers_dims, l)` (`advice` explains other factors), the stored figures for the layer sizes
-    `example`, and the same result on a second call."""
+_random_advice = _advice(RANDOM_ADVICE, "The weights are multiplied by %.6g: this experiment multiplies the "
+                                        "standard-normal draw by 10.")
+_he_advice = _advice(HE_ADVICE, "He initialization multiplies the draw by sqrt(2 / layers_dims[l-1]); the factor "
+                                "used is %.6g.")
+
+
+def _check_scaled_draws(check, function, advice, example, expected):
+    """The shared part of the random and He checks: zero biases, weights that are the seed-3 draws times the
+    stored right factor (`advice` explains other factors), the figures for the layer sizes `example`, and
+    the same result on a second call."""
     __tracebackhide__ = True
+    stored = stored_function("initialization", check.function_name)
     results = _results(check, function, EXAMPLES)
     for layers_dims, parameters in results.items():
         _biases_zero(check, parameters, layers_dims)
-        _diagnose_weights(check, parameters, layers_dims, factor, advice)
+        _diagnose_weights(check, parameters, layers_dims, stored, advice)
     if example in results and check.ok:
         for key, value in expected.items():
             check.close(results[example][key], value, "%s for %s" % (key, list(example)), rtol=0,
@@ -229,14 +256,13 @@ def _check_scaled_draws(check, function, factor, advice, example, expected):
 def check_initialize_parameters_random(function):
     """Self-check of initialize_parameters_random: seed-3 normal draws times 10, zero biases."""
     __tracebackhide__ = True
-    return _check_scaled_draws(Check("initialize_parameters_random"), function, lambda dims, l: 10.0,
-                               _random_advice, (3, 2, 1), EXPECTED_RANDOM_3_2_1)
+    return _check_scaled_draws(Check("initialize_parameters_random"), function, _random_advice, (3, 2, 1),
+                               EXPECTED_RANDOM_3_2_1)
 
 
 @keeps_random_state
 def check_initialize_parameters_he(function):
     """Self-check of initialize_parameters_he: seed-3 normal draws times sqrt(2 / previous layer size)."""
     __tracebackhide__ = True
-    return _check_scaled_draws(Check("initialize_parameters_he"), function,
-                               lambda dims, l: float(np.sqrt(2.0 / dims[l - 1])), _he_advice, (2, 4, 1),
+    return _check_scaled_draws(Check("initialize_parameters_he"), function, _he_advice, (2, 4, 1),
                                EXPECTED_HE_2_4_1)

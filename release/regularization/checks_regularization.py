@@ -5,13 +5,16 @@ example (the fixtures of testCases.py), compares the result with the figures
 stored below, and ends with "All checks passed for <name>." or raises
 `SelfCheckFailed` after saying in plain words what to fix.
 
-How mistakes are named: for the visible example the check works out the number
-each typical mistake produces (a penalty without the 1/m, a mask thresholded the
-wrong way, a missing division by keep_prob, ...) and, when the student's result
-equals one of them, prints the advice for that mistake. A few more calls test
-what one example cannot show: a penalty that ignores lambd, dropout that
-depends on the random state before the call, masks drawn again in the backward
-pass. The global NumPy random state is put back as it was after every check.
+How mistakes are named: expected_outputs_regularization.json (written when the
+assignment is released) holds, for the fixed inputs of STORED_INPUTS, the right
+output and the output of each typical mistake (a penalty without the 1/m, a mask
+thresholded the wrong way, a missing division by keep_prob, ...). When the
+student's result equals one of them, the check prints the advice for that
+mistake. A second input catches a function that only knows the notebook's
+example, and a few more calls test what one example cannot show: a penalty that
+ignores lambd, dropout that depends on the random state before the call, masks
+drawn again in the backward pass. The global NumPy random state is put back as
+it was after every check.
 """
 import itertools
 
@@ -19,6 +22,7 @@ import numpy as np
 
 import nn_core
 import testCases
+from grading_cases import build_case, stored_function
 from selfcheck_core import Check, SelfCheckFailed, call, keeps_random_state
 
 __all__ = ["check_compute_cost_with_regularization", "check_backward_propagation_with_regularization",
@@ -71,6 +75,60 @@ MATCH_RTOL, MATCH_ATOL = 1e-6, 1e-9
 DISTURB_SEEDS = (20261124, 4242)
 
 GRADIENT_KEYS = ["dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"]
+
+
+# ----------------------------------------------------------------------------- the fixed inputs of the stored outputs
+def _notebook_example(test_case, extra_args=(), **kwargs):
+    """(args, kwargs, patches) of a notebook example: the test case's arrays, then `extra_args`."""
+    return lambda: (tuple(test_case()) + tuple(extra_args), dict(kwargs), {})
+
+
+def _second_example(case, **params):
+    """(args, kwargs, patches) of a second fixed input, a seeded network of other sizes."""
+    return lambda: build_case(case, params)
+
+
+STORED_INPUTS = {
+    "compute_cost_with_regularization": [
+        ("notebook example", _notebook_example(testCases.compute_cost_with_regularization_test_case, (COST_LAMBD,))),
+        ("second example", _second_example("l2_cost", seed=101, n_x=3, n_h1=4, n_h2=3, m=6, lambd=0.4))],
+    "backward_propagation_with_regularization": [
+        ("notebook example", _notebook_example(testCases.backward_propagation_with_regularization_test_case,
+                                               (BACKWARD_LAMBD,))),
+        ("second example", _second_example("l2_backward", seed=102, n_x=4, n_h1=3, n_h2=2, m=5, lambd=0.9))],
+    "forward_propagation_with_dropout": [
+        ("notebook example", _notebook_example(testCases.forward_propagation_with_dropout_test_case,
+                                               keep_prob=FORWARD_KEEP)),
+        ("second example", _second_example("dropout_forward", seed=103, n_x=2, n_h1=4, n_h2=3, m=7, keep_prob=0.8))],
+    "backward_propagation_with_dropout": [
+        ("notebook example", _notebook_example(testCases.backward_propagation_with_dropout_test_case,
+                                               (BACKWARD_KEEP,))),
+        ("second example", _second_example("dropout_backward", seed=104, n_x=3, n_h1=4, n_h2=3, m=6,
+                                           keep_prob=0.7, mask_seed=5))],
+}
+
+
+def _stored(function):
+    return stored_function("regularization", function)
+
+
+def _second_input(check, function, stored, compare, hint_of):
+    """Run `function` on the second stored input; when its output is not the stored one, say so and name
+    the mistake whose stored output it equals (`hint_of(mistake id)`), or suspect a hard-coded answer.
+    `compare(got, wanted)` says whether two outputs agree."""
+    __tracebackhide__ = True
+    args, kwargs, _ = STORED_INPUTS[check.function_name][1][1]()
+    ok, got = call(check, function, *args, **kwargs)
+    if not ok or compare(got, stored["expected"][1]):
+        return
+    check.fail("on a second example (other sizes and values than the notebook's), %s gives a wrong result"
+               % check.function_name)
+    for mistake_id, mistake in stored["mistakes"].items():
+        if compare(got, mistake["outputs"][1]):
+            check.hint((hint_of(mistake_id) if hint_of else None) or "it looks like " + mistake["label"])
+            return
+    check.hint("the function gives the notebook's example right but not another input: compute the result "
+               "from the arguments, do not write the expected numbers into the code")
 CACHE_NAMES = ["Z1", "D1", "A1", "W1", "b1", "Z2", "D2", "A2", "W2", "b2", "Z3", "A3", "W3", "b3"]
 
 
@@ -166,33 +224,23 @@ HINT_L2_LAMBD = ("the penalty does not grow in proportion to lambd. Use the argu
                  "as the factor: with lambd = 0 the cost must be exactly the cross-entropy")
 
 
-def _cost_mistakes(A3, Y, parameters, lambd):
-    """[(cost that mistake gives, hint)] on one input, worked out from each mistake's formula."""
-    m = Y.shape[1]
-    cross_entropy = float(nn_core.compute_cost(A3, Y))
-    squares = {key: float(np.sum(np.asarray(parameters[key], dtype=float) ** 2)) for key in parameters}
-    plain_sums = {key: float(np.sum(parameters[key])) for key in parameters}
-    weights = squares["W1"] + squares["W2"] + squares["W3"]
-    biases = squares["b1"] + squares["b2"] + squares["b3"]
-    factor = lambd / m / 2.0
-    mistakes = [
-        (cross_entropy, HINT_L2_MISSING),
-        (cross_entropy + weights * lambd / 2.0, HINT_L2_NO_M),
-        (cross_entropy + weights * lambd / m, HINT_L2_NO_HALF),
-        (cross_entropy + weights * lambd, HINT_L2_NO_M_NO_HALF),
-        (cross_entropy + factor * (weights + biases), HINT_L2_BIASES),
-        (cross_entropy + 2 * factor * (weights + biases), HINT_L2_BIASES + ". " + HINT_L2_NO_HALF),
-        (factor * weights, HINT_L2_ONLY_PENALTY),
-        (cross_entropy + factor * np.sqrt(weights), HINT_L2_NORM),
-        (cross_entropy + factor * sum(np.sqrt(squares[k]) for k in ("W1", "W2", "W3")), HINT_L2_NORM),
-        (cross_entropy + factor * sum(plain_sums[k] ** 2 for k in ("W1", "W2", "W3")), HINT_L2_SQUARE_OF_SUM),
-    ]
-    linear = sum(plain_sums[k] for k in ("W1", "W2", "W3"))
-    for scale in (factor, 2 * factor):
-        mistakes.append((cross_entropy + scale * linear, HINT_L2_NOT_SQUARED))
-    for left_out in ("W1", "W2", "W3"):
-        mistakes.append((cross_entropy + factor * (weights - squares[left_out]), HINT_L2_FORGOT % left_out))
-    return mistakes
+COST_HINTS = {
+    "l2_term_missing": HINT_L2_MISSING,
+    "l2_missing_one_over_m": HINT_L2_NO_M,
+    "l2_missing_half": HINT_L2_NO_HALF,
+    "l2_missing_m_and_half": HINT_L2_NO_M_NO_HALF,
+    "l2_sums_biases_too": HINT_L2_BIASES,
+    "l2_biases_without_half": HINT_L2_BIASES + ". " + HINT_L2_NO_HALF,
+    "l2_penalty_alone": HINT_L2_ONLY_PENALTY,
+    "l2_norm_not_squared": HINT_L2_NORM,
+    "l2_norms_not_squared": HINT_L2_NORM,
+    "l2_square_of_sum": HINT_L2_SQUARE_OF_SUM,
+    "l2_not_squared": HINT_L2_NOT_SQUARED,
+    "l2_linear_in_W": HINT_L2_NOT_SQUARED,
+    "l2_forgets_W1": HINT_L2_FORGOT % "W1",
+    "l2_forgets_W2": HINT_L2_FORGOT % "W2",
+    "l2_forgets_W3": HINT_L2_FORGOT % "W3",
+}
 
 
 @keeps_random_state
@@ -208,9 +256,10 @@ def check_compute_cost_with_regularization(compute_cost_with_regularization):
         check.hint("keep the last line of the function, `return cost`")
     elif ok and check.is_number(cost, what):
         if not check.close(cost, EXPECTED_COST, what, rtol=1e-9, atol=1e-10):
-            for number, hint in _cost_mistakes(A3, Y, parameters, COST_LAMBD):
-                if _matches(cost, number):
-                    check.hint(hint)
+            stored = _stored("compute_cost_with_regularization")
+            for mistake_id, mistake in stored["mistakes"].items():
+                if mistake_id in COST_HINTS and _matches(cost, mistake["outputs"][0]):
+                    check.hint(COST_HINTS[mistake_id])
                     break
             else:
                 check.hint("the cost should be cross_entropy_cost + (lambd / (2 * m)) * (sum of the squares of all "
@@ -230,6 +279,10 @@ def check_compute_cost_with_regularization(compute_cost_with_regularization):
                                        "got a cost of %s" % (at_three,))
                 if not (zero_ok and three_ok):
                     check.hint(HINT_L2_LAMBD)
+            if check.ok:
+                _second_input(check, compute_cost_with_regularization, _stored("compute_cost_with_regularization"),
+                              lambda got, wanted: _number(got) is not None and _matches(got, wanted),
+                              COST_HINTS.get)
     return check.finish()
 
 
@@ -255,17 +308,24 @@ HINT_DW_LAMBD = ("the L2 term of the gradients does not grow in proportion to la
                  "(not a fixed number); with lambd = 0 the gradients must be those of backward_propagation")
 
 
-def _dw_mistakes(plain, W, lambd, m, key, weight):
-    """[(dW that mistake gives, hint template)] for one weight matrix; the templates take (key, weight)."""
-    return [
-        (plain, HINT_DW_NO_TERM),
-        (plain + lambd * W, HINT_DW_NOT_OVER_M),
-        (plain + 2 * lambd / m * W, HINT_DW_DOUBLED),
-        (plain + lambd / (2 * m) * W, HINT_DW_HALVED),
-        (plain - lambd / m * W, HINT_DW_SIGN),
-        (plain + lambd / m * W ** 2, HINT_DW_SQUARED),
-        (m * plain + lambd / m * W, HINT_DW_DATA_NO_M),
-    ]
+DW_HINTS = {  # stored mistake id -> hint template, filled with (key, weight)
+    "l2_backward_no_reg_term": HINT_DW_NO_TERM,
+    "l2_backward_lambd_not_over_m": HINT_DW_NOT_OVER_M,
+    "l2_backward_doubled": HINT_DW_DOUBLED,
+    "l2_backward_halved": HINT_DW_HALVED,
+    "l2_backward_subtracted": HINT_DW_SIGN,
+    "l2_backward_squared": HINT_DW_SQUARED,
+    "l2_backward_data_term_without_1_over_m": HINT_DW_DATA_NO_M,
+}
+
+
+def _dw_template(got, key, stored, index=0):
+    """The hint template of the first stored mistake whose `key` equals `got` on stored input `index`."""
+    for mistake_id, template in DW_HINTS.items():
+        output = stored["mistakes"][mistake_id]["outputs"][index]
+        if isinstance(output, dict) and _matches(got, output.get(key)):
+            return template
+    return HINT_DW_OTHER
 
 
 def _fill(template, key, weight):
@@ -279,7 +339,7 @@ def check_backward_propagation_with_regularization(backward_propagation_with_reg
     __tracebackhide__ = True
     check = Check("backward_propagation_with_regularization")
     X, Y, cache = testCases.backward_propagation_with_regularization_test_case()
-    lambd, m = BACKWARD_LAMBD, X.shape[1]
+    lambd = BACKWARD_LAMBD
     grads = _returned_gradients(check, backward_propagation_with_regularization, X, Y, cache, lambd,
                                 "Keep the line that unpacks the cache as given: it matches forward_propagation's "
                                 "cache.")
@@ -287,6 +347,7 @@ def check_backward_propagation_with_regularization(backward_propagation_with_reg
         return check.finish()
 
     plain = nn_core.backward_propagation(X, Y, cache)
+    stored = _stored("backward_propagation_with_regularization")
     weights = {"dW1": cache[2], "dW2": cache[6], "dW3": cache[10]}
     all_right = True
     slips = {}  # hint template -> the gradients that show that slip (one slip, one line)
@@ -295,8 +356,7 @@ def check_backward_propagation_with_regularization(backward_propagation_with_reg
         if not _is_array_of_shape(check, grads[key], key, np.shape(weights[key])):
             all_right = False
             continue
-        template = next((hint for number, hint in _dw_mistakes(plain[key], weights[key], lambd, m, key, weight)
-                         if _matches(grads[key], number)), HINT_DW_OTHER)
+        template = _dw_template(grads[key], key, stored)
         if check.close(grads[key], EXPECTED_DW[key], key + " (lambd = %s)" % lambd, rtol=0, atol=FIGURE_ATOL,
                        group=("dW", template), more="{others}: wrong the same way", subject=key):
             continue
@@ -327,26 +387,26 @@ def check_backward_propagation_with_regularization(backward_propagation_with_reg
                                         "lambd = %s" % (2 * lambd, key, lambd))
                 if not (zero_ok and double_ok):
                     check.hint(HINT_DW_LAMBD)
+        if check.ok:
+            _second_input(check, backward_propagation_with_regularization, stored, _same_gradients(("dW1", "db1", "dW2", "db2", "dW3", "db3")),
+                          lambda mistake_id: _fill(DW_HINTS[mistake_id], "dW1", "W1") if mistake_id in DW_HINTS
+                          else None)
     return check.finish()
 
 
-# ============================================================================= dropout: the mistakes, simulated
-# How one hidden layer is treated: (draw, keep where, apply mask, scaling)
-#   draw: "rand" uniform numbers of the layer's shape, "randn" normal ones, "unit" one number per unit
-#         (shape (n, 1)), None: nothing drawn (no dropout at all on that layer)
-#   keep where: "below" keeps a unit when its number is < keep_prob, "above" when it is > keep_prob
-#   scaling: "div" divides by keep_prob, "mul" multiplies by it, "none" leaves the values
-LAYER_RULES = {
-    "right": ("rand", "below", True, "div"),
-    "inverted": ("rand", "above", True, "div"),
-    "mask_not_applied": ("rand", "below", False, "div"),
-    "not_scaled": ("rand", "below", True, "none"),
-    "times_keep_prob": ("rand", "below", True, "mul"),
-    "no_dropout": ("rand", "below", False, "none"),
-    "no_dropout_no_draw": (None, "below", False, "none"),
-    "normal_numbers": ("randn", "below", True, "div"),
-    "one_number_per_unit": ("unit", "below", True, "div"),
-}
+def _same_gradients(keys):
+    """compare(got, wanted) for gradient dicts: every one of `keys` within the matching tolerance."""
+    def compare(got, wanted):
+        return (isinstance(got, dict) and isinstance(wanted, dict)
+                and all(_matches(got.get(key), wanted.get(key)) for key in keys))
+    return compare
+
+
+# ============================================================================= dropout
+# The ways one hidden layer can be treated (grader/mistakes/regularization.py defines them; the stored
+# file holds A3 for every pair of them, "combination:<layer 1 rule>+<layer 2 rule>[+output]").
+LAYER_RULES = ("right", "inverted", "mask_not_applied", "not_scaled", "times_keep_prob", "no_dropout",
+               "no_dropout_no_draw", "normal_numbers", "one_number_per_unit")
 
 
 def _forward_layer_hint(rule, layer):
@@ -381,42 +441,6 @@ HINT_SEED = ("the result depends on the state of the random generator before the
              "it); it makes the masks the same at every call, so the numbers can be checked")
 
 
-def _draw(draw, shape):
-    if draw == "rand":
-        return np.random.rand(*shape)
-    if draw == "randn":
-        return np.random.randn(*shape)
-    return np.random.rand(shape[0], 1)
-
-
-def _treat_layer(values, keep_prob, rule):
-    """Apply one layer rule of LAYER_RULES to the activations `values`; returns (new values, mask or None)."""
-    draw, keep_where, use_mask, scaling = rule
-    if draw is None:
-        return values, None
-    numbers = _draw(draw, values.shape)
-    kept = (numbers < keep_prob) if keep_where == "below" else (numbers > keep_prob)
-    result = values * kept if use_mask else values * 1.0
-    if scaling == "div":
-        result = result / keep_prob
-    elif scaling == "mul":
-        result = result * keep_prob
-    return result, kept
-
-
-def _dropout_forward(X, parameters, keep_prob, rule_1, rule_2, output_dropout=False):
-    """A3 of the forward pass with each hidden layer treated by a rule (masks drawn after np.random.seed(1))."""
-    np.random.seed(1)
-    hidden = X
-    for layer, rule in ((1, rule_1), (2, rule_2)):
-        pre_activation = np.dot(parameters["W%d" % layer], hidden) + parameters["b%d" % layer]
-        hidden, _ = _treat_layer(np.maximum(pre_activation, 0), keep_prob, LAYER_RULES[rule])
-    output = 1 / (1 + np.exp(-(np.dot(parameters["W3"], hidden) + parameters["b3"])))
-    if output_dropout:
-        output, _ = _treat_layer(output, keep_prob, LAYER_RULES["right"])
-    return output
-
-
 def _likelier_first(combo):
     """Order of the combinations of layer rules tried: the same rule on both layers first (a
     mistake is usually made twice, once per layer), then by the number of mistakes. The example
@@ -426,17 +450,19 @@ def _likelier_first(combo):
     return (rule_a != rule_b, mistakes)
 
 
-def _name_forward_mistakes(A3, X, parameters, keep_prob):
-    """Hints of the combination of layer mistakes (and output dropout) that gives A3; [] when none does."""
+def _name_forward_mistakes(A3):
+    """Hints of the combination of layer mistakes (and output dropout) whose stored A3 on the notebook's
+    example is `A3`; [] when none is."""
+    variants = _stored("forward_propagation_with_dropout")["variants"]
     combos = sorted(itertools.product(LAYER_RULES, LAYER_RULES, (False, True)), key=_likelier_first)
     for rule_1, rule_2, output_dropout in combos:
         if (rule_1, rule_2, output_dropout) == ("right", "right", False):
             continue
-        with np.errstate(all="ignore"):
-            if _matches(A3, _dropout_forward(X, parameters, keep_prob, rule_1, rule_2, output_dropout)):
-                hints = [_forward_layer_hint(rule, layer)
-                         for layer, rule in ((1, rule_1), (2, rule_2)) if rule != "right"]
-                return hints + ([HINT_OUTPUT_DROPOUT] if output_dropout else [])
+        name = "combination:%s+%s%s" % (rule_1, rule_2, "+output" if output_dropout else "")
+        if _matches(A3, variants[name][0]):
+            hints = [_forward_layer_hint(rule, layer)
+                     for layer, rule in ((1, rule_1), (2, rule_2)) if rule != "right"]
+            return hints + ([HINT_OUTPUT_DROPOUT] if output_dropout else [])
     return []
 
 
@@ -471,7 +497,7 @@ def _check_cache_layout(check, cache, X, parameters):
 
 def _check_cache_values(check, cache, X, parameters, keep_prob):
     """The cached masks are 0/1 and the ones that gave A3; the cached A1, A2 are the dropped-out, scaled ones."""
-    wanted = testCases.dropout_forward_cache(X, parameters, keep_prob)
+    wanted = _stored("forward_propagation_with_dropout")["expected"][0][1]  # the cache of the right forward pass
     for index in (1, 6):
         name, activation = CACHE_NAMES[index], CACHE_NAMES[index + 1]
         if not _is_mask(cache[index], np.shape(wanted[index])):
@@ -532,8 +558,7 @@ def check_forward_propagation_with_dropout(forward_propagation_with_dropout):
         if depends_on_state:
             check.hint(HINT_SEED)
         # (with masks of the wrong shape, the shape hints above already say what to fix)
-        named = _name_forward_mistakes(seeded_A3 if seeded_A3 is not None else A3, X, parameters,
-                                       keep_prob) if layout_ok else []
+        named = _name_forward_mistakes(seeded_A3 if seeded_A3 is not None else A3) if layout_ok else []
         for hint in named:
             check.hint(hint)
         if layout_ok and not named and not (depends_on_state and _matches(seeded_A3, EXPECTED_A3)):
@@ -550,19 +575,23 @@ def check_forward_propagation_with_dropout(forward_propagation_with_dropout):
                                          "with keep_prob = 1 (nothing dropped), A3 should equal the plain "
                                          "forward pass %s; got %s" % (np.round(plain_A3, 8).tolist(), A3_one)):
             check.hint("use the argument keep_prob everywhere (in step 2 and in step 4), not a fixed number")
+    if check.ok:
+        _second_input(check, forward_propagation_with_dropout, _stored("forward_propagation_with_dropout"),
+                      _same_pair, None)
     return check.finish()
 
 
+def _same_pair(got, wanted):
+    """compare(got, wanted) for (A3, cache): A3 and the cached masks and activations D1, A1, D2, A2."""
+    return (isinstance(got, (tuple, list)) and len(got) == 2 and isinstance(got[1], (tuple, list))
+            and len(got[1]) == 14 and _matches(got[0], wanted[0])
+            and all(_matches(got[1][index], wanted[1][index]) for index in (1, 2, 6, 7)))
+
+
 # ============================================================================= backward_propagation_with_dropout
-# How the gradient of one hidden layer is treated: (mask: "same" | "none" | "flipped", scaling)
-GRAD_RULES = {
-    "right": ("same", "div"),
-    "mask_not_applied": ("none", "div"),
-    "not_scaled": ("same", "none"),
-    "times_keep_prob": ("same", "mul"),
-    "inverted": ("flipped", "div"),
-    "untouched": ("none", "none"),
-}
+# The ways the gradient of one hidden layer can be treated (defined in grader/mistakes/regularization.py; the
+# stored file holds dA2, dA1 for every pair, "combination:<dA2 rule>+<dA1 rule>").
+GRAD_RULES = ("right", "mask_not_applied", "not_scaled", "times_keep_prob", "inverted", "untouched")
 
 
 def _backward_layer_hint(rule, layer):
@@ -586,39 +615,10 @@ HINT_REDRAWN = ("the gradients change from call to call, so new random masks are
                 "the forward pass dropped")
 
 
-def _dropout_backward(X, Y, cache, keep_prob, rule_2, rule_1):
-    """Gradients of the backward pass with each hidden layer's dA treated by a rule of GRAD_RULES."""
-    z1, d1, a1, w1, _, z2, d2, a2, w2, _, z3, a3, w3, _ = cache
-    m = X.shape[1]
-
-    def treat(grad, mask, rule):
-        mask_use, scaling = GRAD_RULES[rule]
-        if mask_use == "same":
-            grad = grad * mask
-        elif mask_use == "flipped":
-            grad = grad * (1 - np.asarray(mask, dtype=float))
-        return grad / keep_prob if scaling == "div" else grad * keep_prob if scaling == "mul" else grad
-
-    delta_3 = a3 - Y
-    grad_a2 = treat(np.dot(w3.T, delta_3), d2, rule_2)
-    delta_2 = grad_a2 * (a2 > 0)
-    grad_a1 = treat(np.dot(w2.T, delta_2), d1, rule_1)
-    delta_1 = grad_a1 * (a1 > 0)
-    return {"dA2": grad_a2, "dA1": grad_a1,
-            "dW3": np.dot(delta_3, a2.T) / m, "db3": delta_3.sum(axis=1, keepdims=True) / m,
-            "dW2": np.dot(delta_2, a1.T) / m, "db2": delta_2.sum(axis=1, keepdims=True) / m,
-            "dW1": np.dot(delta_1, X.T) / m, "db1": delta_1.sum(axis=1, keepdims=True) / m}
-
-
-def _redrawn_after_seed(X, Y, cache, keep_prob):
-    """dA2, dA1 when the backward pass draws its own masks right after np.random.seed(1)."""
-    z1, d1, a1, w1, _, z2, d2, a2, w2, _, z3, a3, w3, _ = cache
-    np.random.seed(1)
-    grad_a2 = np.dot(w3.T, a3 - Y)
-    grad_a2 = grad_a2 * (np.random.rand(*grad_a2.shape) < keep_prob) / keep_prob
-    grad_a1 = np.dot(w2.T, grad_a2 * (a2 > 0))
-    grad_a1 = grad_a1 * (np.random.rand(*grad_a1.shape) < keep_prob) / keep_prob
-    return grad_a2, grad_a1
+def _cache_without_dropout(X, parameters):
+    """The cache of a forward pass that keeps every unit: the plain pass's values, masks of ones."""
+    _, (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = nn_core.forward_propagation(X, parameters)
+    return (Z1, np.ones(Z1.shape), A1, W1, b1, Z2, np.ones(Z2.shape), A2, W2, b2, Z3, A3, W3, b3)
 
 
 @keeps_random_state
@@ -628,6 +628,7 @@ def check_backward_propagation_with_dropout(backward_propagation_with_dropout):
     check = Check("backward_propagation_with_dropout")
     X, Y, cache = testCases.backward_propagation_with_dropout_test_case()
     keep_prob = BACKWARD_KEEP
+    stored = _stored("backward_propagation_with_dropout")
 
     _disturb(DISTURB_SEEDS[0])
     grads = _returned_gradients(check, backward_propagation_with_dropout, X, Y, cache, keep_prob,
@@ -650,13 +651,14 @@ def check_backward_propagation_with_dropout(backward_propagation_with_dropout):
         _, again = call(check, backward_propagation_with_dropout, X, Y, cache, keep_prob)
         if isinstance(again, dict) and not all(_matches(again.get(k), grads[k]) for k in ("dA2", "dA1")):
             check.hint(HINT_REDRAWN)
-        elif all(_matches(got, grads[k]) for got, k in zip(_redrawn_after_seed(X, Y, cache, keep_prob),
-                                                           ("dA2", "dA1"))):
+        elif _same_gradients(("dA2", "dA1"))(grads, stored["mistakes"]["dropout_backward_redrawn_after_seed"]
+                                                 ["outputs"][0]):
             check.hint(HINT_REDRAWN.replace("the gradients change from call to call, so new", "new"))
         else:
             for rule_2, rule_1 in sorted(itertools.product(GRAD_RULES, GRAD_RULES), key=_likelier_first):
-                expected = _dropout_backward(X, Y, cache, keep_prob, rule_2, rule_1)
-                if _matches(grads["dA2"], expected["dA2"]) and _matches(grads["dA1"], expected["dA1"]):
+                if (rule_2, rule_1) == ("right", "right"):
+                    continue
+                if _same_gradients(("dA2", "dA1"))(grads, stored["variants"]["combination:%s+%s" % (rule_2, rule_1)][0]):
                     for layer, rule in ((2, rule_2), (1, rule_1)):
                         if rule != "right":
                             check.hint(_backward_layer_hint(rule, layer))
@@ -665,7 +667,7 @@ def check_backward_propagation_with_dropout(backward_propagation_with_dropout):
                 check.hint("for each of dA2 and dA1: step 1 multiplies it by the mask from the cache (D2, D1), "
                            "step 2 divides it by keep_prob")
     else:
-        expected = _dropout_backward(X, Y, cache, keep_prob, "right", "right")
+        expected = stored["expected"][0]
         for key in ("dW3", "db3", "dW2", "db2", "dW1", "db1"):
             if not check.close(grads[key], expected[key], key, rtol=MATCH_RTOL, atol=MATCH_ATOL):
                 check.hint("dA1 and dA2 are right, so %s should be too: keep the given lines that compute dZ, "
@@ -673,7 +675,7 @@ def check_backward_propagation_with_dropout(backward_propagation_with_dropout):
         if check.ok:
             # keep_prob = 1 with masks of ones: the gradients must be those of the plain backward pass.
             plain_X, plain_parameters = testCases.forward_propagation_with_dropout_test_case()
-            full_cache = testCases.dropout_forward_cache(plain_X, plain_parameters, 1.0)
+            full_cache = _cache_without_dropout(plain_X, plain_parameters)
             _, plain_cache = nn_core.forward_propagation(plain_X, plain_parameters)
             plain = nn_core.backward_propagation(plain_X, Y, plain_cache)
             _, at_one = call(check, backward_propagation_with_dropout, plain_X, Y, full_cache, 1.0)
@@ -683,4 +685,7 @@ def check_backward_propagation_with_dropout(backward_propagation_with_dropout):
                 if not check.expect(same, "with keep_prob = 1 and masks of ones, the gradients should equal "
                                           "those of the plain backward pass"):
                     check.hint("use the argument keep_prob in step 2, not a fixed number")
+        if check.ok:
+            _second_input(check, backward_propagation_with_dropout, stored,
+                          _same_gradients(("dA2", "dA1", "dW1", "db1", "dW2", "db2", "dW3", "db3")), None)
     return check.finish()

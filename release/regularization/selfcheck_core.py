@@ -21,8 +21,9 @@ Report layout:
       * <diagnosis>
 
 Under nbgrader's autograde a failed check also leaves its summary, findings and
-causes in the cell's outputs as data (a grade record, like the hidden cases'), so
-the grader explains the zero without reading the report's text back.
+causes in the cell's outputs as data (a grade record, like the hidden cases'), and
+shows its report as the cell's error without stopping the cell: the hidden cases
+after it still run. Checks compare with stored data (grading_cases.stored_function).
 
 Runs offline, with nothing but NumPy.
 """
@@ -252,7 +253,20 @@ class Check:
             print("All checks passed for %s." % self.function_name)
             return None
         record_for_autograder(self.function_name, self.summary(), self.findings(), self.hints)
-        raise SelfCheckFailed(self.report())
+        failure = SelfCheckFailed(self.report())
+        if _shown_as_error_under_autograde(failure):
+            return None
+        raise failure
+
+
+def _shown_as_error_under_autograde(failure):
+    """Under autograde, in an IPython kernel: show `failure` as the cell's error output (it scores 0) without
+    stopping the cell, so that its hidden cases still run; True when done (elsewhere the caller raises)."""
+    shell = _ipython_shell() if os.environ.get("NBGRADER_EXECUTION") == "autograde" else None
+    if shell is None or not hasattr(shell, "_showtraceback"):
+        return False
+    _show_report(shell, SelfCheckFailed, failure, None)
+    return True
 
 
 def _names(items):
@@ -350,13 +364,18 @@ def _show_report(shell, etype, value, tb, tb_offset=None):
     return lines
 
 
-def show_reports_plainly():
-    """In an IPython kernel, show a SelfCheckFailed as its report (the cell still fails, so it scores 0)."""
+def _ipython_shell():
+    """The running IPython shell, or None in plain Python."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - plain Python
-        return False
-    shell = get_ipython()
+        return None
+    return get_ipython()
+
+
+def show_reports_plainly():
+    """In an IPython kernel, show a SelfCheckFailed as its report (the cell still fails, so it scores 0)."""
+    shell = _ipython_shell()
     if shell is None or not hasattr(shell, "set_custom_exc"):
         return False
     shell.set_custom_exc((SelfCheckFailed,), _show_report)
