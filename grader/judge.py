@@ -21,6 +21,7 @@ from grader.hidden_block import hidden_calls
 from grader.manifest import Comparison, graded_function
 from grader.mistakes import MATCHES, UNRECOGNIZED, mistakes_for
 from grader.reference import reference
+from grader.sandbox.budget_messages import hit_kind
 from grader.verdict import CaseResult
 
 SELF_CHECK_ERROR = "SelfCheckFailed"  # utils/selfcheck_core.py: a self-check's report, shown as the cell's error
@@ -161,6 +162,8 @@ def cell_mistake(results, errors):
         return ""
     if messages.TIMEOUT_ERROR in names:
         return error_kind(messages.TIMEOUT_ERROR)
+    if messages.BUDGET_ERROR in names:   # the notebook was stopped at its budget (grader/sandbox/budget.py)
+        return hit_kind(next(str(o.get("evalue", "")) for o in errors if o.get("ename") == messages.BUDGET_ERROR))
     failures = [getattr(r, "mistake", "") for r in results if not r.passed]
     named = [m for m in failures if m and m != UNRECOGNIZED]
     if named:

@@ -14,7 +14,7 @@ import grading_cases
 from grader import messages, step_clock
 from grader.hidden_block import hidden_calls, hidden_lines
 from grader.hidden_leaks import scrub_error
-from grader.judge import judge_records
+from grader.judge import cell_mistake, judge_records
 from grader.self_check_report import is_self_check_record, read_record
 from grader.verdict import Verdict, dumps, verdict_file
 
@@ -84,4 +84,5 @@ class JudgeHiddenTests(NbGraderPreprocessor):
                        reason=messages.zero_reason(errors, failed, explained) if errors else "",
                        hidden_passed=len(results) - len(failed), hidden_total=len(results),
                        self_check_passed=False if self_checks else (True if not kernel_errors else None),
-                       self_check_findings=findings, self_check_causes=causes)
+                       self_check_findings=findings, self_check_causes=causes,
+                       mistake=cell_mistake(results, errors))

@@ -25,3 +25,14 @@ _SHORT = {"memory": "memory budget", "processes": "budget of processes", "cpu": 
 def not_run_message(hit):
     """What a student reads on each cell not run because the notebook was stopped earlier."""
     return "not run: the notebook was stopped earlier, when it used up its %s" % _SHORT.get(hit, "budget")
+
+
+
+# words each note above uses for a budget, and how the class report names that budget
+_KINDS = (("memory budget", "memory limit"), ("on the clock", "time limit"), ("CPU", "time limit"),
+          ("processes", "process limit"), ("scratch", "disk limit"))
+
+
+def hit_kind(message):
+    """How the class report names the budget a note above speaks of ("memory limit", "time limit", ...)."""
+    return next((kind for words, kind in _KINDS if words in message), "resource limit")
