@@ -4,7 +4,7 @@ Per assignment: its notebook, the helpers (utils/: modules, and expected_outputs
 self-checks' stored outputs that grader/mistakes/stored.py writes at release) and data (datasets/) its folder ships,
 its graded functions with their points and how the judge compares their output, its
 reference module (grader/reference/), its self-check module (utils/) and what the
-pipeline's sample students get wrong in it (entries of proofs/catalog/entries.py).
+pipeline's sample students get wrong in it (entries of samples/catalog_entries.py).
 Each source/<assignment>/ folder holds symlinks to its shipped files, which nbgrader
 copies into release/ and over students' copies at autograde time (`python -m
 authoring.link_helpers` makes the links; tests/test_assignment_folders.py fails on drift).

@@ -95,7 +95,7 @@ def scores(course):
 
 def catalog_run(count, workdir):
     """Seconds to grade `count` catalog entries (spread over the catalog) as proofs.catalog does."""
-    from proofs.catalog.entries import ENTRIES
+    from samples.catalog_entries import ENTRIES
     from proofs.catalog.harness import run_catalog
     step = max(1, len(ENTRIES) // count)
     entries = ENTRIES[::step][:count]

@@ -10,7 +10,7 @@ missing notebook, huge output, stderr) replace one notebook each of sampled stud
 import json
 
 from grader.manifest import ASSIGNMENTS
-from proofs.catalog.entries import ENTRIES
+from samples.catalog_entries import ENTRIES
 from samples.notebook_edits import apply_catalog_entry, fill_all, notebook_text, read_release, write_submission
 from samples.students import BAD_INPUTS, SAMPLE_STUDENTS
 

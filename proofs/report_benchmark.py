@@ -46,7 +46,7 @@ def _outcome(rng, assignment, function, ability):
 
 
 def _mistaken_function(assignment):
-    from proofs.catalog.entries import catalog_entry
+    from samples.catalog_entries import catalog_entry
     return catalog_entry(MISTAKES[assignment]).function
 
 

@@ -6,7 +6,7 @@ points, a passing test under the failing test's grade_id. Each must score what t
 scores (`mistake_only`), and no maximum may change; `unedited` is the reference notebook.
 """
 from grader.manifest import ASSIGNMENTS
-from proofs.catalog.entries import catalog_entry
+from samples.catalog_entries import catalog_entry
 from samples.honest_edits import HONEST_EDITS, correct_notebook, pasted_copy, index_of_test
 from samples.notebook_edits import apply_catalog_entry, fill_all
 

@@ -14,6 +14,7 @@ import nbformat
 from grader.hidden_block import without_hidden_block
 from grader.manifest import ASSIGNMENTS, ROOT
 from grader.reference import HEADER, assignment_of, reference_blocks
+from samples.catalog_entries import catalog_entry
 
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -176,8 +177,7 @@ def set_function_source(nb, function, text):
 
 
 def apply_catalog_entry(nb, entry_or_id):
-    """Write a catalog entry (proofs/catalog/entries.py: a variant or a mutant, or its id) into its function's cell."""
-    from proofs.catalog.entries import catalog_entry  # the one import of proofs/ left: see tests/test_layers.py
+    """Write a catalog entry (samples/catalog_entries.py: a variant or a mutant, or its id) into its function's cell."""
     entry = catalog_entry(entry_or_id) if isinstance(entry_or_id, str) else entry_or_id
     return set_function_source(nb, entry.function, cell_source(entry))
 

@@ -1,6 +1,6 @@
 """The sample students of the pipeline and the bad-input students it must survive, built from the release."""
 from grader.manifest import ASSIGNMENTS
-from proofs.catalog.entries import catalog_entry
+from samples.catalog_entries import catalog_entry
 from samples.notebook_edits import (
     SAMPLE_TIMESTAMP, apply_catalog_entry, delete_cell, edit_test_cell, fill_all, inject_into_function,
     notebook_text, prepend_to_cell, read_release, remove_hidden_block, set_cell_metadata, write_submission)

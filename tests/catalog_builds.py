@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from grader.manifest import ASSIGNMENTS
-from proofs.catalog.entries import MUTANTS
+from samples.catalog_entries import MUTANTS
 
 
 def thin_slice():

@@ -11,7 +11,7 @@ import pytest
 
 from catalog_builds import assert_full_marks, assert_loses_the_points
 from grader.manifest import ASSIGNMENTS
-from proofs.catalog.entries import ENTRIES, MUTANTS, VARIANTS
+from samples.catalog_entries import ENTRIES, MUTANTS, VARIANTS
 
 
 def test_catalogs_cover_every_graded_function():

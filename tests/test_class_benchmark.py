@@ -8,7 +8,7 @@ import pytest
 
 from course_env import python_env
 from grader.manifest import ASSIGNMENTS, ROOT
-from proofs.catalog.entries import ENTRIES
+from samples.catalog_entries import ENTRIES
 from proofs.class_corpus import bad_input_positions, kinds, sample_indices
 from samples.students import BAD_INPUTS, SAMPLE_STUDENTS
 

@@ -12,7 +12,7 @@ from graded_course import course_env, gradebook_dump
 from grader.manifest import ASSIGNMENTS
 from grader.verdict import read_verdicts
 from pipeline.kit_tables import NOT_GRADED
-from proofs.catalog.entries import catalog_entry
+from samples.catalog_entries import catalog_entry
 from samples import notebook_edits as edits
 from samples.students import BAD_INPUTS, SAMPLE_STUDENTS
 

@@ -10,7 +10,7 @@ from class_course import run_pipeline
 from grader.manifest import ASSIGNMENTS
 from pipeline.course import copy_course
 from pipeline.kit_tables import NOT_GRADED
-from proofs.catalog.entries import catalog_entry
+from samples.catalog_entries import catalog_entry
 from samples.notebook_edits import write_submission
 from samples.students import build_student, correct, partly_wrong
 

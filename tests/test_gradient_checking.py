@@ -16,7 +16,7 @@ import checks_gradient_checking as checks
 from notebook_runner import nbgrader_cells, passed_test_cells, stdout_text, stub_failures
 from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
 from proofs.catalog import build
-from proofs.catalog.entries import GAPPROX, GAPPROX_N
+from samples.catalog_entries import GAPPROX, GAPPROX_N
 
 ASSIGNMENT = "gradient_checking"
 SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Gradient_Checking.ipynb")
@@ -26,7 +26,7 @@ FIX_ID = "backward_propagation_n_fixed"
 POINTS = {"forward_propagation": 1, "backward_propagation": 1, "gradient_check": 4, "gradient_check_n": 6}
 
 
-# the mistakes the self-checks must name (proofs/catalog/entries.py)
+# the mistakes the self-checks must name (samples/catalog_entries.py)
 MISTAKES = build.self_check_mistakes(ASSIGNMENT)
 
 
@@ -82,7 +82,7 @@ def test_correct_gradient_check_blames_a_wrong_helper(helper, edits, hint):
 # ----------------------------------------------------------------------------- hidden cases separate them
 def test_hidden_cases_pass_the_catalog_variants():
     from proofs.catalog.build import assignment_of, function_source
-    from proofs.catalog.entries import VARIANTS
+    from samples.catalog_entries import VARIANTS
     for entry in VARIANTS:
         if assignment_of(entry.function) != ASSIGNMENT:
             continue

@@ -10,7 +10,7 @@ from grader.mistakes import MATCHES, UNRECOGNIZED, mistakes_for
 from grader.reference import assignment_of, reference
 from grader.verdict import Verdict, dumps, loads
 from proofs.catalog import build
-from proofs.catalog.entries import catalog_entry
+from samples.catalog_entries import catalog_entry
 
 SOURCE = '''check_something(initialize_parameters_he)
 ### BEGIN HIDDEN TESTS

@@ -25,7 +25,7 @@ from grader import judge
 from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
 from grader.reference import regularization as reference
 from proofs.catalog import build
-from proofs.catalog.entries import DW1, L2
+from samples.catalog_entries import DW1, L2
 from grader.reference import reference_blocks
 
 ASSIGNMENT = "regularization"
@@ -50,7 +50,7 @@ SPEC_DA = {"dA1": [[0.36544439, 0, -0.00188233, 0, -0.17408748], [0.65515713, 0,
 
 COST, BACK_L2 = "compute_cost_with_regularization", "backward_propagation_with_regularization"
 FWD, BACK = "forward_propagation_with_dropout", "backward_propagation_with_dropout"
-# the mistakes the self-checks must name (proofs/catalog/entries.py)
+# the mistakes the self-checks must name (samples/catalog_entries.py)
 MISTAKES = build.self_check_mistakes(ASSIGNMENT)
 
 
@@ -145,7 +145,7 @@ def test_hidden_cases_use_other_inputs_than_the_visible_example():
 def test_catalog_entries_of_this_assignment():
     """Variants: full marks and "All checks passed"; mutants: hidden tests fail, the self-check names them."""
     from proofs.catalog.build import assignment_of, function_source
-    from proofs.catalog.entries import ENTRIES
+    from samples.catalog_entries import ENTRIES
     seen = 0
     for entry in ENTRIES:
         if assignment_of(entry.function) != ASSIGNMENT:

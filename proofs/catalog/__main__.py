@@ -6,7 +6,7 @@ import sys
 import time
 from dataclasses import asdict
 
-from proofs.catalog.entries import ENTRIES
+from samples.catalog_entries import ENTRIES
 from proofs.catalog.harness import describe_got, expected_text, run_catalog, summary, table
 
 

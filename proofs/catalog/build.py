@@ -102,5 +102,5 @@ def solution_lines(assignment, extra_texts=()):
 
 def self_check_mistakes(assignment):
     """The mistakes of `assignment`'s functions its self-checks must name: the catalog's and the finer ones."""
-    from proofs.catalog.entries import MUTANTS, SELF_CHECK_MUTANTS
+    from samples.catalog_entries import MUTANTS, SELF_CHECK_MUTANTS
     return [e for e in MUTANTS + SELF_CHECK_MUTANTS if e.self_check_catches and assignment_of(e.function) == assignment]

@@ -27,7 +27,7 @@ from grader.messages import one_line
 from grader.verdict import Verdict, read_verdicts
 from pipeline.table import format_number
 from proofs.catalog.build import assignment_of, function_source, judged, reference_namespace, source_notebook
-from proofs.catalog.entries import ENTRIES
+from samples.catalog_entries import ENTRIES
 
 REFERENCE_STUDENT = "reference_%s"  # a control per assignment: the reference itself must get full marks
 
