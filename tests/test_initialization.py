@@ -8,7 +8,8 @@ import pytest
 from notebook_runner import error_cells, stderr_cells, stdout_text
 from grader import judge
 from grader.manifest import ROOT
-from proofs.catalog import build, entries
+from proofs.catalog import build
+from samples import catalog_entries as entries
 
 ASSIGNMENT = "initialization"
 SOURCE = os.path.join(ROOT, "source", ASSIGNMENT, "Initialization.ipynb")
