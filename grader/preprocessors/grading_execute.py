@@ -16,15 +16,27 @@ import time
 from queue import Empty
 
 from jupyter_client.utils import ensure_async
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, default
 
 from grader import step_clock
 from grader.cell_limits import OutputBudget, is_essential, tree_cpu_seconds
+from grader.hidden_block import hidden_lines, without_hidden_block
+from grader.sandbox import history_scrub
 from grader.messages import KERNEL_DIED, KERNEL_HUNG, error_output, timeout_message
 
 KEPT_WHEN_OVER = 2000  # characters kept of an error or stderr output that arrives over the budget
+SCRUB_SECONDS = 30     # a kernel that does not scrub its history within this is treated as hung
+
+
+def shown_source(cell):
+    """A test cell's source as the student saw it (without its hidden block), or None for any other cell:
+    what its input history may keep after it ran."""
+    if cell.get("cell_type") != "code" or not hidden_lines(cell.source):
+        return None
+    return without_hidden_block(cell.source)
 
 
 class GradingExecute(Execute):
@@ -36,6 +48,9 @@ class GradingExecute(Execute):
                                   "even if it used little CPU (it sleeps or blocks).").tag(config=True)
     max_cell_output_chars = Integer(1_000_000, help="Output characters kept per cell as it streams.").tag(config=True)
     max_notebook_output_chars = Integer(5_000_000, help="Output characters kept per notebook.").tag(config=True)
+    max_cell_outputs = Integer(10_000, help="Outputs kept per cell (a note says how many were left out).").tag(
+        config=True)
+    max_notebook_outputs = Integer(10_000, help="Outputs kept per notebook.").tag(config=True)
 
     @default("error_on_timeout")
     def _error_on_timeout_default(self):
@@ -45,7 +60,8 @@ class GradingExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         self._broken_cells = set()
         self._restarts = 0
-        self._budget = OutputBudget(self.max_cell_output_chars, self.max_notebook_output_chars)
+        self._budget = OutputBudget(self.max_cell_output_chars, self.max_notebook_output_chars,
+                                    self.max_cell_outputs, self.max_notebook_outputs)
         with step_clock.timed("execution"):
             return super().preprocess(nb, resources, km)
 
@@ -53,6 +69,7 @@ class GradingExecute(Execute):
         self._budget.new_cell()
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
+            self._scrub_history(cell)
         except (DeadKernelError, CellTimeoutError) as error:
             self._recover(index, error)
             cell, resources = self.nb.cells[index], self.resources
@@ -148,3 +165,25 @@ class GradingExecute(Execute):
                 continue
             self._replaying = position
             self.execute_cell(cell, position, store_history=True)
+            self._scrub_history(cell)
+
+    # -- hidden tests leave no history ---------------------------------------------------------
+    def _scrub_history(self, cell):
+        """After a test cell ran, its hidden block leaves the kernel's input history (grader.sandbox.history_scrub)."""
+        shown = shown_source(cell)
+        if shown is not None and isinstance(cell.get("execution_count"), int):
+            run_sync(self._async_scrub)(cell.execution_count, shown)
+
+    async def _async_scrub(self, count, shown):
+        msg_id = self.kc.execute(history_scrub.kernel_code(count, shown), silent=True, store_history=False)
+        deadline = time.monotonic() + SCRUB_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=1))
+            except Empty:
+                await self._async_check_alive()
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                return
+        raise CellTimeoutError.error_from_timeout_and_cell("the kernel did not clear its history", SCRUB_SECONDS,
+                                                          None)

@@ -1,13 +1,16 @@
 """The grader's handle on a preloaded fork server (grader/sandbox/zygote.py) running in a bubblewrap sandbox.
 
 One ForkServer per grading process, started on first use and kept warm: the heavy imports
-happen once, and each notebook costs a fork. Everything the sandbox sees is what the
-kernel's sandbox sees (grader/sandbox/bwrap.py); the zygote script itself is bound in
-read-only. The notebook's files travel in the start request and are written into the
-sandbox's tmpfs working folder, which the server empties before every notebook.
+happen once, and each notebook costs a fork into namespaces of its own. The sandbox is the
+kernel's (grader/sandbox/bwrap.py) with the server's modules bound in read-only, and nested
+namespaces allowed for its children. Every frame the server sends carries the notebook's token
+(a random one per notebook); anything else is dropped, so nothing of an earlier notebook is read
+as this one's. The server sends a heartbeat: a dead, stopped or hung server is noticed within
+HEARTBEAT_LIMIT seconds (`ServerGone`) and the caller starts a fresh one.
 """
 import base64
 import os
+import secrets
 import select
 import subprocess
 import sys
@@ -15,19 +18,25 @@ import tempfile
 import time
 
 from grader import step_clock
-from grader.sandbox import bwrap, launch
+from grader.sandbox import bwrap, launch, sandbox_uids
+from grader.sandbox.child_isolation import HELPERS
+from grader.sandbox.framing import MAX_FRAME, read_frame, send_frame
 from grader.sandbox.limits import Limits
-from grader.sandbox.zygote import MAX_FRAME, read_frame, send_frame
 
-ZYGOTE_IN_SANDBOX = "/opt/kit/zygote.py"
-ZYGOTE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zygote.py")
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVER_MODULES = ["zygote.py", "framing.py", "child_isolation.py", "child_runner.py", "output_capture.py",
+                  "history_scrub.py"]
+IN_SANDBOX = "/opt/kit/server"
+ROOT = os.path.dirname(os.path.dirname(HERE))
 KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
-START_SECONDS = 300   # the server must be ready (its imports done) within this
-INTERRUPT_GRACE = 15  # seconds an interrupted cell gets to stop before its interpreter is ended
+START_SECONDS = 300    # the server must be ready (its imports done) within this
+INTERRUPT_GRACE = 15   # seconds an interrupted cell gets to stop before its interpreter is ended
+HEARTBEAT_LIMIT = 5.0  # seconds without a frame from a server that runs a child: it is gone
+TICK = 0.1             # the waiting loop's period (ForkServer.wait_frame)
 
 
 class ServerGone(Exception):
-    """The fork server died or stopped answering (a student process killed it, or it ran out of memory)."""
+    """The fork server died, stopped or stopped answering."""
 
 
 class ForkServer:
@@ -35,39 +44,46 @@ class ForkServer:
 
     def __init__(self, limits=None):
         self.limits = limits or Limits.from_environment()
-        self.process = None
+        self.process, self.uid, self.token = None, None, None
         self.workdir = bwrap.WORKDIR
         self.preload_cpu = 0.0
+        self.tick_hooks = []   # called with this server on every tick of wait_frame (e.g. a resource budget)
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self):
-        if os.environ.get("KIT_UNSAFE_NO_SANDBOX") == "1":  # the instructor's explicit, loudly warned choice
-            self.workdir = tempfile.mkdtemp(prefix="kit-unsafe-work-")
-            env = dict(launch.sandbox_environment(), HOME=self.workdir, MPLBACKEND=KERNEL_MPLBACKEND)
-            env.pop("MPLCONFIGDIR", None)
-            self.process = subprocess.Popen([sys.executable, "-s", ZYGOTE], stdin=subprocess.PIPE,
-                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                                            cwd=self.workdir)
-            return self._wait_ready()
-        self.workdir = bwrap.WORKDIR
         env = launch.sandbox_environment()
         env["MPLBACKEND"] = KERNEL_MPLBACKEND  # as the course kernelspec sets it (a grader's Agg must not leak in)
-        env["KIT_ZYGOTE_SWEEP"] = "1"  # in its own PID namespace, the server may kill all that a child left
-        cmd = bwrap.command([sys.executable, "-s", ZYGOTE_IN_SANDBOX], env=env, tmpfs_mb=self.limits.tmpfs_mb)
+        if os.environ.get("KIT_UNSAFE_NO_SANDBOX") == "1":  # the instructor's explicit, loudly warned choice
+            self.workdir = tempfile.mkdtemp(prefix="kit-unsafe-work-")
+            env.update(HOME=self.workdir)
+            env.pop("MPLCONFIGDIR", None)
+            self.process = subprocess.Popen([sys.executable, "-s", os.path.join(HERE, "zygote.py")],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL, env=env, cwd=self.workdir)
+            return self._wait_ready()
+        self.workdir = bwrap.WORKDIR
+        self.uid = sandbox_uids.lease() if bwrap.as_root() else None
+        cmd = bwrap.command([sys.executable, "-s", IN_SANDBOX + "/zygote.py"], tmpfs_mb=self.limits.tmpfs_mb,
+                            uid=self.uid, nested_namespaces=True)
         at = cmd.index("--chdir")
-        cmd[at:at] = (["--perms", "0755", "--dir", "/opt/kit", "--ro-bind", ZYGOTE, ZYGOTE_IN_SANDBOX]
-                      + launch.font_binds())
+        binds = ["--perms", "0755", "--dir", IN_SANDBOX, "--perms", "0755", "--dir", HELPERS]
+        for name in SERVER_MODULES:
+            binds += ["--ro-bind", os.path.join(HERE, name), IN_SANDBOX + "/" + name]
+        cmd[at:at] = binds + launch.font_binds()
         extra_processes = 0 if bwrap.as_root() else launch.own_process_count()
-        self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, preexec_fn=lambda: self.limits.apply(
-                                            extra_processes=extra_processes))
+        wrapper = dict({k: v for k, v in os.environ.items() if k.startswith("KIT_SANDBOX_")}, PYTHONPATH=ROOT,
+                       **{"KIT_PASS_" + k: v for k, v in env.items()})
+        self.process = subprocess.Popen([sys.executable, "-s", "-m", "grader.sandbox.exec_limited",
+                                         str(extra_processes), "--"] + cmd, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=wrapper)
         return self._wait_ready()
 
     def _wait_ready(self):
-        ready = self._next(START_SECONDS)
-        if not ready or ready.get("event") != "ready":
+        self.token = None
+        ready = self.wait_frame(lambda m: m.get("event") == "ready", START_SECONDS, heartbeat=False)
+        if ready is None:
             self.stop()
-            raise ServerGone("the fork server did not start: %r" % ready)
+            raise ServerGone("the fork server did not start within %d s" % START_SECONDS)
         self.preload_cpu = ready.get("preload_cpu", 0.0)
 
     def alive(self):
@@ -83,80 +99,115 @@ class ForkServer:
             self.process.kill()
             self.process.wait()
             self.process = None
+        if self.uid is not None:
+            sandbox_uids.release(self.uid)
+            self.uid = None
 
     # -- one notebook --------------------------------------------------------------------
-    def open_notebook(self, files, env, cpu_limit, cell_output_chars, timeout_message):
-        """Fork a fresh child for a notebook whose folder holds `files` (WorkFiles)."""
+    def open_notebook(self, files, env, cpu_limit, cell_output_chars, timeout_message, cell_outputs=10_000):
+        """Fork a fresh, isolated child for a notebook whose folder holds `files` (WorkFiles)."""
         if not self.alive():
             self.start()
         payload = []
         for item in files:
             with open(item.host_path, "rb") as handle:
                 payload.append({"path": item.relative_path, "data": base64.b64encode(handle.read()).decode()})
-        rlimits = {"RLIMIT_CPU": self.limits.cpu_seconds}
-        send_frame(self.process.stdin.fileno(), {
-            "op": "start", "cwd": self.workdir, "files": payload, "env": env, "cpu_limit": cpu_limit,
-            "cell_output_chars": cell_output_chars, "timeout_message": timeout_message, "rlimits": rlimits})
+        self.token = secrets.token_hex(16)
+        self._send({"op": "start", "token": self.token, "cwd": self.workdir, "home": bwrap.HOME, "files": payload,
+                    "env": env, "cpu_limit": cpu_limit, "cell_output_chars": cell_output_chars,
+                    "cell_outputs": cell_outputs, "timeout_message": timeout_message,
+                    "rlimits": {"RLIMIT_CPU": self.limits.cpu_seconds}, "tmpfs_mb": self.limits.tmpfs_mb,
+                    "isolate": os.environ.get("KIT_UNSAFE_NO_SANDBOX") != "1"})
+        opened = self.wait_frame(lambda m: m.get("event") in ("opened", "child_gone"), 60)
+        if opened is None or opened.get("event") != "opened":
+            self.stop()
+            raise ServerGone("the fork server did not start a child for this notebook")
 
-    def run(self, index, source, wall_seconds):
-        """Run one cell; ("done", outputs, execution_count) or ("gone", status, None) when the child went away."""
-        try:
-            send_frame(self.process.stdin.fileno(), {"op": "run", "index": index, "source": source})
-        except OSError:
-            raise ServerGone("the fork server stopped reading")
-        deadline, interrupted = time.monotonic() + wall_seconds, False
-        while True:
-            message = self._next(max(0.0, deadline - time.monotonic()))
-            if message is None and not interrupted:  # the wall-clock backstop: interrupt the cell, as Jupyter does
-                interrupted, deadline = True, time.monotonic() + INTERRUPT_GRACE
-                send_frame(self.process.stdin.fileno(), {"op": "interrupt"})
-                continue
-            if message is None:  # it ignored the interrupt: end it
-                self.end_child()
-                return "gone", "hung", None
-            if message.get("event") == "cell_done" and message.get("index") == index:
-                return "done", message.get("outputs") or [], message.get("execution_count")
-            if message.get("event") == "child_gone":
-                self._child_gone(message)
-                return "gone", message.get("status"), None
+    def run(self, index, source, wall_seconds, shown=None):
+        """Run one cell: ("done", outputs, execution_count, dropped) or ("gone", status, None, 0) when the child
+        went away. `shown`: for a test cell, its source as the student saw it (what its history keeps)."""
+        command = {"op": "run", "index": index, "source": source}
+        if shown is not None:
+            command["shown"] = shown
+        self._send(command)
+        wanted = lambda m: (m.get("event") == "cell_done" and m.get("index") == index  # noqa: E731
+                            or m.get("event") == "child_gone")
+        message = self.wait_frame(wanted, wall_seconds)
+        if message is None:  # the wall-clock backstop: interrupt the cell, as Jupyter does
+            self._send({"op": "interrupt"})
+            message = self.wait_frame(wanted, INTERRUPT_GRACE)
+        if message is None:  # it ignored the interrupt: end it
+            self.end_child()
+            return "gone", "hung", None, 0
+        if message.get("event") == "child_gone":
+            self._child_gone(message)
+            return "gone", str(message.get("status")), None, 0
+        outputs = message.get("outputs") if isinstance(message.get("outputs"), list) else []
+        dropped = message.get("dropped") if isinstance(message.get("dropped"), int) else 0
+        return "done", outputs, message.get("execution_count"), max(0, min(dropped, 10 ** 9))
 
     def close_notebook(self):
-        """End the current child (the server kills anything it left running)."""
-        if self.alive():
+        """End the current child (its PID namespace, and everything it started, ends with it)."""
+        if self.alive() and self.token is not None:
             self.end_child()
+        self.token = None
 
     def end_child(self):
-        try:
-            send_frame(self.process.stdin.fileno(), {"op": "kill"})
-        except OSError:
-            raise ServerGone("the fork server stopped reading")
-        while True:
-            message = self._next(60)
-            if message is None:
-                self.stop()
-                raise ServerGone("the fork server did not end a child")
-            if message.get("event") == "child_gone":
-                self._child_gone(message)
-                return
+        self._send({"op": "kill"})
+        message = self.wait_frame(lambda m: m.get("event") == "child_gone", 60)
+        if message is None:
+            self.stop()
+            raise ServerGone("the fork server did not end a child")
+        self._child_gone(message)
+        self.token = None
 
     @staticmethod
     def _child_gone(message):
-        """Count the CPU seconds the ended child used (the zygote waited for it; a number, or nothing)."""
+        """Count the CPU seconds the ended child used (the server waited for it; a number, or nothing)."""
         cpu = message.get("cpu")
         if isinstance(cpu, (int, float)) and 0 <= cpu < 1e6:
             step_clock.add("execution_cpu", float(cpu))
 
-    def _next(self, seconds):
-        """The next frame from the server within `seconds`, None on timeout; ServerGone when it died."""
-        fd = self.process.stdout.fileno()
-        ready, _, _ = select.select([fd], [], [], seconds)
-        if not ready:
-            return None
+    def _send(self, message):
         try:
-            return read_frame(fd, limit=MAX_FRAME)
-        except (EOFError, OSError, ValueError) as error:
+            send_frame(self.process.stdin.fileno(), message)
+        except (OSError, ValueError, AttributeError):
             self.stop()
-            raise ServerGone("the fork server died (%s)" % error)
+            raise ServerGone("the fork server stopped reading")
+
+    # -- the one waiting loop --------------------------------------------------------------
+    def wait_frame(self, wanted, seconds, heartbeat=True):
+        """The first frame of this notebook (its token) for which `wanted(frame)` holds, within `seconds`, or None.
+
+        Ticks every TICK seconds: runs `tick_hooks`, and raises ServerGone when the server died, is stopped
+        (SIGSTOP) or, with `heartbeat`, sent nothing for HEARTBEAT_LIMIT seconds. Frames of other tokens,
+        heartbeats and frames nobody waits for are dropped."""
+        deadline = time.monotonic() + seconds
+        heard = time.monotonic()
+        fd = self.process.stdout.fileno()
+        while True:
+            now = time.monotonic()
+            for hook in self.tick_hooks:
+                hook(self)
+            if self.process.poll() is not None:
+                self.stop()
+                raise ServerGone("the fork server died")
+            if heartbeat and now - heard > HEARTBEAT_LIMIT:
+                self.stop()
+                raise ServerGone("the fork server sent nothing for %.0f s (stopped or hung)" % HEARTBEAT_LIMIT)
+            if now >= deadline:
+                return None
+            ready, _, _ = select.select([fd], [], [], min(TICK, max(0.0, deadline - now)))
+            if not ready:
+                continue
+            try:
+                message = read_frame(fd, limit=MAX_FRAME)
+            except (EOFError, OSError, ValueError) as error:
+                self.stop()
+                raise ServerGone("the fork server died (%s)" % error)
+            heard = time.monotonic()
+            if message.get("token") == self.token and wanted(message):
+                return message
 
 
 _SHARED = {}
