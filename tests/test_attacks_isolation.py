@@ -60,11 +60,10 @@ def graded(request):
     secret = "kitsecret" + secrets.token_hex(8)
     vault = os.path.join(course, "db-" + secret)   # the gradebook URL itself carries the secret
     os.makedirs(vault)
+    os.replace(os.path.join(course, "gradebook.db"), os.path.join(vault, "gradebook.db"))
     os.symlink(os.path.join(vault, "gradebook.db"), os.path.join(course, "gradebook.db"))
-    env.update(NBGRADER_DB_URL="sqlite:///%s/gradebook.db?password=%s" % (vault, secret),
-               NBGRADER_PLANTED_TOKEN=secret, DATABASE_URL="postgresql://u:%s@db/x" % secret,
+    env.update(NBGRADER_DB_URL="sqlite:///%s/gradebook.db" % vault, NBGRADER_PLANTED_TOKEN=secret, DATABASE_URL="postgresql://u:%s@db/x" % secret,
                KIT_PLANTED_TOKEN=secret)
-    env["NBGRADER_DB_URL"] = "sqlite:///%s/gradebook.db" % vault
     command = [sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1", "--executor", executor]
     if who == "user":
         account = _ordinary_user()

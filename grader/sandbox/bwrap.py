@@ -108,8 +108,8 @@ def command(argv, work_files=(), ipc_dir=None, tmpfs_mb=128, uid=None, nested_na
         args += _dirs([root], made) + ["--ro-bind", root, root]
     sub_dirs = set()
     for root in [WORKDIR] + ([helpers] if helpers else []):
-        if root != WORKDIR:
-            args += _dirs([root + "/x"], made)
+        if root != WORKDIR:  # a tmpfs of its own, made read-only once the files are bound in
+            args += _dirs([root], made) + ["--perms", "0755", "--tmpfs", root]
         for item in work_files:
             target = os.path.join(root, item.relative_path)
             for parent in _parents(target):
@@ -117,6 +117,8 @@ def command(argv, work_files=(), ipc_dir=None, tmpfs_mb=128, uid=None, nested_na
                     sub_dirs.add(parent)
                     args += ["--perms", "0755", "--dir", parent]
             args += ["--ro-bind", item.host_path, target]
+    if helpers:
+        args += ["--remount-ro", helpers]
     if ipc_dir:
         args += _dirs([ipc_dir], made) + ["--bind", ipc_dir, ipc_dir]
     args += ["--chdir", WORKDIR, "--"]

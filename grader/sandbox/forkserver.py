@@ -18,7 +18,7 @@ import tempfile
 import time
 
 from grader import step_clock
-from grader.sandbox import bwrap, launch, sandbox_uids
+from grader.sandbox import bwrap, launch, sandbox_uids, uid_mapping
 from grader.sandbox.child_isolation import HELPERS
 from grader.sandbox.framing import MAX_FRAME, read_frame, send_frame
 from grader.sandbox.limits import Limits
@@ -45,6 +45,7 @@ class ForkServer:
     def __init__(self, limits=None):
         self.limits = limits or Limits.from_environment()
         self.process, self.uid, self.token = None, None, None
+        self.server_pid, self.notebook_uid = None, None
         self.workdir = bwrap.WORKDIR
         self.preload_cpu = 0.0
         self.tick_hooks = []   # called with this server on every tick of wait_frame (e.g. a resource budget)
@@ -85,6 +86,8 @@ class ForkServer:
             self.stop()
             raise ServerGone("the fork server did not start within %d s" % START_SECONDS)
         self.preload_cpu = ready.get("preload_cpu", 0.0)
+        if self.uid is not None:  # found while it has no child yet (a child runs the same command line)
+            self.server_pid = uid_mapping.find_server(self.process.pid, (IN_SANDBOX + "/zygote.py").encode())
 
     def alive(self):
         return self.process is not None and self.process.poll() is None
@@ -99,13 +102,17 @@ class ForkServer:
             self.process.kill()
             self.process.wait()
             self.process = None
+        self.server_pid = None
+        self._release_notebook_uid()
         if self.uid is not None:
             sandbox_uids.release(self.uid)
             self.uid = None
 
     # -- one notebook --------------------------------------------------------------------
-    def open_notebook(self, files, env, cpu_limit, cell_output_chars, timeout_message, cell_outputs=10_000):
-        """Fork a fresh, isolated child for a notebook whose folder holds `files` (WorkFiles)."""
+    def open_notebook(self, files, env, cpu_limit, cell_output_chars, timeout_message, cell_outputs=10_000,
+                      isolate=True):
+        """Fork a fresh child for a notebook whose folder holds `files` (WorkFiles), isolated in namespaces of its
+        own (`isolate=False` only to measure what that costs: proofs/isolation_cost.py)."""
         if not self.alive():
             self.start()
         payload = []
@@ -113,15 +120,40 @@ class ForkServer:
             with open(item.host_path, "rb") as handle:
                 payload.append({"path": item.relative_path, "data": base64.b64encode(handle.read()).decode()})
         self.token = secrets.token_hex(16)
+        self._release_notebook_uid()
+        isolate = isolate and os.environ.get("KIT_UNSAFE_NO_SANDBOX") != "1"
+        if isolate and self.uid is not None:
+            self.notebook_uid = sandbox_uids.lease()
         self._send({"op": "start", "token": self.token, "cwd": self.workdir, "home": bwrap.HOME, "files": payload,
                     "env": env, "cpu_limit": cpu_limit, "cell_output_chars": cell_output_chars,
                     "cell_outputs": cell_outputs, "timeout_message": timeout_message,
                     "rlimits": {"RLIMIT_CPU": self.limits.cpu_seconds}, "tmpfs_mb": self.limits.tmpfs_mb,
-                    "isolate": os.environ.get("KIT_UNSAFE_NO_SANDBOX") != "1"})
+                    "isolate": isolate, "uid": self.notebook_uid})
+        if self.notebook_uid is not None:
+            self._map_child()
         opened = self.wait_frame(lambda m: m.get("event") in ("opened", "child_gone"), 60)
         if opened is None or opened.get("event") != "opened":
             self.stop()
             raise ServerGone("the fork server did not start a child for this notebook")
+
+    def _map_child(self):
+        """Grading as root: map the notebook's own uid into its child's user namespace, then let it go on."""
+        forked = self.wait_frame(lambda m: m.get("event") in ("forked", "child_gone"), 60)
+        if forked is None or forked.get("event") != "forked" or not isinstance(forked.get("pid"), int):
+            self.stop()
+            raise ServerGone("the fork server did not fork a child for this notebook")
+        child = uid_mapping.child_host_pid(self.server_pid, forked["pid"]) if self.server_pid else None
+        try:
+            uid_mapping.map_uid(child, self.notebook_uid)
+        except (OSError, TypeError) as error:
+            self.stop()
+            raise ServerGone("cannot give the notebook's child a uid of its own (%s)" % error)
+        self._send({"op": "mapped"})
+
+    def _release_notebook_uid(self):
+        if self.notebook_uid is not None:
+            sandbox_uids.release(self.notebook_uid)
+            self.notebook_uid = None
 
     def run(self, index, source, wall_seconds, shown=None):
         """Run one cell: ("done", outputs, execution_count, dropped) or ("gone", status, None, 0) when the child
@@ -160,6 +192,7 @@ class ForkServer:
             raise ServerGone("the fork server did not end a child")
         self._child_gone(message)
         self.token = None
+        self._release_notebook_uid()   # the child's PID namespace is empty once the server has reaped it
 
     @staticmethod
     def _child_gone(message):

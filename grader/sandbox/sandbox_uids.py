@@ -37,7 +37,8 @@ def lease(owner=None):
     lock = os.open(os.path.join(LEASES, ".lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        start = owner % UID_COUNT   # where to look first: few lease files are read in the usual case
+        last = os.pread(lock, 32, 0).decode(errors="replace").strip()
+        start = int(last) + 1 if last.isdigit() else 0   # after the last one leased: a uid rests before reuse
         for step in range(UID_COUNT):
             uid = UID_BASE + (start + step) % UID_COUNT
             path = os.path.join(LEASES, str(uid))
@@ -49,6 +50,8 @@ def lease(owner=None):
                 pass
             with open(path, "w") as handle:
                 handle.write("%d %s" % (owner, _start_time(owner)))
+            os.ftruncate(lock, 0)
+            os.pwrite(lock, str((start + step) % UID_COUNT).encode(), 0)
             return uid
         raise RuntimeError("all %d sandbox uids are leased by live processes" % UID_COUNT)
     finally:

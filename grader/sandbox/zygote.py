@@ -96,18 +96,26 @@ class Notebook:
         send_frame(self.outbound, dict(message, token=self.token))
 
     def fork(self):
+        """The child's pid and our end of its socket. With a `uid` in the request, the child waits until the
+        grader has mapped that uid into its user namespace (the grader answers "mapped" to our "forked")."""
         ours, theirs = socket.socketpair()
         isolate = bool(self.request.get("isolate"))
+        uid = self.request.get("uid") if isolate and isinstance(self.request.get("uid"), int) else None
+        hold, release = os.pipe()
         pid = child_isolation.fork_isolated() if isolate else os.fork()
         if pid == 0:
             ours.close()
             os.close(self.inbound)
             os.close(self.outbound)
+            os.close(release)
             try:
                 from child_runner import child_main
+                if uid is not None and os.read(hold, 1) != b"1":
+                    os._exit(0)
+                os.close(hold)
                 if isolate:
                     child_isolation.enter(self.request["cwd"], self.request["home"], self.request.get("files") or [],
-                                          int(self.request.get("tmpfs_mb", 128)) * 1024 * 1024)
+                                          int(self.request.get("tmpfs_mb", 128)) * 1024 * 1024, uid)
                     helpers = child_isolation.HELPERS
                 else:
                     helpers = _unsafe_files(self.request["cwd"], self.request.get("files") or [])
@@ -115,6 +123,17 @@ class Notebook:
             finally:
                 os._exit(0)
         theirs.close()
+        os.close(hold)
+        if uid is not None:
+            self.say({"event": "forked", "pid": pid})
+            try:
+                answer = read_frame(self.inbound)
+            except EOFError:
+                _kill(pid)
+                sys.exit(0)
+            if answer.get("op") == "mapped":
+                os.write(release, b"1")
+        os.close(release)
         return pid, ours.detach()
 
     def run(self):
