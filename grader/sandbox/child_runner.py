@@ -72,7 +72,8 @@ def child_main(fd, request, helpers):
         if command.get("op") != "run":
             continue
         state["sink"] = Sink(chars, count_limit)
-        send_frame(fd, {"event": "cell_started", "index": command["index"]})
+        nonce = command.get("nonce")
+        send_frame(fd, {"event": "cell_started", "index": command["index"], "nonce": nonce})
         count, state["timed_out"] = shell.execution_count, False
         signal.setitimer(signal.ITIMER_PROF, limit)
         try:
@@ -91,5 +92,5 @@ def child_main(fd, request, helpers):
         for output in sink.outputs:
             if output["output_type"] == "execute_result":
                 output["execution_count"] = count
-        send_frame(fd, {"event": "cell_done", "index": command["index"], "outputs": sink.outputs,
+        send_frame(fd, {"event": "cell_done", "index": command["index"], "nonce": nonce, "outputs": sink.outputs,
                         "dropped": sink.dropped, "execution_count": count})

@@ -25,6 +25,9 @@ def scrub(shell, count, shown):
     for name in ("input_hist_parsed", "input_hist_raw"):
         entries = getattr(history, name, None) or []
         entries[:] = [shown if entry in hidden else entry for entry in entries]
+    for name in ("_i00", "_i", "_ii", "_iii"):   # what the history manager rotates into _i, _ii, _iii next
+        if getattr(history, name, None) in hidden:
+            setattr(history, name, shown)
     namespace = shell.user_ns
     for name in [n for n in namespace if n.startswith("_i")]:
         if isinstance(namespace.get(name), str) and namespace[name] in hidden:

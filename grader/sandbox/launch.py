@@ -25,7 +25,11 @@ TRUSTED_HELPER_FOLDERS = [os.path.join(ROOT, "utils"), os.path.join(ROOT, "datas
 FONT_CACHE = os.path.join(ROOT, ".kit-cache", "matplotlib")
 HELPERS = "/opt/kit/files"   # the notebook's files again, read-only, first on the kernel's import path
 KERNEL = ["-m", "ipykernel_launcher"]
-KERNEL_OPTIONS = ["--InteractiveShellApp.exec_lines=[\"import sys; sys.path[:0] = [%r]\"]" % HELPERS]
+OUTPUT_CAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kernel_output_cap.py")
+OUTPUT_CAP_IN_SANDBOX = "/opt/kit/kernel_output_cap.py"
+KERNEL_OPTIONS = ["--InteractiveShellApp.exec_lines=[\"import sys; sys.path[:0] = [%r]\", \"exec(open(%r).read(), "
+                  "{'__name__': 'kit_kernel_output_cap', 'get_ipython': get_ipython})\"]"
+                  % (HELPERS, OUTPUT_CAP_IN_SANDBOX)]   # the files first on the import path; the output count cap
 NBGRADER_MODES = ("autograde", "validate")   # the only NBGRADER_EXECUTION values that pass into a sandbox
 
 
@@ -123,7 +127,7 @@ def main(argv):
     except FileNotFoundError as error:
         fail(str(error))
     at = cmd.index("--chdir")  # extra binds go before the command
-    cmd[at:at] = font_binds()
+    cmd[at:at] = font_binds() + ["--ro-bind", OUTPUT_CAP, OUTPUT_CAP_IN_SANDBOX]
     if bwrap.as_root():
         for path in [ipc] + [os.path.join(ipc, n) for n in os.listdir(ipc)]:
             os.chown(path, uid, uid)

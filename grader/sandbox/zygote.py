@@ -12,13 +12,14 @@ token; lifecycle events (child gone, exit status, CPU) and a heartbeat come from
 One child at a time. Frames: grader.sandbox.framing.
 """
 import os
+import secrets
 import select
 import signal
 import socket
 import sys
 import time
 
-from framing import MAX_FRAME, read_frame, send_frame
+from framing import FrameReader, read_frame, send_frame
 import child_isolation
 
 PRELOAD = ["numpy", "scipy.io", "sklearn.datasets", "matplotlib", "matplotlib.pyplot",
@@ -89,6 +90,7 @@ class Notebook:
         self.token = str(request.get("token", ""))
         self.max_outputs = int(request.get("cell_outputs", 10_000))
         self.pending = None          # the index of the cell the grader asked for and has no answer to yet
+        self.nonce = None            # a fresh random value per cell: a cell's frames must carry it
         self.cell_started_cpu = None
         self.last_beat = 0.0
 
@@ -138,6 +140,8 @@ class Notebook:
 
     def run(self):
         pid, child = self.fork()
+        os.set_blocking(child, False)
+        reader = FrameReader(child)
         self.say({"event": "opened"})
         limit = float(self.request.get("cpu_limit", 60))
         status = "exited"
@@ -147,7 +151,7 @@ class Notebook:
                 self.say({"event": "alive"})
                 self.last_beat = now
             ready, _, _ = select.select([self.inbound, child], [], [], HEARTBEAT_SECONDS)
-            if child in ready and not self.from_child(child, pid):
+            if child in ready and not self.from_child(reader, pid):
                 break
             if self.inbound in ready:
                 try:
@@ -161,11 +165,16 @@ class Notebook:
                 if command.get("op") == "interrupt":  # the grader's wall-clock backstop, as Jupyter does
                     _kill(pid, signal.SIGINT)
                 elif command.get("op") == "run" and isinstance(command.get("index"), int):
+                    reader.discard()   # nothing the notebook wrote before this cell began can count for it
                     self.pending, self.cell_started_cpu = command["index"], None
+                    self.nonce = secrets.token_hex(16)
                     try:
-                        send_frame(child, command)
+                        os.set_blocking(child, True)
+                        send_frame(child, dict(command, nonce=self.nonce))
                     except OSError:
                         pass
+                    finally:
+                        os.set_blocking(child, False)
             if self.cell_started_cpu is not None and _cpu_seconds(pid) - self.cell_started_cpu > limit + GRACE_SECONDS:
                 status = "hung"
                 break
@@ -179,25 +188,24 @@ class Notebook:
         os.close(child)
         self.say({"event": "child_gone", "status": status, "exit_code": code, "cpu": cpu})
 
-    def from_child(self, child, pid):
-        """Read one frame of the child; False when its socket closed. Only the pending cell's result goes on."""
-        try:
-            message = read_frame(child, limit=MAX_FRAME)
-        except (EOFError, OSError, ValueError):
-            return False
-        if self.pending is None or message.get("index") != self.pending:
-            return True   # a frame for no cell that was asked for: dropped
-        if message.get("event") == "cell_started":
-            self.cell_started_cpu = _cpu_seconds(pid)
-        elif message.get("event") == "cell_done":
-            outputs = message.get("outputs")
-            outputs = outputs[:self.max_outputs] if isinstance(outputs, list) else []
-            dropped = message.get("dropped") if isinstance(message.get("dropped"), int) else 0
-            count = message.get("execution_count")
-            self.say({"event": "cell_done", "index": self.pending, "outputs": outputs, "dropped": dropped,
-                      "execution_count": count if isinstance(count, int) else None})
-            self.pending, self.cell_started_cpu = None, None
-        return True
+    def from_child(self, reader, pid):
+        """Take what the child wrote; False when its socket closed. Only the pending cell's frames, carrying
+        that cell's nonce, count; the first `cell_done` among them goes on to the grader."""
+        alive = reader.pull()
+        for message in reader.frames():
+            if self.pending is None or message.get("index") != self.pending or message.get("nonce") != self.nonce:
+                continue   # a frame for no cell that was asked for: dropped
+            if message.get("event") == "cell_started":
+                self.cell_started_cpu = _cpu_seconds(pid)
+            elif message.get("event") == "cell_done":
+                outputs = message.get("outputs")
+                outputs = outputs[:self.max_outputs] if isinstance(outputs, list) else []
+                dropped = message.get("dropped") if isinstance(message.get("dropped"), int) else 0
+                count = message.get("execution_count")
+                self.say({"event": "cell_done", "index": self.pending, "outputs": outputs, "dropped": dropped,
+                          "execution_count": count if isinstance(count, int) else None})
+                self.pending, self.nonce, self.cell_started_cpu = None, None, None
+        return alive
 
 
 def _kill(pid, signum=signal.SIGKILL):

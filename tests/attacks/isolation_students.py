@@ -87,7 +87,8 @@ ip = get_ipython()
 print(In, _ih, {{k: v for k, v in globals().items() if k.startswith("_i")}})
 print(list(ip.history_manager.get_range(raw=True)), list(ip.history_manager.get_range(raw=False)))
 import linecache, sys
-print([("".join(entry[2]) if len(entry) > 2 else "") for entry in linecache.cache.values()])
+print([("".join(entry[2]) if len(entry) > 2 else "") for name, entry in linecache.cache.items()
+       if name.startswith("<") or "ipykernel_" in name])   # the cells' sources (not every library's)
 print(getattr(ip, "last_execution_result", None) and ip.last_execution_result.info)
 ''',
     # 300,000 one-character displays
