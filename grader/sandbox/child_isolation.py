@@ -6,7 +6,7 @@ it, `kill(-1)` reaches only its own processes, and the server has no PID it can 
 before any student code runs it mounts fresh tmpfs folders over the working folder, /tmp,
 /dev/shm and $HOME, writes the notebook's files into a tmpfs that it then makes read-only
 (HELPERS, bound read-only into the working folder too), covers the server's /proc entries with its own,
-then drops every capability and sets no_new_privs. SysV IPC objects die with the namespace.
+then drops every capability, sets no_new_privs and forbids new user namespaces (seccomp). SysV IPC objects die with the namespace.
 
 Standard library only: this file runs inside the sandbox (bound in by grader.sandbox.forkserver).
 """
@@ -111,6 +111,38 @@ def _drop_privileges():
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
+def _no_more_user_namespaces():
+    """A seccomp filter, as bwrap's --disable-userns gives: unshare(2) and clone(2) asking for a new user namespace
+    fail with EPERM, and clone3(2) (whose flags a filter cannot read) with ENOSYS, so the C library falls back to
+    clone(2). Everything else, and every other architecture's calls, is left as it is."""
+    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    allow, eperm, enosys = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38
+    program = [                                   # (code, jump if true, jump if false, k); jumps skip that many
+        (ld, 0, 0, 4),                            # 0: the architecture
+        (jeq, 0, 8, 0xC000003E),                  # 1: x86_64, else allow
+        (ld, 0, 0, 0),                            # 2: the system call's number
+        (jge, 7, 0, 0x40000000),                  # 3: the x32 calls: refused
+        (jeq, 2, 0, 272),                         # 4: unshare
+        (jeq, 1, 0, SYS_CLONE),                   # 5: clone
+        (jeq, 5, 3, 435),                         # 6: clone3: ENOSYS, anything else: allow
+        (ld, 0, 0, 16),                           # 7: flags (the first argument's low half)
+        (jset, 2, 1, CLONE_NEWUSER),              # 8: a new user namespace: refused
+        (ret, 0, 0, allow),                       # 9
+        (ret, 0, 0, allow),                       # 10
+        (ret, 0, 0, eperm),                       # 11
+        (ret, 0, 0, enosys),                      # 12
+    ]
+
+    class Instruction(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(Instruction))]
+    instructions = (Instruction * len(program))(*[Instruction(*i) for i in program])
+    filter_program = Program(len(program), instructions)
+    _check(_libc.prctl(22, 2, ctypes.byref(filter_program), 0, 0), "seccomp filter")  # PR_SET_SECCOMP, FILTER
+
+
 def enter(workdir, home, files, tmpfs_bytes, uid=None):
     """In the freshly cloned child: fresh writable folders, the files read-only, no privileges left.
 
@@ -139,3 +171,4 @@ def enter(workdir, home, files, tmpfs_bytes, uid=None):
     os.chmod(workdir, 0o1777)
     _hide_other_processes()
     _drop_privileges()
+    _no_more_user_namespaces()
