@@ -14,13 +14,13 @@ import tempfile
 import time
 
 from grader.sandbox import forkserver, workfiles
-from grader.sandbox.launch import TRUSTED_HELPER_FOLDERS, sandbox_environment
+from grader.sandbox.launch import TRUSTED_HELPER_FOLDERS
 from grader.manifest import ROOT
 
 
 def one_notebook(server, files, isolate):
     started = time.perf_counter()
-    server.open_notebook(files, sandbox_environment(), 60, 1_000_000, "timeout", isolate=isolate)
+    server.open_notebook(files, 60, 1_000_000, "timeout", isolate=isolate)
     status, outputs, _, _ = server.run(0, "print(len(open('helper.py').read()))", 60)
     server.close_notebook()
     assert status == "done" and outputs, (status, outputs)

@@ -148,6 +148,7 @@ def test_no_secret_and_no_hidden_test_can_be_read(run_any):
     assert "assert True" in text(nb.cells[5]) and "/proc/" in text(nb.cells[3]) and "HOME" in text(nb.cells[3])
     assert "kit_hidden_probe" not in shown and "31337" not in shown
     assert "kit-planted-secret" not in shown and "NBGRADER_DB_URL" not in shown
+    assert "'NBGRADER_EXECUTION': 'autograde'" in text(nb.cells[3])   # what the self-checks need does pass
     assert nb.cells[1].execution_count == 2 and nb.cells[2].execution_count == 3   # nbgrader's counts kept
 
 

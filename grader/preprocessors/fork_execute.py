@@ -91,8 +91,7 @@ class ForkExecute(GradingExecute):
         return nb
 
     def _open(self):
-        env = launch.sandbox_environment()
-        self._server.open_notebook(self._files, env, self.timeout, self.max_cell_output_chars,
+        self._server.open_notebook(self._files, self.timeout, self.max_cell_output_chars,
                                    self.error_on_timeout.get("evalue", ""), self.max_cell_outputs)
 
     def _runnable(self, cell):

@@ -48,6 +48,7 @@ class ForkServer:
         self.server_pid, self.notebook_uid = None, None
         self.workdir = bwrap.WORKDIR
         self.preload_cpu = 0.0
+        self.env = {}          # the sandbox's environment (grader.sandbox.launch), each notebook's child's too
         self.tick_hooks = []   # called with this server on every tick of wait_frame (e.g. a resource budget)
 
     # -- life cycle ----------------------------------------------------------------------
@@ -58,11 +59,12 @@ class ForkServer:
             self.workdir = tempfile.mkdtemp(prefix="kit-unsafe-work-")
             env.update(HOME=self.workdir)
             env.pop("MPLCONFIGDIR", None)
+            self.env = env
             self.process = subprocess.Popen([sys.executable, "-s", os.path.join(HERE, "zygote.py")],
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL, env=env, cwd=self.workdir)
             return self._wait_ready()
-        self.workdir = bwrap.WORKDIR
+        self.workdir, self.env = bwrap.WORKDIR, env
         self.uid = sandbox_uids.lease() if bwrap.as_root() else None
         cmd = bwrap.command([sys.executable, "-s", IN_SANDBOX + "/zygote.py"], tmpfs_mb=self.limits.tmpfs_mb,
                             uid=self.uid, nested_namespaces=True)
@@ -109,7 +111,7 @@ class ForkServer:
             self.uid = None
 
     # -- one notebook --------------------------------------------------------------------
-    def open_notebook(self, files, env, cpu_limit, cell_output_chars, timeout_message, cell_outputs=10_000,
+    def open_notebook(self, files, cpu_limit, cell_output_chars, timeout_message, cell_outputs=10_000,
                       isolate=True):
         """Fork a fresh child for a notebook whose folder holds `files` (WorkFiles), isolated in namespaces of its
         own (`isolate=False` only to measure what that costs: proofs/isolation_cost.py)."""
@@ -121,6 +123,8 @@ class ForkServer:
                 payload.append({"path": item.relative_path, "data": base64.b64encode(handle.read()).decode()})
         self.token = secrets.token_hex(16)
         self._release_notebook_uid()
+        env = {k: v for k, v in self.env.items() if k != "NBGRADER_EXECUTION"}
+        env.update((k, v) for k, v in launch.sandbox_environment().items() if k == "NBGRADER_EXECUTION")  # now
         isolate = isolate and os.environ.get("KIT_UNSAFE_NO_SANDBOX") != "1"
         if isolate and self.uid is not None:
             self.notebook_uid = sandbox_uids.lease()
