@@ -15,6 +15,7 @@ shortened, because they decide the score), so a flood never piles up in the grad
 import time
 from queue import Empty
 
+import zmq
 from jupyter_client.utils import ensure_async
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -113,7 +114,11 @@ class GradingExecute(Execute):
             waited = time.monotonic() - self._cell_started
             if used >= self.timeout or waited >= self.timeout * self.wall_factor:
                 self.log.warning("Cell stopped after %.1f CPU seconds (%.1f s on the clock)", used, waited)
-                return await super()._async_handle_timeout(timeout, cell)
+                try:
+                    return await super()._async_handle_timeout(timeout, cell)
+                except zmq.ZMQError:  # the interrupt could not be sent (its connection was broken from inside)
+                    raise CellTimeoutError.error_from_timeout_and_cell("the kernel cannot be interrupted", timeout,
+                                                                      cell)
             try:
                 msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=1))
             except Empty:

@@ -22,6 +22,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Type, default
 
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+SEND_SECONDS = 10
 
 
 class ToleratingChannel(AsyncZMQSocketChannel):
@@ -94,6 +95,10 @@ class SandboxedKernelManager(AsyncKernelManager):
 
 
 def _capped_context():
+    """A context whose sockets refuse giant messages, never block a send for longer than SEND_SECONDS (a kernel
+    whose connection a sandboxed process broke would otherwise block an interrupt forever) and never linger."""
     context = zmq.asyncio.Context()
     context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    context.setsockopt(zmq.SNDTIMEO, SEND_SECONDS * 1000)
+    context.setsockopt(zmq.LINGER, 0)
     return context
