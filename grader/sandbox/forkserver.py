@@ -88,7 +88,7 @@ class ForkServer:
             self.stop()
             raise ServerGone("the fork server did not start within %d s" % START_SECONDS)
         self.preload_cpu = ready.get("preload_cpu", 0.0)
-        if self.uid is not None:  # found while it has no child yet (a child runs the same command line)
+        if self.uid is not None:
             self.server_pid = uid_mapping.find_server(self.process.pid, (IN_SANDBOX + "/zygote.py").encode())
 
     def alive(self):

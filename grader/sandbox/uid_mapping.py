@@ -28,19 +28,20 @@ def _cmdline(pid):
         return b""
 
 
-def find_server(root_pid, marker):
-    """The host pid of the deepest process below `root_pid` whose command line holds `marker` (the fork server:
-    bwrap's own processes above it carry the same words), or None."""
-    queue, seen, found = [root_pid], set(), None
+def find_server(root_pid, script):
+    """The host pid of the fork server below `root_pid`: the first process, breadth first, that runs
+    `python -s SCRIPT` (bwrap's processes above it name the script later in their arguments; its children,
+    forks of it, lie below it), or None."""
+    queue, seen = [root_pid], set()
     while queue:
         pid = queue.pop(0)
         if pid in seen or len(seen) > 100:
             continue
         seen.add(pid)
-        if pid != root_pid and marker in _cmdline(pid):
-            found = pid
+        if _cmdline(pid).split(b"\0")[1:3] == [b"-s", script]:
+            return pid
         queue += children(pid)
-    return found
+    return None
 
 
 def _namespace_pids(pid):
