@@ -191,3 +191,8 @@ def test_the_sandbox_environment_is_a_fixed_allowlist(monkeypatch):
     assert "NBGRADER_EXECUTION" not in launch.sandbox_environment()
     command = bwrap.command(["true"], uid=bwrap.SANDBOX_UID_BASE)
     assert "--setenv" not in command and secret not in " ".join(command)
+
+
+def test_a_sandbox_here_can_give_each_notebook_namespaces_of_its_own():
+    """What the fork executor's children need (ForkServer.start refuses to start without it, naming the fix)."""
+    assert bwrap.nested_namespaces_problem() is None, bwrap.nested_namespaces_problem()

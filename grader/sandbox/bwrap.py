@@ -150,3 +150,23 @@ def problem():
         return ("bubblewrap could not create a sandbox here (%s): %s"
                 % ((result.stderr or result.stdout).strip()[-300:], INSTALL_HINT))
     return None
+
+
+@lru_cache(maxsize=None)
+def nested_namespaces_problem():
+    """None when a sandbox here may give each notebook namespaces of its own (what the fork server's children
+    get: user, PID, mount and IPC), else what is wrong (probed once per process)."""
+    uid = sandbox_uids.lease() if as_root() else None
+    probe = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount", "--ipc", "true"]
+    try:
+        result = subprocess.run(command(probe, uid=uid, nested_namespaces=True), capture_output=True, text=True,
+                                timeout=60, env={"PATH": "/usr/bin:/bin"})
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return "the sandbox could not be probed for nested namespaces (%s)" % error
+    finally:
+        if uid is not None:
+            sandbox_uids.release(uid)
+    if result.returncode != 0:
+        return ("a sandbox here cannot give each notebook namespaces of its own (%s): grade with --executor kernel, "
+                "or allow nested user namespaces" % (result.stderr or result.stdout).strip()[-200:])
+    return None

@@ -65,6 +65,9 @@ class ForkServer:
                                             stderr=subprocess.DEVNULL, env=env, cwd=self.workdir)
             return self._wait_ready()
         self.workdir, self.env = bwrap.WORKDIR, env
+        problem = bwrap.nested_namespaces_problem()
+        if problem:
+            raise ServerGone(problem)
         self.uid = sandbox_uids.lease() if bwrap.as_root() else None
         cmd = bwrap.command([sys.executable, "-s", IN_SANDBOX + "/zygote.py"], tmpfs_mb=self.limits.tmpfs_mb,
                             uid=self.uid, nested_namespaces=True)
