@@ -57,16 +57,29 @@ def is_essential(output):
 
 
 class OutputBudget:
-    """Counts the characters of a cell's outputs as they arrive; `admit` says whether the next one is kept."""
+    """Counts the characters and the number of a cell's outputs as they arrive; `admit` says whether the next
+    one is kept. Essential outputs (errors, stderr, hidden-test records) stay past the character budget, and past
+    the count budget until twice it (a flood of them cannot grow without bound either)."""
 
-    def __init__(self, max_cell_chars, max_notebook_chars):
+    def __init__(self, max_cell_chars, max_notebook_chars, max_cell_outputs=10_000, max_notebook_outputs=10_000):
         self.max_cell_chars, self.max_notebook_chars = max_cell_chars, max_notebook_chars
-        self.notebook_chars = 0
-        self.cell_chars = 0
+        self.max_cell_outputs, self.max_notebook_outputs = max_cell_outputs, max_notebook_outputs
+        self.notebook_chars = self.notebook_outputs = 0
+        self.cell_chars = self.cell_outputs = 0
         self.dropped = 0
 
     def new_cell(self):
-        self.cell_chars, self.dropped = 0, 0
+        self.cell_chars, self.cell_outputs, self.dropped = 0, 0, 0
+
+    def _count_room(self, factor=1):
+        return (self.cell_outputs < factor * self.max_cell_outputs
+                and self.notebook_outputs < factor * self.max_notebook_outputs)
+
+    def _take(self, size):
+        self.cell_chars += size
+        self.notebook_chars += size
+        self.cell_outputs += 1
+        self.notebook_outputs += 1
 
     @staticmethod
     def size(content):
@@ -101,13 +114,14 @@ class OutputBudget:
         With `stream`, text over the budget keeps its head while the cell has room left, cut in
         place and marked as cut (a flood still shows how it began)."""
         size = self.size(content)
-        if essential or (self.cell_chars + size <= self.max_cell_chars
-                         and self.notebook_chars + size <= self.max_notebook_chars):
-            self.cell_chars += size
-            self.notebook_chars += size
+        if essential and self._count_room(factor=2) or self._count_room() and (
+                self.cell_chars + size <= self.max_cell_chars and self.notebook_chars + size <= self.max_notebook_chars):
+            self._take(size)
             return True
-        if stream and self.room() > 0:
+        if stream and self.room() > 0 and self._count_room():
             self.truncate_stream(content)
+            self.cell_outputs += 1
+            self.notebook_outputs += 1
             return True
         self.dropped += 1
         return False
@@ -118,4 +132,5 @@ class OutputBudget:
             return None
         return NotebookNode(output_type="stream", name="stdout",
                             text="\n... %d more output(s) of this cell left out by the autograder (too much "
-                                 "output) ...\n" % self.dropped)
+                                 "output: at most %d characters and %d outputs are kept) ...\n"
+                                 % (self.dropped, self.max_cell_chars, self.max_cell_outputs))

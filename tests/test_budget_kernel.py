@@ -1,6 +1,6 @@
 """The notebook budget on the kernel path (plain `nbgrader autograde`): one guard for all of a notebook's kernels.
 
-GradingExecute with grader/sandbox/budget_kernel.KernelBudget as its first base runs a real
+GradingExecute (grader/sandbox/budget_kernel.KernelBudget on KernelExecute) runs a real
 sandboxed kernel (grader/sandbox/launch.py joins the guard's cgroup before bwrap starts); a
 notebook over its budget is stopped in the cell that went over, never restarted, and the
 cells after it are not run.
@@ -14,7 +14,6 @@ from grader.kernelspec import pin_course_kernel
 from grader.manifest import ROOT
 from grader.preprocessors.grading_execute import GradingExecute
 from grader.sandbox import budget, bwrap
-from grader.sandbox.budget_kernel import KernelBudget
 from grader.sandbox.kernel_manager import SandboxedKernelManager
 
 pytestmark = pytest.mark.e2e   # runs sandboxed kernels
@@ -31,16 +30,12 @@ time.sleep(300)
 """
 
 
-class BudgetedExecute(KernelBudget, GradingExecute):
-    """GradingExecute as it is once KernelBudget is its first base (the integration this module asks for)."""
-
-
 def execute(folder, sources, monkeypatch, **limits):
     for name, value in limits.items():
         monkeypatch.setenv("KIT_SANDBOX_" + name.upper(), str(value))
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    executor = BudgetedExecute(timeout=5, kernel_name="python3", kernel_manager_class=SandboxedKernelManager)
+    executor = GradingExecute(timeout=5, kernel_name="python3", kernel_manager_class=SandboxedKernelManager)
     return executor.preprocess(nb, {"metadata": {"path": str(folder)}})
 
 

@@ -113,3 +113,17 @@ def test_output_budget_keeps_errors_and_drops_the_flood():
     assert budget.dropped == 1
     budget.new_cell()
     assert budget.admit({"text": "z" * 70}) is False  # the notebook's budget is spent
+
+
+def test_output_budget_bounds_the_number_of_outputs_and_says_so():
+    budget = OutputBudget(max_cell_chars=10 ** 6, max_notebook_chars=10 ** 6, max_cell_outputs=5,
+                          max_notebook_outputs=8)
+    budget.new_cell()
+    kept = [budget.admit({"data": {"text/plain": "x"}}) for _ in range(300)]
+    assert kept.count(True) == 5 and budget.dropped == 295
+    note = budget.dropped_note()
+    assert "295 more output(s)" in note.text and "5 outputs" in note.text
+    assert budget.admit({"evalue": "boom", "traceback": []}, essential=True)  # an error still counts
+    budget.new_cell()
+    assert [budget.admit({"text": "y"}, stream=True) for _ in range(5)] == [True, True, False, False, False]
+    assert sum(budget.admit({"evalue": "e"}, essential=True) for _ in range(50)) == 16 - 8  # up to twice the cap

@@ -162,3 +162,39 @@ def test_unsafe_flag_warns_loudly():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0
     assert "WITHOUT the sandbox" in result.stdout and result.stdout.strip().endswith("1")
+
+
+def test_sandbox_uids_are_leased_to_one_live_process_at_a_time(tmp_path, monkeypatch):
+    from grader.sandbox import sandbox_uids
+    monkeypatch.setattr(sandbox_uids, "LEASES", str(tmp_path / "leases"))
+    monkeypatch.setattr(sandbox_uids, "UID_COUNT", 8)
+    first, second = sandbox_uids.lease(), sandbox_uids.lease()
+    assert first != second and min(first, second) >= sandbox_uids.UID_BASE
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with open(tmp_path / "leases" / str(first), "w") as handle:   # the first lease's owner has ended
+        handle.write("%d 12345" % dead.pid)
+    sandbox_uids.release(second)
+    taken = {sandbox_uids.lease() for _ in range(sandbox_uids.UID_COUNT)}   # every uid: the two free ones too
+    assert first in taken and second in taken and len(taken) == sandbox_uids.UID_COUNT
+    with pytest.raises(RuntimeError, match="leased"):
+        sandbox_uids.lease()
+
+
+def test_the_sandbox_environment_is_a_fixed_allowlist(monkeypatch):
+    from grader.sandbox import launch
+    secret = "postgresql://u:kit-secret-99@db/x"
+    for name in ("NBGRADER_DB_URL", "NBGRADER_EXCHANGE", "DATABASE_URL", "LC_SECRET", "TZ", "KIT_SANDBOX_MEMORY_MB"):
+        monkeypatch.setenv(name, secret)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    env = launch.sandbox_environment()
+    assert secret not in str(env) and env["NBGRADER_EXECUTION"] == "autograde" and env["TZ"] == "UTC"
+    monkeypatch.setenv("NBGRADER_EXECUTION", secret)
+    assert "NBGRADER_EXECUTION" not in launch.sandbox_environment()
+    command = bwrap.command(["true"], uid=bwrap.SANDBOX_UID_BASE)
+    assert "--setenv" not in command and secret not in " ".join(command)
+
+
+def test_a_sandbox_here_can_give_each_notebook_namespaces_of_its_own():
+    """What the fork executor's children need (ForkServer.start refuses to start without it, naming the fix)."""
+    assert bwrap.nested_namespaces_problem() is None, bwrap.nested_namespaces_problem()

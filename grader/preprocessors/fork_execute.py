@@ -4,7 +4,9 @@ Each notebook gets a fresh interpreter forked from a preloaded server (grader/sa
 zygote.py) in the same bubblewrap sandbox a kernel gets; its cells run in order with
 the same limits (CPU seconds per cell, a wall-clock backstop, the output budget), and
 the same recovery: a cell that kills its interpreter or stops answering scores 0, a new
-interpreter replays the cells before it, and grading goes on. Skipped training cells
+interpreter replays the cells before it, and grading goes on. When the server itself goes
+away (it cannot be reached from a notebook, so that is a crash or an out-of-memory kill), the
+notebook is graded again from the start in a fresh server, once. Skipped training cells
 stay skipped. Outputs come back as data and are checked before they enter the notebook.
 """
 import os
@@ -14,10 +16,9 @@ from nbformat import NotebookNode
 
 from grader import step_clock
 from grader.cell_limits import OutputBudget, is_essential
-from grader.preprocessors.grading_execute import GradingExecute
+from grader.preprocessors.grading_execute import GradingExecute, shown_source
 from grader.messages import error_output
 from grader.sandbox import budget, forkserver, launch, workfiles
-from grader.sandbox.budget_kernel import KernelBudget
 
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
 
@@ -48,8 +49,7 @@ def checked_output(raw):
     return output
 
 
-class ForkExecute(KernelBudget, GradingExecute):  # KernelBudget: its _stop_notebook (drop it here once
-                                                  # GradingExecute has KernelBudget as its first base)
+class ForkExecute(GradingExecute):
     """Execute a notebook on this process's fork server, with GradingExecute's limits and recovery."""
 
     def preprocess(self, nb, resources=None, km=None):
@@ -57,42 +57,49 @@ class ForkExecute(KernelBudget, GradingExecute):  # KernelBudget: its _stop_note
         self.nb, self.resources = nb, resources
         folder = resources.get("metadata", {}).get("path") or os.getcwd()
         self._files, _ = workfiles.collect(folder, launch.TRUSTED_HELPER_FOLDERS)
-        self._broken_cells, self._restarts = set(), 0
-        self._budget = OutputBudget(self.max_cell_output_chars, self.max_notebook_output_chars)
         self._server = forkserver.shared_server()
         nb.metadata["language_info"] = {"name": "python", "version": "%d.%d.%d" % sys.version_info[:3],
                                         "mimetype": "text/x-python", "file_extension": ".py",
                                         "codemirror_mode": {"name": "ipython", "version": 3},
                                         "pygments_lexer": "ipython3", "nbconvert_exporter": "python"}
-        self._stopped_by = None
+        pristine = [list(cell.get("outputs", [])) for cell in nb.cells]
+        reason, self._stopped_by = "", None
         with step_clock.timed("execution"):
-            try:
-                self._server.begin_notebook()   # the notebook's budget (grader/sandbox/budget.py) starts here
-            except forkserver.ServerGone:
-                self._server.stop()
+            for attempt in (1, 2):
+                try:
+                    return self._grade(nb), resources
+                except forkserver.ServerGone as error:  # the server, not the notebook's interpreter, went away
+                    reason = str(error)
+                    self.log.warning("The fork server went away (%s); grading this notebook again in a fresh one",
+                                     error)
+                    self._server.stop()
+                    for cell, outputs in zip(nb.cells, pristine):
+                        if cell.cell_type == "code":
+                            cell.outputs = outputs
+            raise RuntimeError("the fork server died twice while grading this notebook (%s); giving up on it" % reason)
+
+    def _grade(self, nb):
+        """Every runnable cell in order on a fresh child; ServerGone when the server itself went away."""
+        self._broken_cells, self._restarts = set(), 0
+        self._budget = OutputBudget(self.max_cell_output_chars, self.max_notebook_output_chars,
+                                    self.max_cell_outputs, self.max_notebook_outputs)
+        self._server.begin_notebook()   # the notebook's budget (grader/sandbox/budget.py) starts here
+        try:
             self._open()
             try:
                 for index, cell in enumerate(nb.cells):
                     self._execute(index, cell)
             finally:
-                try:
-                    self._server.close_notebook()
-                except forkserver.ServerGone:
-                    pass
-                usage = self._server.end_notebook()
-                if usage is not None:
-                    resources["notebook_budget"] = vars(usage)
-        return nb, resources
+                self._server.close_notebook()
+        finally:
+            usage = self._server.end_notebook()
+            if usage is not None:
+                self.resources["notebook_budget"] = vars(usage)
+        return nb
 
     def _open(self):
-        env = {k: v for k, v in os.environ.items() if k.startswith("NBGRADER_")}
-        try:
-            self._server.open_notebook(self._files, env, self.timeout, self.max_cell_output_chars,
-                                       self.error_on_timeout.get("evalue", ""))
-        except forkserver.ServerGone:
-            self._server.stop()
-            self._server.open_notebook(self._files, env, self.timeout, self.max_cell_output_chars,
-                                       self.error_on_timeout.get("evalue", ""))
+        self._server.open_notebook(self._files, self.timeout, self.max_cell_output_chars,
+                                   self.error_on_timeout.get("evalue", ""), self.max_cell_outputs)
 
     def _runnable(self, cell):
         return (cell.cell_type == "code" and cell.source.strip()
@@ -100,14 +107,13 @@ class ForkExecute(KernelBudget, GradingExecute):  # KernelBudget: its _stop_note
 
     def _run(self, index, cell):
         """Run one cell on the child; True when it finished, False when the child went away."""
-        try:
-            status, outputs, count = self._server.run(index, cell.source, self.timeout * self.wall_factor)
-        except forkserver.ServerGone:
-            status, outputs, count = "gone", "died", None
+        status, outputs, count, dropped = self._server.run(index, cell.source, self.timeout * self.wall_factor,
+                                                           shown=shown_source(cell))
         if status != "done":
-            self._gone = outputs  # "hung", "killed", "exited" or "died"
+            self._gone = outputs  # "hung", "killed", "exited"
             return False
         self._budget.new_cell()
+        self._budget.dropped += dropped
         kept = []
         for raw in outputs:
             output = checked_output(raw)

@@ -15,19 +15,33 @@ shortened, because they decide the score), so a flood never piles up in the grad
 import time
 from queue import Empty
 
+import zmq
 from jupyter_client.utils import ensure_async
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, default
 
 from grader import step_clock
 from grader.cell_limits import OutputBudget, is_essential, tree_cpu_seconds
+from grader.hidden_block import hidden_lines, without_hidden_block
+from grader.sandbox import history_scrub
+from grader.sandbox.budget_kernel import KernelBudget
 from grader.messages import KERNEL_DIED, KERNEL_HUNG, error_output, timeout_message
 
 KEPT_WHEN_OVER = 2000  # characters kept of an error or stderr output that arrives over the budget
+SCRUB_SECONDS = 30     # a kernel that does not scrub its history within this is treated as hung
 
 
-class GradingExecute(Execute):
+def shown_source(cell):
+    """A test cell's source as the student saw it (without its hidden block), or None for any other cell:
+    what its input history may keep after it ran."""
+    if cell.get("cell_type") != "code" or not hidden_lines(cell.source):
+        return None
+    return without_hidden_block(cell.source)
+
+
+class KernelExecute(Execute):
     """nbgrader's Execute with the course's grading timeout (training cells are skipped)."""
 
     timeout = Integer(60, help="Seconds a graded cell may run before it is stopped and scored 0.").tag(config=True)
@@ -36,6 +50,9 @@ class GradingExecute(Execute):
                                   "even if it used little CPU (it sleeps or blocks).").tag(config=True)
     max_cell_output_chars = Integer(1_000_000, help="Output characters kept per cell as it streams.").tag(config=True)
     max_notebook_output_chars = Integer(5_000_000, help="Output characters kept per notebook.").tag(config=True)
+    max_cell_outputs = Integer(10_000, help="Outputs kept per cell (a note says how many were left out).").tag(
+        config=True)
+    max_notebook_outputs = Integer(10_000, help="Outputs kept per notebook.").tag(config=True)
 
     @default("error_on_timeout")
     def _error_on_timeout_default(self):
@@ -45,7 +62,8 @@ class GradingExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         self._broken_cells = set()
         self._restarts = 0
-        self._budget = OutputBudget(self.max_cell_output_chars, self.max_notebook_output_chars)
+        self._budget = OutputBudget(self.max_cell_output_chars, self.max_notebook_output_chars,
+                                    self.max_cell_outputs, self.max_notebook_outputs)
         with step_clock.timed("execution"):
             return super().preprocess(nb, resources, km)
 
@@ -53,6 +71,7 @@ class GradingExecute(Execute):
         self._budget.new_cell()
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
+            self._scrub_history(cell)
         except (DeadKernelError, CellTimeoutError) as error:
             self._recover(index, error)
             cell, resources = self.nb.cells[index], self.resources
@@ -96,7 +115,11 @@ class GradingExecute(Execute):
             waited = time.monotonic() - self._cell_started
             if used >= self.timeout or waited >= self.timeout * self.wall_factor:
                 self.log.warning("Cell stopped after %.1f CPU seconds (%.1f s on the clock)", used, waited)
-                return await super()._async_handle_timeout(timeout, cell)
+                try:
+                    return await super()._async_handle_timeout(timeout, cell)
+                except zmq.ZMQError:  # the interrupt could not be sent (its connection was broken from inside)
+                    raise CellTimeoutError.error_from_timeout_and_cell("the kernel cannot be interrupted", timeout,
+                                                                      cell)
             try:
                 msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=1))
             except Empty:
@@ -148,3 +171,30 @@ class GradingExecute(Execute):
                 continue
             self._replaying = position
             self.execute_cell(cell, position, store_history=True)
+            self._scrub_history(cell)
+
+    # -- hidden tests leave no history ---------------------------------------------------------
+    def _scrub_history(self, cell):
+        """After a test cell ran, its hidden block leaves the kernel's input history (grader.sandbox.history_scrub)."""
+        shown = shown_source(cell)
+        if shown is not None and isinstance(cell.get("execution_count"), int):
+            run_sync(self._async_scrub)(cell.execution_count, shown)
+
+    async def _async_scrub(self, count, shown):
+        msg_id = self.kc.execute(history_scrub.kernel_code(count, shown), silent=True, store_history=False)
+        deadline = time.monotonic() + SCRUB_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=1))
+            except Empty:
+                await self._async_check_alive()
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                return
+        raise CellTimeoutError.error_from_timeout_and_cell("the kernel did not clear its history", SCRUB_SECONDS,
+                                                          None)
+
+
+class GradingExecute(KernelBudget, KernelExecute):
+    """The course's executor on the kernel path: KernelExecute's limits and recovery, with every kernel of a
+    notebook inside one budget (grader/sandbox/budget_kernel.py). ForkExecute builds on it."""

@@ -219,9 +219,21 @@ class Guard:
         return self.tree.pss_bytes() + self.tree.scratch_bytes() + self._ipc_bytes()
 
     def _ipc_bytes(self):
-        if self._ipc is None and self.tree.init():
+        """System V IPC bytes of the namespace the notebook's processes use: a fork server's child has one of
+        its own (grader/sandbox/child_isolation.py); a kernel uses the sandbox's, where bwrap's init lives."""
+        server = self.tree.server()
+        child = children(server)[:1] if server else []
+        target = child[0] if child else self.tree.init()
+        try:
+            namespace = os.stat("/proc/%d/ns/ipc" % target).st_ino if target else None
+        except OSError:
+            namespace = None
+        if namespace is not None and namespace != self._ipc_namespace:
+            if self._ipc is not None:
+                self._ipc.close()
+            self._ipc, self._ipc_namespace = None, namespace
             try:
-                self._ipc = IpcCounter(self.tree.init())   # bwrap's init lives in the sandbox's IPC namespace
+                self._ipc = IpcCounter(target)
             except OSError:
                 return 0
         return self._ipc.bytes() if self._ipc is not None else 0
@@ -233,6 +245,7 @@ class Guard:
         return self.tree.tasks() >= self.limits.processes
 
     _ipc = None
+    _ipc_namespace = None
 
     def _arm(self):
         pass

@@ -1,6 +1,6 @@
 """The notebook budget on the kernel path: a mixin for GradingExecute (one Jupyter kernel per notebook).
 
-    class GradingExecute(KernelBudget, Execute): ...
+    class GradingExecute(KernelBudget, KernelExecute): ...   (grader/preprocessors/grading_execute.py)
 
 The notebook gets one guard (grader/sandbox/budget.py) for all of its kernels: each kernel's
 launcher (grader/sandbox/launch.py) joins the guard's cgroup before it execs bubblewrap (the

@@ -14,9 +14,11 @@ import sys
 import sysconfig
 from functools import lru_cache
 
+from grader.sandbox import sandbox_uids
+
 WORKDIR = "/home/student/work"
 HOME = "/home/student"
-SANDBOX_UID_BASE = 200000   # root grading: each sandbox runs as SANDBOX_UID_BASE + its launcher's PID
+SANDBOX_UID_BASE = sandbox_uids.UID_BASE   # root grading: each sandbox runs as a uid leased from here
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`, Fedora: `sudo dnf install "
                 "bubblewrap`) and make sure unprivileged user namespaces are enabled "
                 "(`sysctl kernel.unprivileged_userns_clone=1` on older Debian kernels)")
@@ -62,28 +64,27 @@ def as_root():
     return os.geteuid() == 0
 
 
-def sandbox_uid():
-    """The host uid the sandbox's processes run as when grading as root (one per live sandbox)."""
-    return SANDBOX_UID_BASE + os.getpid()
-
-
-def command(argv, work_files=(), ipc_dir=None, env=None, tmpfs_mb=128, uid=None):
+def command(argv, work_files=(), ipc_dir=None, tmpfs_mb=128, uid=None, nested_namespaces=False, helpers=None):
     """The full command line that runs `argv` in a new sandbox.
 
-    work_files: WorkFiles bound read-only into the working folder (a size-limited tmpfs).
+    work_files: WorkFiles bound read-only into the working folder (a size-limited tmpfs), and into
+    `helpers` too when given (a read-only folder that goes first on the import path).
     ipc_dir: a host folder bound read-write at the same path (the kernel's sockets).
-    env: the sandbox's whole environment. uid: the unprivileged uid to become (root grading only).
+    uid: the unprivileged uid to become (root grading only: required then, see sandbox_uids).
+    nested_namespaces: let the sandbox make namespaces of its own (the fork server's children need them).
+    The sandbox's environment is bwrap's own: start it with the allowlisted environment (never --setenv,
+    whose values a sandboxed process could read on bwrap's command line in /proc).
     """
     bwrap = bwrap_path()
     if not bwrap:
         raise FileNotFoundError("bubblewrap (bwrap) is not installed: " + INSTALL_HINT)
     size = str(tmpfs_mb * 1024 * 1024)
     args = [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-            "--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv"]
+            "--die-with-parent", "--new-session", "--hostname", "sandbox"]
     if as_root():
         args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:
-        args += ["--unshare-user", "--disable-userns"]
+        args += ["--unshare-user"] + ([] if nested_namespaces else ["--disable-userns"])
     made = set()
     # tmpfs folders first, so that no later bind under them (a venv or the IPC folder in /tmp) is hidden
     args += ["--proc", "/proc", "--dev", "/dev"]
@@ -106,20 +107,24 @@ def command(argv, work_files=(), ipc_dir=None, env=None, tmpfs_mb=128, uid=None)
     for root in roots:
         args += _dirs([root], made) + ["--ro-bind", root, root]
     sub_dirs = set()
-    for item in work_files:
-        target = os.path.join(WORKDIR, item.relative_path)
-        for parent in _parents(target):
-            if parent.startswith(WORKDIR + "/") and parent not in sub_dirs:
-                sub_dirs.add(parent)
-                args += ["--perms", "0755", "--dir", parent]
-        args += ["--ro-bind", item.host_path, target]
+    for root in [WORKDIR] + ([helpers] if helpers else []):
+        if root != WORKDIR:  # a tmpfs of its own, made read-only once the files are bound in
+            args += _dirs([root], made) + ["--perms", "0755", "--tmpfs", root]
+        for item in work_files:
+            target = os.path.join(root, item.relative_path)
+            for parent in _parents(target):
+                if parent.startswith(root + "/") and parent not in sub_dirs:
+                    sub_dirs.add(parent)
+                    args += ["--perms", "0755", "--dir", parent]
+            args += ["--ro-bind", item.host_path, target]
+    if helpers:
+        args += ["--remount-ro", helpers]
     if ipc_dir:
         args += _dirs([ipc_dir], made) + ["--bind", ipc_dir, ipc_dir]
-    for key, value in sorted((env or {}).items()):
-        args += ["--setenv", key, value]
     args += ["--chdir", WORKDIR, "--"]
     if as_root():
-        uid = sandbox_uid() if uid is None else uid
+        if uid is None:
+            raise ValueError("grading as root needs a leased sandbox uid (grader.sandbox.sandbox_uids)")
         args += ["setpriv", "--reuid=%d" % uid, "--regid=%d" % uid, "--clear-groups", "--inh-caps=-all",
                  "--bounding-set=-all", "--"]
     return args + list(argv)
@@ -132,12 +137,36 @@ def problem():
         return "bubblewrap (bwrap) is not installed: " + INSTALL_HINT
     if as_root() and not shutil.which("setpriv"):
         return "setpriv (util-linux) is missing: grading as root needs it to drop to an unprivileged user"
+    uid = sandbox_uids.lease() if as_root() else None
     try:
-        result = subprocess.run(command([sys.executable, "-c", "print('sandbox ok')"]), capture_output=True,
-                                text=True, timeout=60)
+        result = subprocess.run(command([sys.executable, "-c", "print('sandbox ok')"], uid=uid), capture_output=True,
+                                text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
     except (OSError, subprocess.TimeoutExpired) as error:
         return "bubblewrap could not be started (%s): %s" % (error, INSTALL_HINT)
+    finally:
+        if uid is not None:
+            sandbox_uids.release(uid)
     if result.returncode != 0 or "sandbox ok" not in result.stdout:
         return ("bubblewrap could not create a sandbox here (%s): %s"
                 % ((result.stderr or result.stdout).strip()[-300:], INSTALL_HINT))
+    return None
+
+
+@lru_cache(maxsize=None)
+def nested_namespaces_problem():
+    """None when a sandbox here may give each notebook namespaces of its own (what the fork server's children
+    get: user, PID, mount and IPC), else what is wrong (probed once per process)."""
+    uid = sandbox_uids.lease() if as_root() else None
+    probe = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount", "--ipc", "true"]
+    try:
+        result = subprocess.run(command(probe, uid=uid, nested_namespaces=True), capture_output=True, text=True,
+                                timeout=60, env={"PATH": "/usr/bin:/bin"})
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return "the sandbox could not be probed for nested namespaces (%s)" % error
+    finally:
+        if uid is not None:
+            sandbox_uids.release(uid)
+    if result.returncode != 0:
+        return ("a sandbox here cannot give each notebook namespaces of its own (%s): grade with --executor kernel, "
+                "or allow nested user namespaces" % (result.stderr or result.stdout).strip()[-200:])
     return None

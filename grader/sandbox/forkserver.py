@@ -1,13 +1,16 @@
 """The grader's handle on a preloaded fork server (grader/sandbox/zygote.py) running in a bubblewrap sandbox.
 
 One ForkServer per grading process, started on first use and kept warm: the heavy imports
-happen once, and each notebook costs a fork. Everything the sandbox sees is what the
-kernel's sandbox sees (grader/sandbox/bwrap.py); the zygote script itself is bound in
-read-only. The notebook's files travel in the start request and are written into the
-sandbox's tmpfs working folder, which the server empties before every notebook.
+happen once, and each notebook costs a fork into namespaces of its own. The sandbox is the
+kernel's (grader/sandbox/bwrap.py) with the server's modules bound in read-only, and nested
+namespaces allowed for its children. Every frame the server sends carries the notebook's token
+(a random one per notebook); anything else is dropped, so nothing of an earlier notebook is read
+as this one's. The server sends a heartbeat: a dead, stopped or hung server is noticed within
+HEARTBEAT_LIMIT seconds (`ServerGone`) and the caller starts a fresh one.
 """
 import base64
 import os
+import secrets
 import select
 import subprocess
 import sys
@@ -15,21 +18,34 @@ import tempfile
 import time
 
 from grader import step_clock
-from grader.sandbox import budget, bwrap, launch
+from grader.sandbox import budget, bwrap, launch, sandbox_uids, uid_mapping
+from grader.sandbox.child_isolation import HELPERS
+from grader.sandbox.framing import MAX_FRAME, read_frame, send_frame
 from grader.sandbox.limits import Limits
-from grader.sandbox.zygote import MAX_FRAME, read_frame, send_frame
 
-ZYGOTE_IN_SANDBOX = "/opt/kit/zygote.py"
-ZYGOTE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zygote.py")
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVER_MODULES = ["zygote.py", "framing.py", "child_isolation.py", "child_runner.py", "output_capture.py",
+                  "history_scrub.py"]
+IN_SANDBOX = "/opt/kit/server"
+ROOT = os.path.dirname(os.path.dirname(HERE))
 KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
-START_SECONDS = 300   # the server must be ready (its imports done) within this
-INTERRUPT_GRACE = 15  # seconds an interrupted cell gets to stop before its interpreter is ended
-BUDGET_POLL = 0.1     # seconds between two looks at the notebook's budget while a cell runs
-TREE_CPU_GRACE = 2.0  # CPU seconds a cell's processes together may go past its limit before it is interrupted
+START_SECONDS = 300    # the server must be ready (its imports done) within this
+INTERRUPT_GRACE = 15   # seconds an interrupted cell gets to stop before its interpreter is ended
+HEARTBEAT_LIMIT = 5.0  # seconds without a frame from a server that runs a child: it is gone
+TICK = 0.1             # the waiting loop's period (ForkServer.wait_frame)
+TREE_CPU_GRACE = 2.0   # CPU seconds a cell's processes together may go past its limit before it is interrupted
 
 
 class ServerGone(Exception):
-    """The fork server died or stopped answering (a student process killed it, or it ran out of memory)."""
+    """The fork server died, stopped or stopped answering."""
+
+
+class BudgetHit(Exception):
+    """The notebook used up its budget (grader/sandbox/budget.py): its processes are gone, the cell ends."""
+
+
+class CellOverCpu(Exception):
+    """A cell's processes together used more than its CPU limit: it was interrupted, and gets INTERRUPT_GRACE."""
 
 
 class ForkServer:
@@ -37,44 +53,60 @@ class ForkServer:
 
     def __init__(self, limits=None):
         self.limits = limits or Limits.from_environment()
-        self.process = None
+        self.process, self.uid, self.token = None, None, None
+        self.server_pid, self.notebook_uid = None, None
         self.workdir = bwrap.WORKDIR
         self.preload_cpu = 0.0
+        self.env = {}          # the sandbox's environment (grader.sandbox.launch), each notebook's child's too
         self.guard = None      # the notebook budget's guard (grader/sandbox/budget.py), one per server
-        self.cpu_limit = None
-        self.child_running = False
+        self.cpu_limit, self.child_running, self.cpu_interrupted = None, False, False
+        self.tick_hooks = [ForkServer.watch_budget]   # called with this server on every tick of wait_frame
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self):
-        if os.environ.get("KIT_UNSAFE_NO_SANDBOX") == "1":  # the instructor's explicit, loudly warned choice
-            self.workdir = tempfile.mkdtemp(prefix="kit-unsafe-work-")
-            env = dict(launch.sandbox_environment(), HOME=self.workdir, MPLBACKEND=KERNEL_MPLBACKEND)
-            env.pop("MPLCONFIGDIR", None)
-            self.process = subprocess.Popen([sys.executable, "-s", ZYGOTE], stdin=subprocess.PIPE,
-                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                                            cwd=self.workdir)
-            return self._wait_ready()
-        self.workdir = bwrap.WORKDIR
         env = launch.sandbox_environment()
         env["MPLBACKEND"] = KERNEL_MPLBACKEND  # as the course kernelspec sets it (a grader's Agg must not leak in)
-        env["KIT_ZYGOTE_SWEEP"] = "1"  # in its own PID namespace, the server may kill all that a child left
-        cmd = bwrap.command([sys.executable, "-s", ZYGOTE_IN_SANDBOX], env=env, tmpfs_mb=self.limits.tmpfs_mb)
+        if os.environ.get("KIT_UNSAFE_NO_SANDBOX") == "1":  # the instructor's explicit, loudly warned choice
+            self.workdir = tempfile.mkdtemp(prefix="kit-unsafe-work-")
+            env.update(HOME=self.workdir)
+            env.pop("MPLCONFIGDIR", None)
+            self.env = env
+            self.process = subprocess.Popen([sys.executable, "-s", os.path.join(HERE, "zygote.py")],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL, env=env, cwd=self.workdir)
+            return self._wait_ready()
+        self.workdir, self.env = bwrap.WORKDIR, env
+        problem = bwrap.nested_namespaces_problem()
+        if problem:
+            raise ServerGone(problem)
+        self.uid = sandbox_uids.lease() if bwrap.as_root() else None
+        cmd = bwrap.command([sys.executable, "-s", IN_SANDBOX + "/zygote.py"], tmpfs_mb=self.limits.tmpfs_mb,
+                            uid=self.uid, nested_namespaces=True)
         at = cmd.index("--chdir")
-        cmd[at:at] = (["--perms", "0755", "--dir", "/opt/kit", "--ro-bind", ZYGOTE, ZYGOTE_IN_SANDBOX]
-                      + launch.font_binds())
+        binds = ["--perms", "0755", "--dir", IN_SANDBOX, "--perms", "0755", "--dir", HELPERS]
+        for name in SERVER_MODULES:
+            binds += ["--ro-bind", os.path.join(HERE, name), IN_SANDBOX + "/" + name]
+        cmd[at:at] = binds + launch.font_binds()
         extra_processes = 0 if bwrap.as_root() else launch.own_process_count()
-        self.guard = self.guard or budget.guard_for(self.limits)  # budget hook: born in its cgroup, rlimits set
-        cmd = self.guard.wrap(cmd, self.limits.rlimits(extra_processes))
-        self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        wrapper = dict({k: v for k, v in os.environ.items() if k.startswith("KIT_SANDBOX_")}, PYTHONPATH=ROOT,
+                       **{"KIT_PASS_" + k: v for k, v in env.items()})
+        self.guard = self.guard or budget.guard_for(self.limits)
+        cmd = self.guard.wrap(cmd)   # bwrap is born in the budget's cgroup (when there is one)
+        self.process = subprocess.Popen([sys.executable, "-s", "-m", "grader.sandbox.exec_limited",
+                                         str(extra_processes), "--"] + cmd, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=wrapper)
         self.guard.attach(self.process)
         return self._wait_ready()
 
     def _wait_ready(self):
-        ready = self._next(START_SECONDS)
-        if not ready or ready.get("event") != "ready":
+        self.token = None
+        ready = self.wait_frame(lambda m: m.get("event") == "ready", START_SECONDS, heartbeat=False)
+        if ready is None:
             self.stop()
-            raise ServerGone("the fork server did not start: %r" % ready)
+            raise ServerGone("the fork server did not start within %d s" % START_SECONDS)
         self.preload_cpu = ready.get("preload_cpu", 0.0)
+        if self.uid is not None:
+            self.server_pid = uid_mapping.find_server(self.process.pid, (IN_SANDBOX + "/zygote.py").encode())
 
     def alive(self):
         return self.process is not None and self.process.poll() is None
@@ -89,7 +121,12 @@ class ForkServer:
             self.process.kill()
             self.process.wait()
             self.process = None
-        if self.guard is not None:  # budget hook: the sandbox is gone, its cgroup goes too
+        self.server_pid = None
+        self._release_notebook_uid()
+        if self.uid is not None:
+            sandbox_uids.release(self.uid)
+            self.uid = None
+        if self.guard is not None:   # the sandbox is gone: its budget's hold on it too
             self.guard.release_sandbox()
 
     # -- the notebook's budget (grader/sandbox/budget.py) ---------------------------------
@@ -107,102 +144,176 @@ class ForkServer:
     def budget_hit(self):
         return self.guard.poll() if self.guard is not None else None
 
+    @staticmethod
+    def watch_budget(server):
+        """A tick of wait_frame while a child runs: a budget hit ends the cell (BudgetHit); a cell whose processes
+        together went past its CPU limit has them killed and is interrupted once (CellOverCpu)."""
+        if server.guard is None or not server.child_running:
+            return
+        if server.guard.poll():
+            raise BudgetHit()
+        if (not server.cpu_interrupted and server.cpu_limit is not None
+                and server.guard.cell_cpu_seconds() > server.cpu_limit + TREE_CPU_GRACE):
+            server.cpu_interrupted = True
+            server.interrupt()
+            raise CellOverCpu()
+
     # -- one notebook --------------------------------------------------------------------
-    def open_notebook(self, files, env, cpu_limit, cell_output_chars, timeout_message):
-        """Fork a fresh child for a notebook whose folder holds `files` (WorkFiles)."""
+    def open_notebook(self, files, cpu_limit, cell_output_chars, timeout_message, cell_outputs=10_000,
+                      isolate=True):
+        """Fork a fresh child for a notebook whose folder holds `files` (WorkFiles), isolated in namespaces of its
+        own (`isolate=False` only to measure what that costs: proofs/isolation_cost.py)."""
         if not self.alive():
             self.start()
         payload = []
         for item in files:
             with open(item.host_path, "rb") as handle:
                 payload.append({"path": item.relative_path, "data": base64.b64encode(handle.read()).decode()})
-        rlimits = {"RLIMIT_CPU": self.limits.cpu_seconds}
+        self.token = secrets.token_hex(16)
+        self._release_notebook_uid()
+        env = {k: v for k, v in self.env.items() if k != "NBGRADER_EXECUTION"}
+        env.update((k, v) for k, v in launch.sandbox_environment().items() if k == "NBGRADER_EXECUTION")  # now
+        isolate = isolate and os.environ.get("KIT_UNSAFE_NO_SANDBOX") != "1"
+        if isolate and self.uid is not None:
+            self.notebook_uid = sandbox_uids.lease()
+        self._send({"op": "start", "token": self.token, "cwd": self.workdir, "home": bwrap.HOME, "files": payload,
+                    "env": env, "cpu_limit": cpu_limit, "cell_output_chars": cell_output_chars,
+                    "cell_outputs": cell_outputs, "timeout_message": timeout_message,
+                    "rlimits": {"RLIMIT_CPU": self.limits.cpu_seconds}, "tmpfs_mb": self.limits.tmpfs_mb,
+                    "isolate": isolate, "uid": self.notebook_uid})
+        if self.notebook_uid is not None:
+            self._map_child()
         self.cpu_limit, self.child_running = cpu_limit, True
-        send_frame(self.process.stdin.fileno(), {
-            "op": "start", "cwd": self.workdir, "files": payload, "env": env, "cpu_limit": cpu_limit,
-            "cell_output_chars": cell_output_chars, "timeout_message": timeout_message, "rlimits": rlimits})
+        opened = self.wait_frame(lambda m: m.get("event") in ("opened", "child_gone"), 60)
+        if opened is None or opened.get("event") != "opened":
+            self.stop()
+            raise ServerGone("the fork server did not start a child for this notebook")
 
-    def run(self, index, source, wall_seconds):
-        """Run one cell; ("done", outputs, execution_count), or ("gone", status, None) when the child went away
-        (status "budget": the notebook used up its budget, see budget_hit())."""
-        if self.budget_hit():
-            return "gone", "budget", None
+    def _map_child(self):
+        """Grading as root: map the notebook's own uid into its child's user namespace, then let it go on."""
+        forked = self.wait_frame(lambda m: m.get("event") in ("forked", "child_gone"), 60)
+        if forked is None or forked.get("event") != "forked" or not isinstance(forked.get("pid"), int):
+            self.stop()
+            raise ServerGone("the fork server did not fork a child for this notebook")
+        child = uid_mapping.child_host_pid(self.server_pid, forked["pid"]) if self.server_pid else None
         try:
-            send_frame(self.process.stdin.fileno(), {"op": "run", "index": index, "source": source})
-        except OSError:
-            raise ServerGone("the fork server stopped reading")
+            uid_mapping.map_uid(child, self.notebook_uid)
+        except (OSError, TypeError) as error:
+            self.stop()
+            raise ServerGone("cannot give the notebook's child a uid of its own (%s)" % error)
+        self._send({"op": "mapped"})
+
+    def _release_notebook_uid(self):
+        if self.notebook_uid is not None:
+            sandbox_uids.release(self.notebook_uid)
+            self.notebook_uid = None
+
+    def run(self, index, source, wall_seconds, shown=None):
+        """Run one cell: ("done", outputs, execution_count, dropped) or ("gone", status, None, 0) when the child
+        went away. `shown`: for a test cell, its source as the student saw it (what its history keeps)."""
+        if self.budget_hit():
+            return "gone", "budget", None, 0
+        command = {"op": "run", "index": index, "source": source}
+        if shown is not None:
+            command["shown"] = shown
         if self.guard is not None:
             self.guard.begin_cell()
-        deadline, interrupted, look = time.monotonic() + wall_seconds, False, 0.0
-        while True:
-            if self.guard is not None and time.monotonic() >= look:  # budget hook: a hit ends the notebook;
-                look = time.monotonic() + BUDGET_POLL                # a cell's CPU counts over all its processes
-                if self.guard.poll():
-                    self.end_child()
-                    return "gone", "budget", None
-                if (not interrupted and self.cpu_limit is not None
-                        and self.guard.cell_cpu_seconds() > self.cpu_limit + TREE_CPU_GRACE):
-                    self.guard.kill_strays()
-                    interrupted, deadline = True, time.monotonic() + INTERRUPT_GRACE
-                    send_frame(self.process.stdin.fileno(), {"op": "interrupt"})
-            left = max(0.0, deadline - time.monotonic())
-            message = self._next(min(left, BUDGET_POLL) if self.guard is not None else left)
-            if message is None and time.monotonic() < deadline:
-                continue
-            if message is None and not interrupted:  # the wall-clock backstop: interrupt the cell, as Jupyter does
-                interrupted, deadline = True, time.monotonic() + INTERRUPT_GRACE
-                if self.guard is not None:  # budget hook: and end what the cell started
-                    self.guard.kill_strays()
-                send_frame(self.process.stdin.fileno(), {"op": "interrupt"})
-                continue
-            if message is None:  # it ignored the interrupt: end it
-                self.end_child()
-                return "gone", "hung", None
-            if message.get("event") == "cell_done" and message.get("index") == index:
-                return "done", message.get("outputs") or [], message.get("execution_count")
-            if message.get("event") == "child_gone":
-                self._child_gone(message)
-                if self.budget_hit():
-                    return "gone", "budget", None
-                return "gone", message.get("status"), None
+        self.cpu_interrupted = False
+        self._send(command)
+        wanted = lambda m: (m.get("event") == "cell_done" and m.get("index") == index  # noqa: E731
+                            or m.get("event") == "child_gone")
+        try:
+            try:
+                message = self.wait_frame(wanted, wall_seconds)
+                if message is None:  # the wall-clock backstop: interrupt the cell, as Jupyter does
+                    self.interrupt()
+            except CellOverCpu:
+                message = None
+            if message is None:
+                message = self.wait_frame(wanted, INTERRUPT_GRACE)
+        except BudgetHit:
+            self.end_child()
+            return "gone", "budget", None, 0
+        if message is None:  # it ignored the interrupt: end it
+            self.end_child()
+            return "gone", "hung", None, 0
+        if message.get("event") == "child_gone":
+            self._child_gone(message)
+            return "gone", "budget" if self.budget_hit() else str(message.get("status")), None, 0
+        outputs = message.get("outputs") if isinstance(message.get("outputs"), list) else []
+        dropped = message.get("dropped") if isinstance(message.get("dropped"), int) else 0
+        return "done", outputs, message.get("execution_count"), max(0, min(dropped, 10 ** 9))
+
+    def interrupt(self):
+        """Interrupt the running cell, as Jupyter does, and end what it started besides its interpreter."""
+        self._send({"op": "interrupt"})
+        if self.guard is not None:
+            self.guard.kill_strays()
 
     def close_notebook(self):
-        """End the current child (the server kills anything it left running)."""
-        if self.alive() and self.child_running:
+        """End the current child (its PID namespace, and everything it started, ends with it)."""
+        if self.alive() and self.token is not None and self.child_running:
             self.end_child()
+        self.token = None
 
     def end_child(self):
-        try:
-            send_frame(self.process.stdin.fileno(), {"op": "kill"})
-        except OSError:
-            raise ServerGone("the fork server stopped reading")
-        while True:
-            message = self._next(60)
-            if message is None:
-                self.stop()
-                raise ServerGone("the fork server did not end a child")
-            if message.get("event") == "child_gone":
-                self._child_gone(message)
-                return
+        self.child_running = False   # no budget hook while the server ends it
+        self._send({"op": "kill"})
+        message = self.wait_frame(lambda m: m.get("event") == "child_gone", 60)
+        if message is None:
+            self.stop()
+            raise ServerGone("the fork server did not end a child")
+        self._child_gone(message)
+        self.token = None
+        self._release_notebook_uid()   # the child's PID namespace is empty once the server has reaped it
 
     def _child_gone(self, message):
-        """Count the CPU seconds the ended child used (the zygote waited for it; a number, or nothing)."""
+        """Count the CPU seconds the ended child used (the server waited for it; a number, or nothing)."""
         self.child_running = False
         cpu = message.get("cpu")
         if isinstance(cpu, (int, float)) and 0 <= cpu < 1e6:
             step_clock.add("execution_cpu", float(cpu))
 
-    def _next(self, seconds):
-        """The next frame from the server within `seconds`, None on timeout; ServerGone when it died."""
-        fd = self.process.stdout.fileno()
-        ready, _, _ = select.select([fd], [], [], seconds)
-        if not ready:
-            return None
+    def _send(self, message):
         try:
-            return read_frame(fd, limit=MAX_FRAME)
-        except (EOFError, OSError, ValueError) as error:
+            send_frame(self.process.stdin.fileno(), message)
+        except (OSError, ValueError, AttributeError):
             self.stop()
-            raise ServerGone("the fork server died (%s)" % error)
+            raise ServerGone("the fork server stopped reading")
+
+    # -- the one waiting loop --------------------------------------------------------------
+    def wait_frame(self, wanted, seconds, heartbeat=True):
+        """The first frame of this notebook (its token) for which `wanted(frame)` holds, within `seconds`, or None.
+
+        Ticks every TICK seconds: runs `tick_hooks`, and raises ServerGone when the server died, is stopped
+        (SIGSTOP) or, with `heartbeat`, sent nothing for HEARTBEAT_LIMIT seconds. Frames of other tokens,
+        heartbeats and frames nobody waits for are dropped."""
+        deadline = time.monotonic() + seconds
+        heard = time.monotonic()
+        fd = self.process.stdout.fileno()
+        while True:
+            now = time.monotonic()
+            for hook in self.tick_hooks:
+                hook(self)
+            if self.process.poll() is not None:
+                self.stop()
+                raise ServerGone("the fork server died")
+            if heartbeat and now - heard > HEARTBEAT_LIMIT:
+                self.stop()
+                raise ServerGone("the fork server sent nothing for %.0f s (stopped or hung)" % HEARTBEAT_LIMIT)
+            if now >= deadline:
+                return None
+            ready, _, _ = select.select([fd], [], [], min(TICK, max(0.0, deadline - now)))
+            if not ready:
+                continue
+            try:
+                message = read_frame(fd, limit=MAX_FRAME)
+            except (EOFError, OSError, ValueError) as error:
+                self.stop()
+                raise ServerGone("the fork server died (%s)" % error)
+            heard = time.monotonic()
+            if message.get("token") == self.token and wanted(message):
+                return message
 
 
 _SHARED = {}

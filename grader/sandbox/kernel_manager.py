@@ -12,16 +12,62 @@ import os
 import shutil
 import tempfile
 
+from queue import Empty
+
 import zmq
 import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel, HBChannel
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
+from traitlets import Type, default
 
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+SEND_SECONDS = 10
+
+
+class ToleratingChannel(AsyncZMQSocketChannel):
+    """A channel that drops a message it cannot parse (bytes a sandboxed process wrote into its sockets) as if
+    nothing had come, instead of failing the grading process; the cell's time limits still end a kernel that
+    sends nothing else."""
+
+    async def get_msg(self, timeout=None):
+        try:
+            return await super().get_msg(timeout)
+        except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
+            raise Empty
+
+
+class NoHeartbeat(HBChannel):
+    """No heartbeat thread: its REQ socket can block forever once a sandboxed process has written garbage into the
+    connection, and the grader learns whether the kernel lives from its process (the manager's is_alive)."""
+
+    def start(self):
+        pass
+
+    def is_alive(self):
+        return False
+
+    def is_beating(self):
+        return True
+
+
+class SandboxedKernelClient(AsyncKernelClient):
+    """The grader's client of a sandboxed kernel: malformed messages dropped, no heartbeat thread."""
+
+    hb_channel_class = Type(NoHeartbeat)
+    shell_channel_class = Type(ToleratingChannel)
+    iopub_channel_class = Type(ToleratingChannel)
+    stdin_channel_class = Type(ToleratingChannel)
+    control_channel_class = Type(ToleratingChannel)
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """AsyncKernelManager with IPC transport and a private connection folder per kernel."""
+    """AsyncKernelManager with IPC transport and a private connection folder per kernel, and clients that
+    drop malformed messages."""
+
+    @default("client_factory")
+    def _default_client_factory(self):
+        return SandboxedKernelClient
 
     @default("transport")
     def _default_transport(self):
@@ -49,6 +95,10 @@ class SandboxedKernelManager(AsyncKernelManager):
 
 
 def _capped_context():
+    """A context whose sockets refuse giant messages, never block a send for longer than SEND_SECONDS (a kernel
+    whose connection a sandboxed process broke would otherwise block an interrupt forever) and never linger."""
     context = zmq.asyncio.Context()
     context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    context.setsockopt(zmq.SNDTIMEO, SEND_SECONDS * 1000)
+    context.setsockopt(zmq.LINGER, 0)
     return context

@@ -4,7 +4,7 @@
 
 jupyter_client runs this with the notebook's folder as working directory. The kernel
 gets a copy-free view of that folder's helper files and data (read-only binds into a
-private tmpfs), its own IPC folder (the connection file's folder, which must be private
+private tmpfs, and again in a read-only folder first on its import path), its own IPC folder (the connection file's folder, which must be private
 to this kernel: grader.sandbox.kernel_manager makes it so) and nothing else of the
 course. Its stdout and stderr go to /dev/null: nothing it prints there reaches the grader.
 
@@ -17,15 +17,20 @@ import os
 import subprocess
 import sys
 
-from grader.sandbox import budget, bwrap, cgroup_enter, workfiles
+from grader.sandbox import budget, bwrap, cgroup_enter, sandbox_uids, workfiles
 from grader.sandbox.limits import Limits
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRUSTED_HELPER_FOLDERS = [os.path.join(ROOT, "utils"), os.path.join(ROOT, "datasets")]
 FONT_CACHE = os.path.join(ROOT, ".kit-cache", "matplotlib")
-PASSED_ENV_PREFIXES = ("NBGRADER_", "OPENBLAS_", "LANG", "LC_", "TZ", "MPLBACKEND", "PYTHONHASHSEED",
-                       "PYDEVD_DISABLE_FILE_VALIDATION")
+HELPERS = "/opt/kit/files"   # the notebook's files again, read-only, first on the kernel's import path
 KERNEL = ["-m", "ipykernel_launcher"]
+OUTPUT_CAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kernel_output_cap.py")
+OUTPUT_CAP_IN_SANDBOX = "/opt/kit/kernel_output_cap.py"
+KERNEL_OPTIONS = ["--InteractiveShellApp.exec_lines=[\"import sys; sys.path[:0] = [%r]\", \"exec(open(%r).read(), "
+                  "{'__name__': 'kit_kernel_output_cap', 'get_ipython': get_ipython})\"]"
+                  % (HELPERS, OUTPUT_CAP_IN_SANDBOX)]   # the files first on the import path; the output count cap
+NBGRADER_MODES = ("autograde", "validate")   # the only NBGRADER_EXECUTION values that pass into a sandbox
 
 
 def fail(message):
@@ -73,12 +78,17 @@ def font_binds():
 
 
 def sandbox_environment():
-    env = {k: v for k, v in os.environ.items() if k.startswith(PASSED_ENV_PREFIXES)}
-    env.update({"HOME": bwrap.HOME, "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
-                "MPLCONFIGDIR": bwrap.HOME + "/.matplotlib", "PYTHONNOUSERSITE": "1",
-                "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-                "MKL_NUM_THREADS": "1", "TMPDIR": "/tmp", "USER": "student"})
-    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    """The sandbox's whole environment: fixed values only, nothing of the grader's environment (no NBGRADER_*
+    secret, no database URL), but whether nbgrader is autograding (the self-checks read it)."""
+    env = {"HOME": bwrap.HOME, "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
+           "MPLCONFIGDIR": bwrap.HOME + "/.matplotlib", "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TMPDIR": "/tmp",
+           "USER": "student", "LANG": "C.UTF-8", "TZ": "UTC", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    if os.environ.get("NBGRADER_EXECUTION") in NBGRADER_MODES:
+        env["NBGRADER_EXECUTION"] = os.environ["NBGRADER_EXECUTION"]
+    if os.environ.get("PYTHONHASHSEED", "").isdigit():
+        env["PYTHONHASHSEED"] = os.environ["PYTHONHASHSEED"]
     return env  # JPY_PARENT_PID is left out on purpose: the sandbox cannot see that process
 
 
@@ -102,7 +112,7 @@ def main(argv):
     at = argv.index("-f")
     connection_file = os.path.abspath(argv[at + 1])
     options = [a for a in argv[:at] + argv[at + 2:] if a.startswith("--")]  # e.g. nbclient's --HistoryManager...
-    kernel = [sys.executable] + KERNEL + ["-f", connection_file] + options
+    kernel = [sys.executable] + KERNEL + ["-f", connection_file] + options + KERNEL_OPTIONS
     if os.environ.get("KIT_UNSAFE_NO_SANDBOX") == "1":
         sys.stderr.write("course sandbox: WARNING: KIT_UNSAFE_NO_SANDBOX=1, this kernel runs WITHOUT a sandbox "
                          "with all of your rights\n")
@@ -111,13 +121,13 @@ def main(argv):
     ipc = private_ipc_folder(connection_file)
     files, _skipped = workfiles.collect(os.getcwd(), TRUSTED_HELPER_FOLDERS)
     limits = Limits.from_environment()
-    uid = bwrap.sandbox_uid()
+    uid = sandbox_uids.lease() if bwrap.as_root() else None  # leased to this process, which becomes bwrap
     try:
-        cmd = bwrap.command(kernel, files, ipc_dir=ipc, env=sandbox_environment(), tmpfs_mb=limits.tmpfs_mb, uid=uid)
+        cmd = bwrap.command(kernel, files, ipc_dir=ipc, tmpfs_mb=limits.tmpfs_mb, uid=uid, helpers=HELPERS)
     except FileNotFoundError as error:
         fail(str(error))
     at = cmd.index("--chdir")  # extra binds go before the command
-    cmd[at:at] = font_binds()
+    cmd[at:at] = font_binds() + ["--ro-bind", OUTPUT_CAP, OUTPUT_CAP_IN_SANDBOX]
     if bwrap.as_root():
         for path in [ipc] + [os.path.join(ipc, n) for n in os.listdir(ipc)]:
             os.chown(path, uid, uid)
@@ -129,11 +139,11 @@ def main(argv):
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
     limits.apply(extra_processes=extra)
-    try:  # budget hook: join the notebook's cgroup (grader/sandbox/budget_kernel.py) before bwrap starts
+    try:  # join the notebook's cgroup (grader/sandbox/budget_kernel.py) before bwrap starts
         cgroup_enter.join(os.environ.pop(budget.ENTER_ENV, None))
     except OSError as error:
         fail("cannot join the notebook's cgroup: %s" % error)
-    os.execv(cmd[0], cmd)
+    os.execve(cmd[0], cmd, sandbox_environment())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,149 @@
+"""Notebooks are isolated from each other: hostile students graded first, honest classmates after them.
+
+The second-round attackers (tests/attacks/isolation_students.py: forged protocol frames, shadow
+helper packages left behind, signals to every process they can name, a dump of the environment
+and /proc, a read of the input history after hidden tests ran, 300,000 displays) are graded in
+one pipeline run on ONE worker, followed by the release notebook and two honest classmates, on
+both executors, as root and as an ordinary user. A secret planted in the grader's environment
+(the gradebook URL among them) must reach no notebook; the classmates must get full marks and
+clean feedback; no attacker may score more than the release notebook.
+"""
+import glob
+import json
+import os
+import pwd
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import nbformat
+import pytest
+
+from attacks.hostile_students import ASSIGNMENT, NOTEBOOK
+from attacks.isolation_students import FORGED, HONEST, PAYLOADS, RELEASE, write_class
+from grader.hidden_block import hidden_lines
+from grader.sandbox import bwrap
+from graded_course import course_env, gradebook_dump
+from pipeline.course import copy_course
+
+pytestmark = pytest.mark.e2e
+USER = "kitattack"
+MODES = [("fork", "root"), ("kernel", "root"), ("fork", "user"), ("kernel", "user")]
+
+
+def _ordinary_user():
+    try:
+        return pwd.getpwnam(USER)
+    except KeyError:
+        subprocess.run(["useradd", "--create-home", USER], check=True)
+        return pwd.getpwnam(USER)
+
+
+@pytest.fixture(scope="module", params=MODES, ids=["-".join(m) for m in MODES])
+def graded(request):
+    """One pipeline run (--jobs 1) of the attackers and their classmates, with secrets in its environment."""
+    executor, who = request.param
+    assert bwrap.problem() is None, bwrap.problem()
+    if who == "user" and os.geteuid() != 0:
+        pytest.skip("the ordinary-user run is started by root (runuser)")
+    base = tempfile.mkdtemp(prefix="kit-isolation-")
+    os.chmod(base, 0o755)
+    course = os.path.join(base, "course")
+    copy_course(course)
+    env = course_env(course)
+    release = subprocess.run([sys.executable, "-m", "authoring.make_release"], cwd=course, env=env,
+                             capture_output=True, text=True, timeout=600)
+    assert release.returncode == 0, release.stdout[-2000:] + release.stderr[-2000:]
+    students = write_class(course)
+    secret = "kitsecret" + secrets.token_hex(8)
+    vault = os.path.join(course, "db-" + secret)   # the gradebook URL itself carries the secret
+    os.makedirs(vault)
+    os.replace(os.path.join(course, "gradebook.db"), os.path.join(vault, "gradebook.db"))
+    os.symlink(os.path.join(vault, "gradebook.db"), os.path.join(course, "gradebook.db"))
+    env.update(NBGRADER_DB_URL="sqlite:///%s/gradebook.db" % vault, NBGRADER_PLANTED_TOKEN=secret, DATABASE_URL="postgresql://u:%s@db/x" % secret,
+               KIT_PLANTED_TOKEN=secret)
+    command = [sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1", "--executor", executor]
+    if who == "user":
+        account = _ordinary_user()
+        subprocess.run(["chown", "-R", "%d:%d" % (account.pw_uid, account.pw_gid), base], check=True)
+        env.update(HOME=account.pw_dir, USER=USER)
+        command = ["runuser", "-u", USER, "--", "env"] + ["%s=%s" % kv for kv in env.items()] + command
+    result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=2400)
+    yield {"course": course, "result": result, "students": students, "secret": secret,
+           "dump": gradebook_dump(course), "executor": executor}
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def _notebook(graded, student):
+    return nbformat.read(os.path.join(graded["course"], "autograded", student, ASSIGNMENT, NOTEBOOK), as_version=4)
+
+
+def _outputs_text(nb):
+    return json.dumps([cell.get("outputs", []) for cell in nb.cells])
+
+
+def _files_text(graded, folder, student="*"):
+    text = ""
+    for path in glob.glob(os.path.join(graded["course"], folder, student, ASSIGNMENT, "*")):
+        if os.path.isfile(path):
+            with open(path, errors="replace") as handle:
+                text += handle.read()
+    return text
+
+
+def test_the_run_completes_and_grades_everyone(graded):
+    result = graded["result"]
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for student in graded["students"]:
+        assert graded["dump"].get(student, {}).get(ASSIGNMENT) is not None, (student, result.stdout[-3000:])
+
+
+def test_honest_classmates_graded_after_the_attackers_get_full_marks(graded):
+    for student in HONEST:
+        record = graded["dump"][student][ASSIGNMENT]
+        assert record["score"] == record["max"] > 0, (student, record, graded["result"].stdout[-3000:])
+        assert not any(part[2] for part in record["parts"].values())
+        nb = _notebook(graded, student)
+        assert FORGED not in _outputs_text(nb)
+        assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert FORGED not in _files_text(graded, "feedback", student)
+
+
+@pytest.mark.parametrize("attacker", sorted(PAYLOADS))
+def test_no_attacker_scores_more_than_the_release(graded, attacker):
+    baseline = graded["dump"][RELEASE][ASSIGNMENT]["score"]
+    assert baseline < graded["dump"][HONEST[0]][ASSIGNMENT]["max"]
+    assert graded["dump"][attacker][ASSIGNMENT]["score"] <= baseline, graded["dump"][attacker]
+
+
+def test_no_secret_of_the_grader_reaches_a_notebook(graded):
+    dumped = _outputs_text(_notebook(graded, "dump_secrets"))
+    assert "HOME" in dumped and "/proc/" in dumped   # the dump ran
+    for folder in ("autograded", "feedback"):
+        assert graded["secret"] not in _files_text(graded, folder)
+    assert "NBGRADER_DB_URL" not in dumped and "NBGRADER_PLANTED" not in dumped
+
+
+def test_hidden_tests_leave_no_history(graded):
+    source = nbformat.read(os.path.join(graded["course"], "source", ASSIGNMENT, NOTEBOOK), as_version=4)
+    hidden = [line for cell in source.cells for line in hidden_lines(cell.source) if len(line) > 15]
+    assert hidden
+    shown = _outputs_text(_notebook(graded, "read_history"))
+    assert "In" in shown or "[" in shown  # the history was printed
+    leaked = [line for line in hidden if json.dumps(line)[1:-1] in shown or line in shown]
+    assert leaked == []
+
+
+def test_a_display_flood_is_bounded_in_count(graded):
+    path = os.path.join(graded["course"], "autograded", "display_flood", ASSIGNMENT, NOTEBOOK)
+    assert os.path.getsize(path) < 3 * 1024 * 1024
+    assert "left out by the autograder" in _outputs_text(_notebook(graded, "display_flood"))
+    for page in glob.glob(os.path.join(graded["course"], "feedback", "display_flood", ASSIGNMENT, "*.html")):
+        assert os.path.getsize(page) < 5 * 1024 * 1024
+
+
+def test_shadow_packages_are_refused_or_forgotten(graded):
+    planted = _outputs_text(_notebook(graded, "shadow_helpers"))
+    assert "cannot plant /opt/kit/files" in planted or graded["executor"] == "kernel"
