@@ -92,7 +92,7 @@ def test_limits_apply_inside(sandbox_ready, tmp_path):
         "open('/tmp/big', 'wb').write(b'0' * (%d * 1024 * 1024))" % (limits.tmpfs_mb + 10),
     ])
     memory, file_size = map(int, text(cells[0]).split())
-    assert memory == limits.memory_mb * 1024 * 1024 and file_size == limits.file_size_mb * 1024 * 1024
+    assert memory == limits.address_space_mb * 1024 * 1024 and file_size == limits.file_size_mb * 1024 * 1024
     assert errors(cells[1]) == ["OSError"]  # a full tmpfs or the file-size limit, never the host's disk
 
 
