@@ -219,11 +219,8 @@ class Guard:
         return self.tree.pss_bytes() + self.tree.scratch_bytes() + self._ipc_bytes()
 
     def _ipc_bytes(self):
-        """System V IPC bytes of the namespace the notebook's processes use: a fork server's child has one of
-        its own (grader/sandbox/child_isolation.py); a kernel uses the sandbox's, where bwrap's init lives."""
-        server = self.tree.server()
-        child = children(server)[:1] if server else []
-        target = child[0] if child else self.tree.init()
+        """System V IPC bytes of the namespace the notebook's processes use (SandboxTree.namespaces_of_notebook)."""
+        target = self.tree.namespaces_of_notebook()
         try:
             namespace = os.stat("/proc/%d/ns/ipc" % target).st_ino if target else None
         except OSError:

@@ -138,13 +138,20 @@ class SandboxTree:
         self._pss = cache
         return total
 
+    def namespaces_of_notebook(self):
+        """A process in the namespaces (mount, IPC) the notebook's code uses: a fork server's child has its own
+        (grader/sandbox/child_isolation.py); a kernel uses the sandbox's, where bwrap's init lives."""
+        server = self.server()
+        child = children(server)[:1] if server else []
+        return child[0] if child else self.init()
+
     def scratch_bytes(self):
-        """Bytes used in the sandbox's tmpfs folders, seen through its init's root (statvfs from the host)."""
-        init = self.init()
+        """Bytes used in the notebook's tmpfs folders, seen through its root (statvfs from the host)."""
+        seen_from = self.namespaces_of_notebook()
         total = 0
-        for folder in SCRATCH_FOLDERS if init else ():
+        for folder in SCRATCH_FOLDERS if seen_from else ():
             try:
-                info = os.statvfs("/proc/%d/root%s" % (init, folder))
+                info = os.statvfs("/proc/%d/root%s" % (seen_from, folder))
                 total += (info.f_blocks - info.f_bfree) * info.f_frsize
             except OSError:
                 pass
