@@ -1,4 +1,5 @@
 """The whole pipeline, step after step, on one course folder."""
+import os
 import threading
 import time
 
