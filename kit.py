@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run the course kit with nothing but Python 3.11+ (and, on Linux, apt for the system packages).
 
-    python3 kit.py grade   # the main job: release, sample submissions, autograde, feedback, grade export
+    python3 kit.py grade   # the main job: python -m samples (release, sample submissions), then python -m pipeline
     python3 kit.py test    # the test suite (what CI runs); `kit.py test tests/test_x.py` runs that file only
 
 Both create .venv/ on first use and install requirements.txt into it (again whenever
@@ -144,6 +144,13 @@ def main(argv):
     env["PATH"] = os.pathsep.join([os.path.dirname(PYTHON), env.get("PATH", "")])
     if name == "test":
         extra = pytest_arguments(extra)
+    if name == "grade":  # the sample students first (python -m samples), unless grading a real class
+        if "--no-samples" not in extra:
+            code = subprocess.call([PYTHON, "-m", "samples"] + [a for a in extra if a == "--bad-inputs"], cwd=ROOT,
+                                   env=env)
+            if code:
+                return code
+        extra = [a for a in extra if a not in ("--bad-inputs", "--no-samples")]
     return subprocess.call([PYTHON] + COMMANDS[name] + extra, cwd=ROOT, env=env)
 
 

@@ -1,8 +1,8 @@
 """nbgrader configuration of the course kit (nbgrader has no --config flag: it reads this file).
 
-Run every nbgrader command from this folder. The gradebook is SQLite by default;
-point NBGRADER_DB_URL at another database (for example PostgreSQL:
-postgresql://user:password@host/dbname) and nothing else changes.
+Run every nbgrader command from this folder. Everything configurable (executor, cell timeout,
+gradebook, exchange, ...) comes from grader/settings.py: the same settings, with the same defaults,
+as the pipeline grades with (README, "Settings").
 """
 import os
 import sys
@@ -15,6 +15,9 @@ for folder in (os.path.join(ROOT, "utils"), ROOT):
         sys.path.insert(0, folder)
 
 from grader.kernelspec import pin_course_kernel  # noqa: E402
+from grader.settings import current as current_settings  # noqa: E402
+
+SETTINGS = current_settings()
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
@@ -28,8 +31,8 @@ c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
 
-# -- gradebook: SQLite next to this file unless NBGRADER_DB_URL says otherwise ---
-c.CourseDirectory.db_url = os.environ.get("NBGRADER_DB_URL", "sqlite:///" + os.path.join(ROOT, "gradebook.db"))
+# -- gradebook: SQLite next to this file unless the db_url setting says otherwise ---
+c.CourseDirectory.db_url = SETTINGS.gradebook_url(ROOT)
 
 # -- the kernel: always this course's Python, whatever "python3" means elsewhere --
 pin_course_kernel(ROOT)
@@ -43,19 +46,18 @@ c.Execute.interrupt_on_timeout = True
 # bubblewrap, talking over IPC sockets in a folder of its own (grader/sandbox/). The pinned
 # kernelspec's argv starts it through grader.sandbox.launch.
 c.Execute.kernel_manager_class = "grader.sandbox.kernel_manager.SandboxedKernelManager"
-# Autograding skips those cells, so a graded cell gets one minute
-# (NBGRADER_KIT_CELL_TIMEOUT=seconds overrides it, e.g. for the test suite).
-c.GradingExecute.timeout = int(os.environ.get("NBGRADER_KIT_CELL_TIMEOUT", "60"))
+# Autograding skips those cells, so a graded cell gets one minute of CPU (the cell_timeout setting).
+c.GradingExecute.timeout = SETTINGS.cell_timeout
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 c.LimitOutputSize.max_chars = 20000
 c.LimitOutputSize.max_cell_chars = 200000
 
-# -- how graded notebooks run: "kernel" (a Jupyter kernel per notebook, nbgrader's own way, the
-# default) or "fork" (a fresh interpreter forked from a warm server in the same sandbox, with the
-# same limits: what the pipeline's workers use, python -m pipeline --executor). Scores are the same.
+# -- how graded notebooks run (the executor setting): "fork" (a fresh interpreter forked from a warm
+# server in the sandbox, the default, as in the pipeline) or "kernel" (a Jupyter kernel per notebook,
+# nbgrader's own way), with the same sandbox and limits. Scores are the same.
 EXECUTOR = {"kernel": "grader.preprocessors.grading_execute.GradingExecute",
-            "fork": "grader.preprocessors.fork_execute.ForkExecute"}[os.environ.get("KIT_EXECUTOR", "kernel")]
+            "fork": "grader.preprocessors.fork_execute.ForkExecute"}[SETTINGS.executor]
 
 # nbconvert checks the notebook against its schema once, after the last step, instead of after
 # each (a twentieth of a notebook's grading time); an invalid result is refused either way.
@@ -64,9 +66,9 @@ c.Exporter.optimistic_validation = True
 # -- autograde: restore deleted test cells, skip training cells, judge hidden tests --
 c.OverwriteCells.add_missing_cells = True
 c.SkipTrainingCells.source_directory = os.path.join(ROOT, "source")
-# NBGRADER_KIT_STOCK=1 keeps nbgrader's default autograde steps (every cell runs, no
-# out-of-kernel judge, no repairs): only `python -m proofs.benchmark` uses it, to time stock nbgrader.
-if os.environ.get("NBGRADER_KIT_STOCK") != "1":
+# The stock setting keeps nbgrader's default autograde steps (every cell runs, no out-of-kernel
+# judge, no repairs): only the benchmarks use it, to time stock nbgrader.
+if not SETTINGS.stock:
     c.Autograde.sanitize_preprocessors = [
         "nbgrader.preprocessors.ClearOutput",
         # one cell per graded id: a copied, split or merged graded cell is graded once, never fails the
@@ -118,9 +120,9 @@ c.HTMLExporter.sanitize_html = True
 
 # -- nbgrader's exchange: JupyterLab's Assignment List and the formgrader's release/collect ---
 # On one machine (an instructor trying the course, a single-user server) it is exchange/ in this
-# folder, created here. On a shared server set NBGRADER_EXCHANGE to the folder every user can
-# write to (nbgrader's own default is /srv/nbgrader/exchange; make it with mode 1777).
-c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", os.path.join(ROOT, "exchange"))
+# folder, created here. On a shared server set the exchange setting (NBGRADER_EXCHANGE) to the folder
+# every user can write to (nbgrader's own default is /srv/nbgrader/exchange; make it with mode 1777).
+c.Exchange.root = SETTINGS.exchange_folder(ROOT)
 try:
     os.makedirs(c.Exchange.root, exist_ok=True)
 except OSError:  # a shared exchange this user may not create: nbgrader says so when it is used

@@ -1,9 +1,12 @@
-"""python -m pipeline [--force] [--no-samples] [--bad-inputs] [--student S] [--jobs N] [--dask ADDR];
-python -m pipeline report [--anonymous] [--db URL] [--output FILE]: the class report of an existing gradebook."""
+"""python -m pipeline [--force] [--student S] [--jobs N] [--dask ADDR] ...: grade what is in submitted/;
+python -m pipeline report [--anonymous] [--db URL] [--output FILE]: the class report of an existing gradebook.
+
+The sample students are written by `python -m samples` (python3 kit.py grade runs both)."""
 import argparse
 import signal
 import sys
 
+from grader import settings as kit_settings
 from pipeline.nbgrader_process import stop_children
 
 
@@ -31,41 +34,28 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["report"]:
         return report_main(argv[1:])
-    parser = argparse.ArgumentParser(description="The instructor pipeline: release, samples, autograde, feedback, "
-                                                 "export, grade table.")
+    parser = argparse.ArgumentParser(description="The instructor pipeline: release, autograde, feedback, "
+                                                 "export, grade table, class report, on what is in submitted/.")
     parser.add_argument("--force", action="store_true", help="re-grade every submission")
-    parser.add_argument("--no-samples", action="store_true", help="do not (re)write the sample submissions")
-    parser.add_argument("--bad-inputs", action="store_true",
-                        help="also write and grade the robustness demo students (slow: includes a timeout)")
+    parser.add_argument("--no-samples", action="store_true",
+                        help="what the pipeline always does: grade submitted/ as it is (python -m samples writes "
+                             "the sample students; kept so older scripts still run)")
     parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="grading worker processes (default: one per core)")
-    parser.add_argument("--dask", metavar="tcp://HOST:PORT",
-                        help="grade on the Dask cluster whose scheduler is at this address (its workers must see "
-                             "this course folder at the same path: README, 'Grading on a cluster')")
-    parser.add_argument("--executor", choices=["fork", "kernel"], default="fork",
-                        help="how graded notebooks run: a fresh interpreter forked from a warm sandboxed server "
-                             "(fork, the default: fast) or a Jupyter kernel each (kernel: nbgrader's own way); "
-                             "both in the sandbox, same limits, same scores")
-    parser.add_argument("--unsafe-no-sandbox", action="store_true",
-                        help="DANGEROUS: run student code without the bubblewrap sandbox (only for notebooks you "
-                             "trust; never for a class's submissions)")
+    kit_settings.add_arguments(parser)  # --executor, --jobs, --dask, --unsafe-no-sandbox, ... (README, "Settings")
     args = parser.parse_args(argv)
+    settings = kit_settings.install(kit_settings.from_arguments(args))
     from pipeline.run import run
 
     def stop(signum, frame):  # a kill (SIGTERM) stops the nbgrader child too; graded work stays stamped
         raise SystemExit("pipeline stopped by signal %d; run it again to finish" % signum)
     signal.signal(signal.SIGTERM, stop)
     pool = None
-    if args.dask:
+    if settings.dask:
         from grader.manifest import ROOT
-        from pipeline.autograde import DEADLINE
         from pipeline.dask_pool import DaskPool
-        pool = DaskPool(args.dask, ROOT, DEADLINE)
+        pool = DaskPool(settings.dask, ROOT, settings=settings)
     try:
-        run(samples=not args.no_samples, bad_inputs=args.bad_inputs, force=args.force, students=args.student,
-            jobs=args.jobs, unsafe=args.unsafe_no_sandbox, pool=pool,
-            executor=args.executor)
+        run(force=args.force, students=args.student, pool=pool, settings=settings)
     finally:
         stop_children()
 

@@ -9,9 +9,11 @@ writes the course gradebook. Anything that cannot be graded becomes a recorded z
 its reason (gradebook comment, feedback page, table note); the run always finishes.
 """
 import os
+from dataclasses import replace
 
 import nbformat
 
+from grader import settings as kit_settings
 from grader.messages import printable
 from grader.preprocessors.one_graded_copy import released_from_cells
 from grader.sandbox import budget, bwrap
@@ -27,23 +29,21 @@ from pipeline.stamps import read_stamp, write_stamp
 from pipeline.table import format_number
 from pipeline.workers import FAILURE_KINDS, INTAKE_FOLDER, SETTLED_KINDS, Task, WorkerPool
 
-DEADLINE = int(os.environ.get("KIT_SUBMISSION_DEADLINE", "900"))  # seconds one submission may take to grade
 
 class SandboxUnavailable(SystemExit):
     """Grading untrusted work was refused: no sandbox can be started here."""
 
 
-def require_sandbox(unsafe=False):
-    """Stop unless bubblewrap works here, or warn loudly when the instructor chose to grade without it."""
-    if unsafe:
-        os.environ["KIT_UNSAFE_NO_SANDBOX"] = "1"
+def require_sandbox(settings=None):
+    """Stop unless bubblewrap works here, or warn loudly when the instructor chose to grade without it
+    (settings.unsafe_no_sandbox; this process's settings by default)."""
+    if (settings or kit_settings.current()).unsafe_no_sandbox:
         say("!" * 78)
         say("WARNING: --unsafe-no-sandbox: student code runs WITHOUT the sandbox, with all of your rights.")
         say("It can read the solutions and the gradebook, change grades and files, and outlive the run.")
         say("Use this only for notebooks you trust (your own), never for a class's submissions.")
         say("!" * 78)
         return
-    os.environ.pop("KIT_UNSAFE_NO_SANDBOX", None)
     problem = bwrap.problem()
     if problem:
         raise SandboxUnavailable(
@@ -134,11 +134,11 @@ def _up_to_date(course, stamp, fingerprint, current, student, assignment):
             and (stamp.get("status") == "failed" or os.path.exists(graded_file)))
 
 
-def _admit_all(course, pairs, force):
+def _admit_all(course, pairs, force, settings):
     """Admit every submission; returns (stamps of up-to-date ones, pending {pair: base stamp}, failed)."""
     refused, pairs = refused_names(pairs)
     remove_stale_intake(course, pairs)
-    setups = {a: setup_fingerprint(course, a) for a in {a for _, a in pairs}}
+    setups = {a: setup_fingerprint(course, a, settings) for a in {a for _, a in pairs}}
     released = {a: released_cells(course, a) for a in setups}
     stamps, pending, failed = dict(refused), {}, {}
     with open_gradebook(course.root) as gradebook:
@@ -172,11 +172,17 @@ def _admit_all(course, pairs, force):
     return stamps, pending, failed
 
 
-def grade(course, pairs, force=False, jobs=1, pool=None, unsafe=False, executor="fork"):
-    """Autograde what changed among `pairs`; returns {pair: stamp} for every pair."""
-    require_sandbox(unsafe)
-    os.environ["KIT_EXECUTOR"] = executor  # the workers' nbgrader_config.py reads it; it is part of the fingerprint
-    stamps, pending, failed = _admit_all(course, pairs, force)
+def grade(course, pairs, force=False, jobs=None, pool=None, unsafe=None, executor=None, settings=None):
+    """Autograde what changed among `pairs`; returns {pair: stamp} for every pair.
+
+    settings: what to grade with (grader/settings.py; this process's by default); jobs, unsafe and
+    executor, when given, override its fields of the same names."""
+    given = {"jobs": jobs, "unsafe_no_sandbox": unsafe, "executor": executor}
+    settings = replace(settings or kit_settings.current(),
+                       **{name: value for name, value in given.items() if value is not None})
+    executor = settings.executor
+    require_sandbox(settings)
+    stamps, pending, failed = _admit_all(course, pairs, force, settings)
     refused = sorted(pair for pair, stamp in stamps.items() if stamp.get("status") == "refused")
     say("autograde: %d submission(s) to grade, %d up to date, %d not gradable, %d refused (folder name)"
         % (len(pending), len(pairs) - len(pending) - len(failed) - len(refused), len(failed), len(refused)))
@@ -185,11 +191,11 @@ def grade(course, pairs, force=False, jobs=1, pool=None, unsafe=False, executor=
                                     stamps[pair]["reason"]))
     if not pending:
         return stamps
-    if not unsafe:
+    if not settings.unsafe_no_sandbox:
         say(budget.describe_guard())
     with open_gradebook(course.root) as gradebook:
         structures = {a: assignment_structure(gradebook, a) for a in sorted({a for _, a in pending})}
-    pool = pool or WorkerPool(course.root, jobs, DEADLINE, executor=executor)
+    pool = pool or WorkerPool(course.root, settings=settings)
     attempts, done, total = {}, 0, len(pending)
     tasks = [Task(student, assignment, structures[assignment], executor) for student, assignment in sorted(pending)]
     with open_gradebook(course.root) as gradebook:  # the one writer keeps one connection for the whole run

@@ -12,35 +12,23 @@ from pipeline.kit_tables import sync_notes
 from pipeline.release import generate_release
 from pipeline.report import write_reports
 from pipeline.table import grade_table
-from samples.students import build_bad_inputs, build_samples
 
 
-def default_jobs():
-    """Grading worker processes: one per core."""
-    return max(1, os.cpu_count() or 1)
+def run(root=None, force=False, students=None, jobs=None, unsafe=None, pool=None, executor=None, settings=None):
+    """The whole pipeline on what is in submitted/; returns {(student, assignment): stamp}.
 
-
-def run(root=None, samples=True, bad_inputs=False, force=False, students=None, jobs=None, unsafe=False,
-        pool=None, executor="fork"):
-    """The whole pipeline; returns {(student, assignment): stamp}.
-
-    unsafe: grade without the sandbox (trusted notebooks only). pool: where submissions are
-    graded (default: local worker processes, `jobs` of them; or a pipeline.dask_pool.DaskPool).
-    executor: "fork" or "kernel", how each graded notebook runs (pipeline/workers.py).
+    settings: what to grade with (grader/settings.py, this process's by default); jobs, unsafe
+    (grade without the sandbox: trusted notebooks only) and executor ("fork" or "kernel") override
+    its fields. pool: where submissions are graded (default: local worker processes; or a
+    pipeline.dask_pool.DaskPool).
     """
     course = Course(root)
     started = time.monotonic()
     with course_lock(course):
         generate_release(course)
-        if samples or bad_inputs:
-            changed = build_samples(course.root) if samples else {}
-            if bad_inputs:
-                changed.update(build_bad_inputs(course.root))
-            rewritten = sum(len(v) for v in changed.values())
-            say("samples: %s" % ("%d submission(s) written" % rewritten if rewritten else "unchanged"))
         pairs = submitted_pairs(course, students)
-        stamps = grade(course, pairs, force=force, jobs=jobs or default_jobs(), pool=pool, unsafe=unsafe,
-                       executor=executor)
+        stamps = grade(course, pairs, force=force, jobs=jobs, pool=pool, unsafe=unsafe, executor=executor,
+                       settings=settings)
         exporting = threading.Thread(target=export, args=(course, stamps))  # two nbgrader start-ups at once
         exporting.start()
         try:

@@ -17,9 +17,10 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 
+from grader import settings as kit_settings
 from grader import step_clock
 from grader.sandbox import budget
 from pipeline.grade_records import SubmissionGrades, build_structure, read_submission
@@ -107,7 +108,7 @@ class Task:
     student: str
     assignment: str
     structure: dict
-    executor: str = "fork"   # how its notebooks run: "fork" or "kernel" (nbgrader_config.py's KIT_EXECUTOR)
+    executor: str = "fork"   # how its notebooks run: "fork" or "kernel" (the executor setting, grader/settings.py)
 
 
 def share_gradebook_engines():
@@ -133,16 +134,19 @@ def share_gradebook_engines():
 
 
 class ScratchGrader:
-    """nbgrader's API in this process, grading into a private SQLite gradebook rebuilt per assignment structure."""
+    """nbgrader's API in this process, grading into a private SQLite gradebook rebuilt per assignment structure,
+    with `settings` (this process's by default; `executor`, when given, overrides its executor)."""
 
-    def __init__(self, root, folder=None, executor="fork"):
-        self.root, self.executor = root, executor
+    def __init__(self, root, folder=None, executor=None, settings=None):
+        settings = settings or kit_settings.current()
+        self.settings = replace(settings, executor=executor) if executor else settings
+        self.root, self.executor = root, self.settings.executor
         self.folder = folder or tempfile.mkdtemp(prefix="kit-worker-")
         self.built = {}
         self.api = None
 
     def _api(self):
-        os.environ["KIT_EXECUTOR"] = self.executor  # read by nbgrader_config.py: how graded notebooks run
+        kit_settings.install(self.settings)  # this process grades with them: nbgrader_config.py, the sandbox
         scripts = os.path.dirname(sys.executable)  # a new gradebook runs `alembic` from this environment
         if scripts not in os.environ.get("PATH", "").split(os.pathsep):
             os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
@@ -210,12 +214,12 @@ class ScratchGrader:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _serve(root, connection, executor):
+def _serve(root, connection, settings):
     import warnings
     from sqlalchemy.exc import SAWarning
     warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own session warnings, not ours to fix
     os.chdir(root)
-    grader = ScratchGrader(root, executor=executor)
+    grader = ScratchGrader(root, settings=settings)
     try:
         while True:
             try:
@@ -230,20 +234,24 @@ def _serve(root, connection, executor):
 
 
 class WorkerPool:
-    """`jobs` grading processes for the course at `root`; each submission must finish within `deadline` seconds.
-
-    executor: "fork" (notebooks run on each worker's warm fork server) or "kernel" (a Jupyter kernel each).
+    """Grading processes for the course at `root`, with `settings` (this process's by default): as many as
+    settings.jobs (`jobs` overrides it), each submission within settings.submission_deadline seconds (or
+    `deadline`), its notebooks run by settings.executor (or `executor`): "fork" (each worker's warm fork
+    server) or "kernel" (a Jupyter kernel each).
     """
 
-    def __init__(self, root, jobs, deadline, executor="fork"):
-        self.root, self.jobs, self.deadline, self.executor = root, max(1, jobs), deadline, executor
+    def __init__(self, root, jobs=None, deadline=None, executor=None, settings=None):
+        settings = settings or kit_settings.current()
+        self.settings = replace(settings, executor=executor) if executor else settings
+        self.root, self.jobs = root, max(1, jobs or self.settings.worker_count())
+        self.deadline, self.executor = deadline or self.settings.submission_deadline, self.settings.executor
         self.context = multiprocessing.get_context("spawn")
         self.workers = []
         self.spent = {}   # (student, assignment) -> the budget a failed attempt used up: never graded again for it
 
     def _start(self):
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(self.root, theirs, self.executor), daemon=True)
+        process = self.context.Process(target=_serve, args=(self.root, theirs, self.settings), daemon=True)
         process.start()
         theirs.close()
         return {"process": process, "connection": ours, "task": None, "since": 0.0}

@@ -174,18 +174,17 @@ def grade_class(course, settings, log_path):
     from tqdm import tqdm
     from pipeline.run import run
     from pipeline.workers import WorkerPool
-    jobs, executor = settings.worker_count(), settings.executor
     if settings.dask:
         from pipeline.dask_pool import DaskPool
         inner = DaskPool(settings.dask, course, settings=settings)
     else:
-        inner = WorkerPool(course, jobs, settings.submission_deadline, executor=executor)
+        inner = WorkerPool(course, settings=settings)
     counted = become_subreaper()
     with tqdm(total=0, unit="nb", desc="grading", file=sys.stderr, mininterval=1.0, smoothing=0.1) as bar:
         pool = TimingPool(inner, bar)
         cpu, machine, started = cpu_seconds(), machine_busy_seconds(), time.monotonic()
         with MemoryPeak() as memory, open(log_path, "w") as log, contextlib.redirect_stdout(log):
-            run(root=course, samples=False, jobs=jobs, pool=pool, executor=executor)
+            run(root=course, pool=pool, settings=settings)
         wall = time.monotonic() - started
         machine = machine_busy_seconds() - machine
     if counted:

@@ -1,7 +1,8 @@
 """The graded course the pipeline tests read, and what they read it with.
 
 `build(course)` copies the course to a temp folder (never the repository's gradebook,
-submitted/ or autograded/) and runs `python -m pipeline --bad-inputs` there once, with a
+submitted/ or autograded/), writes the sample and bad-input students there
+(`python -m samples --bad-inputs`) and runs `python -m pipeline` once, with a
 bogus `python3` kernelspec first on JUPYTER_PATH. tests/conftest.py runs it once per test
 run (the `graded_course` fixture); `python tests/graded_course.py FOLDER` is that build.
 """
@@ -51,7 +52,12 @@ def run_pipeline(course, *args, **popen):
 def build(course):
     copy_course(course)
     started = time.monotonic()
-    result = run_pipeline(course, "--bad-inputs")
+    result = subprocess.run([sys.executable, "-m", "samples", "--bad-inputs"], cwd=course, capture_output=True,
+                            text=True, env=course_env(course), timeout=1500)
+    if result.returncode == 0:
+        written = result.stdout
+        result = run_pipeline(course)
+        result.stdout = written + result.stdout
     with open(os.path.join(course, "pipeline-output.txt"), "w") as handle:
         handle.write(result.stdout + "\n--- stderr ---\n" + result.stderr)
     with open(os.path.join(course, "pipeline-seconds.txt"), "w") as handle:
