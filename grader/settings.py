@@ -38,15 +38,27 @@ def _whole(variable):
     return parse
 
 
+def _guard(raw):
+    if raw not in ("", "watchdog"):
+        raise SystemExit("KIT_BUDGET_GUARD may only be `watchdog`, not %r" % raw)
+    return raw
+
+
 def _executor(raw):
     if raw not in EXECUTORS:
         raise SystemExit("KIT_EXECUTOR must be one of %s, not %r" % (", ".join(EXECUTORS), raw))
     return raw
 
 
-LIMIT_HELP = {"memory_mb": "address space in MB", "processes": "processes and threads the sandbox's user may run",
-              "file_size_mb": "largest file it may write, in MB", "cpu_seconds": "CPU seconds over the whole notebook",
-              "open_files": "open files", "tmpfs_mb": "size in MB of each writable folder (work folder, /tmp, home)"}
+LIMIT_HELP = {"memory_mb": "the notebook's memory over all its processes, with its scratch folders and shared "
+                           "memory, in MB",
+              "processes": "processes and threads the notebook may run at once",
+              "cpu_seconds": "CPU seconds over the whole notebook, every process it starts counted",
+              "wall_seconds": "seconds on the clock for the whole notebook",
+              "disk_mb": "MB of files in the notebook's scratch folders, together",
+              "address_space_mb": "address space of each sandboxed process, in MB",
+              "file_size_mb": "largest file a process may write, in MB", "open_files": "open files per process",
+              "tmpfs_mb": "size in MB of each scratch folder (work folder, /tmp, /dev/shm, home)"}
 
 SETTINGS = (
     Setting("executor", "KIT_EXECUTOR", "--executor", "fork",
@@ -69,17 +81,20 @@ SETTINGS = (
     Setting("bwrap", "KIT_BWRAP", None, "`bwrap` on PATH", "the bubblewrap executable the sandbox runs"),
     Setting("sandbox_debug", "KIT_SANDBOX_DEBUG", None, "off",
             "let a sandboxed kernel's own stdout and stderr through (they go to /dev/null otherwise)"),
+    Setting("budget_guard", "KIT_BUDGET_GUARD", None, "the strongest this machine allows",
+            "`watchdog`: keep each notebook in its budget with the watchdog outside the sandbox even where a "
+            "cgroup could be made (grader/sandbox/budget.py; tests and benchmarks)"),
     Setting("stock", "NBGRADER_KIT_STOCK", None, "off",
             "nbgrader's stock autograde steps (every cell runs, no judge, no repairs): the benchmark's baseline"),
 ) + tuple(
     Setting("limits." + f.name, "KIT_SANDBOX_" + f.name.upper(), None, str(f.default),
-            "sandbox limit, per process (grader/sandbox/limits.py): " + LIMIT_HELP.get(f.name, f.name))
+            "sandbox limit (grader/sandbox/limits.py): " + LIMIT_HELP.get(f.name, f.name))
     for f in dataclasses.fields(Limits))
 
 VARIABLES = frozenset(s.variable for s in SETTINGS)
 PARSE = {"executor": _executor, "cell_timeout": _whole("NBGRADER_KIT_CELL_TIMEOUT"),
          "submission_deadline": _whole("KIT_SUBMISSION_DEADLINE"), "unsafe_no_sandbox": _flag,
-         "jobs": _whole("KIT_JOBS"), "sandbox_debug": _flag, "stock": _flag}
+         "jobs": _whole("KIT_JOBS"), "sandbox_debug": _flag, "stock": _flag, "budget_guard": _guard}
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,7 @@ class Settings:
     dask: str = ""
     bwrap: str = ""            # "": bwrap on PATH
     sandbox_debug: bool = False
+    budget_guard: str = ""     # "": a cgroup where one can be made, else the watchdog
     stock: bool = False
     limits: Limits = field(default_factory=Limits)
 

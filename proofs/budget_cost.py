@@ -8,23 +8,20 @@ guard's thread does WATCH_HZ times a second): milliseconds and CPU milliseconds 
 the share of one core the thread takes at WATCH_HZ.
 """
 import argparse
-import os
+import dataclasses
 import time
 
+from grader import settings
 from grader.sandbox import budget, forkserver
-from grader.sandbox.limits import Limits
 
 
 def measure(guard_kind, checks):
-    if guard_kind == "watchdog":
-        os.environ["KIT_BUDGET_GUARD"] = "watchdog"
-    else:
-        os.environ.pop("KIT_BUDGET_GUARD", None)
-    server = forkserver.ForkServer(Limits.from_environment())
+    settings.install(dataclasses.replace(settings.current(), budget_guard=guard_kind if guard_kind == "watchdog" else ""))
+    server = forkserver.ForkServer(settings.current().limits)
     server.start()
     try:
         server.begin_notebook()
-        server.open_notebook([], {}, 60, 100000, "timeout")
+        server.open_notebook([], 60, 100000, "timeout")
         server.run(0, "import numpy as np\nx = np.ones(10 ** 6)", 60)
         guard = server.guard
         guard._stop.set()   # time the checks here, not in the thread

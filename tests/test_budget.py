@@ -5,6 +5,7 @@ followed on the same server by an honest notebook that must run clean (no leftov
 file or shared memory). The whole grading tree runs inside a memory cgroup of the test's own,
 whose high-water mark is the measured peak.
 """
+import dataclasses
 import json
 import os
 import pwd
@@ -14,6 +15,7 @@ import sys
 
 import pytest
 
+from grader import settings
 from grader.sandbox import budget, bwrap, cgroup_enter
 from grader.sandbox.budget_cgroups import CgroupV1, kind
 from grader.sandbox.limits import Limits
@@ -179,8 +181,9 @@ def test_limits_defaults_and_overrides():
 def test_the_run_names_its_guard():
     line = budget.describe_guard(Limits())
     assert "2048 MB" in line and ("cgroup" in line or "watchdog" in line)
-    os.environ["KIT_BUDGET_GUARD"] = "watchdog"
+    before = settings.current()
+    settings.install(dataclasses.replace(before, budget_guard="watchdog"))
     try:
         assert "watchdog" in budget.describe_guard(Limits())
     finally:
-        del os.environ["KIT_BUDGET_GUARD"]
+        settings.install(before)

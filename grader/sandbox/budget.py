@@ -24,6 +24,7 @@ from grader.sandbox.budget_messages import BUDGET_ERROR, hit_message, not_run_me
 from grader.sandbox.limits import MB, Limits
 from grader.sandbox.sandbox_ipc import IpcCounter
 from grader.sandbox.sandbox_tree import SandboxTree, children
+from grader.settings import current
 
 WATCH_HZ = 20
 BUDGETS = ("memory", "processes", "disk", "cpu", "wall")
@@ -53,7 +54,7 @@ class Guard:
     kind = "watchdog"
 
     def __init__(self, limits=None):
-        self.limits = limits or Limits.from_environment()
+        self.limits = limits or current().limits
         self.tree, self.process, self.kill_server = None, None, False
         self._hit, self._running, self._thread, self._stop = None, False, None, threading.Event()
         self._lock = threading.RLock()
@@ -169,7 +170,7 @@ class Guard:
                    self.limits.wall_seconds, self.limits.disk_mb))
 
     def guard_name(self):
-        why = ("KIT_BUDGET_GUARD=watchdog" if os.environ.get("KIT_BUDGET_GUARD") == "watchdog"
+        why = ("KIT_BUDGET_GUARD=watchdog" if current().budget_guard == "watchdog"
                else "no cgroup can be made here")
         return ("a watchdog outside the sandbox (%d checks a second of PSS, scratch folders, System V IPC and CPU; "
                 "%s) with per-process rlimits" % (WATCH_HZ, why))
@@ -365,7 +366,7 @@ def _kill_member(pid, cgroup):
 
 def guard_for(limits=None):
     """The strongest guard this machine allows (KIT_BUDGET_GUARD=watchdog asks for the watchdog)."""
-    if os.environ.get("KIT_BUDGET_GUARD") != "watchdog" and budget_cgroups.kind():
+    if current().budget_guard != "watchdog" and budget_cgroups.kind():
         cgroup = budget_cgroups.make_cgroup()   # made now, so a machine that only looks ready gets the watchdog
         if cgroup is not None:
             return CgroupGuard(limits, cgroup)

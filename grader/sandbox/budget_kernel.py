@@ -17,6 +17,7 @@ from jupyter_client.utils import run_sync
 
 from grader.messages import KERNEL_DIED_ERROR, TIMEOUT_ERROR, error_output
 from grader.sandbox import budget
+from grader.settings import current
 
 
 _ANNOUNCED = []
@@ -33,7 +34,7 @@ class KernelBudget:
     _stopped_by = None
 
     def preprocess(self, nb, resources=None, km=None):
-        if os.environ.get("KIT_UNSAFE_NO_SANDBOX") == "1":
+        if current().unsafe_no_sandbox:
             return super().preprocess(nb, resources, km)
         self._kernel_guard, self._stopped_by = budget.guard_for(), None
         if not _ANNOUNCED:   # plain `nbgrader autograde` says once which guard keeps its notebooks in budget

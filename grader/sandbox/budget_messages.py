@@ -1,6 +1,6 @@
 """What a student reads when a notebook used up its budget (grader/sandbox/budget.py): the note on the cell it
 happened in and on each cell after it. An error output with these scores its cell 0, as nbgrader does."""
-from grader.sandbox.limits import Limits
+from grader.settings import current
 
 BUDGET_ERROR = "NotebookBudgetExceeded"
 _WHAT = {"memory": "its memory budget (%(memory_mb)d MB over all its processes, files in /tmp and shared memory)",
@@ -12,7 +12,7 @@ _WHAT = {"memory": "its memory budget (%(memory_mb)d MB over all its processes, 
 
 def hit_message(hit, limits=None):
     """What a student reads on the cell during which the notebook hit budget `hit`."""
-    limits = limits or Limits.from_environment()
+    limits = limits or current().limits
     what = _WHAT.get(hit, "its budget") % vars(limits)
     return ("while this cell ran, the notebook used up %s, so the autograder stopped it; this cell and the ones "
             "after it score 0, the cells before it were graded" % what)

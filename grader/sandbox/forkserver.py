@@ -21,7 +21,7 @@ from grader import step_clock
 from grader.sandbox import budget, bwrap, launch, sandbox_uids, uid_mapping
 from grader.sandbox.child_isolation import HELPERS
 from grader.sandbox.framing import MAX_FRAME, read_frame, send_frame
-from grader.sandbox.limits import Limits
+from grader.settings import Settings, current
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVER_MODULES = ["zygote.py", "framing.py", "child_isolation.py", "child_runner.py", "output_capture.py",
@@ -52,7 +52,7 @@ class ForkServer:
     """A running zygote in its own sandbox; `open_notebook` / `run` / `close_notebook` drive one child at a time."""
 
     def __init__(self, limits=None):
-        self.limits = limits or Limits.from_environment()
+        self.limits = limits or current().limits
         self.process, self.uid, self.token = None, None, None
         self.server_pid, self.notebook_uid = None, None
         self.workdir = bwrap.WORKDIR
@@ -66,7 +66,7 @@ class ForkServer:
     def start(self):
         env = launch.sandbox_environment()
         env["MPLBACKEND"] = KERNEL_MPLBACKEND  # as the course kernelspec sets it (a grader's Agg must not leak in)
-        if os.environ.get("KIT_UNSAFE_NO_SANDBOX") == "1":  # the instructor's explicit, loudly warned choice
+        if current().unsafe_no_sandbox:  # the instructor's explicit, loudly warned choice
             self.workdir = tempfile.mkdtemp(prefix="kit-unsafe-work-")
             env.update(HOME=self.workdir)
             env.pop("MPLCONFIGDIR", None)
@@ -88,7 +88,7 @@ class ForkServer:
             binds += ["--ro-bind", os.path.join(HERE, name), IN_SANDBOX + "/" + name]
         cmd[at:at] = binds + launch.font_binds()
         extra_processes = 0 if bwrap.as_root() else launch.own_process_count()
-        wrapper = dict({k: v for k, v in os.environ.items() if k.startswith("KIT_SANDBOX_")}, PYTHONPATH=ROOT,
+        wrapper = dict(Settings(limits=self.limits).environment({}), PYTHONPATH=ROOT,   # exec_limited reads the limits
                        **{"KIT_PASS_" + k: v for k, v in env.items()})
         self.guard = self.guard or budget.guard_for(self.limits)
         cmd = self.guard.wrap(cmd)   # bwrap is born in the budget's cgroup (when there is one)
@@ -173,7 +173,7 @@ class ForkServer:
         self._release_notebook_uid()
         env = {k: v for k, v in self.env.items() if k != "NBGRADER_EXECUTION"}
         env.update((k, v) for k, v in launch.sandbox_environment().items() if k == "NBGRADER_EXECUTION")  # now
-        isolate = isolate and os.environ.get("KIT_UNSAFE_NO_SANDBOX") != "1"
+        isolate = isolate and not current().unsafe_no_sandbox
         if isolate and self.uid is not None:
             self.notebook_uid = sandbox_uids.lease()
         self._send({"op": "start", "token": self.token, "cwd": self.workdir, "home": bwrap.HOME, "files": payload,

@@ -21,6 +21,8 @@ from jupyter_client.channels import AsyncZMQSocketChannel, HBChannel
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Type, default
 
+from grader import settings as kit_settings
+
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 SEND_SECONDS = 10
 
@@ -82,6 +84,11 @@ class SandboxedKernelManager(AsyncKernelManager):
     def _default_context(self):
         self._created_context = True
         return _capped_context()
+
+    async def _async_pre_start_kernel(self, **kw):
+        # the kernel's launcher (grader.sandbox.launch) reads this process's settings (grader/settings.py)
+        kw["env"] = kit_settings.current().environment(kw.get("env"))
+        return await super()._async_pre_start_kernel(**kw)
 
     def client(self, **kwargs):
         kwargs.setdefault("context", _capped_context())

@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 from grader.sandbox import budget, bwrap, cgroup_enter, sandbox_uids, workfiles
-from grader.sandbox.limits import Limits
+from grader.settings import current
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRUSTED_HELPER_FOLDERS = [os.path.join(ROOT, "utils"), os.path.join(ROOT, "datasets")]
@@ -113,14 +113,14 @@ def main(argv):
     connection_file = os.path.abspath(argv[at + 1])
     options = [a for a in argv[:at] + argv[at + 2:] if a.startswith("--")]  # e.g. nbclient's --HistoryManager...
     kernel = [sys.executable] + KERNEL + ["-f", connection_file] + options + KERNEL_OPTIONS
-    if os.environ.get("KIT_UNSAFE_NO_SANDBOX") == "1":
+    if current().unsafe_no_sandbox:
         sys.stderr.write("course sandbox: WARNING: KIT_UNSAFE_NO_SANDBOX=1, this kernel runs WITHOUT a sandbox "
                          "with all of your rights\n")
         os.environ.pop("JPY_PARENT_PID", None)
         os.execv(sys.executable, kernel)
     ipc = private_ipc_folder(connection_file)
     files, _skipped = workfiles.collect(os.getcwd(), TRUSTED_HELPER_FOLDERS)
-    limits = Limits.from_environment()
+    limits = current().limits
     uid = sandbox_uids.lease() if bwrap.as_root() else None  # leased to this process, which becomes bwrap
     try:
         cmd = bwrap.command(kernel, files, ipc_dir=ipc, tmpfs_mb=limits.tmpfs_mb, uid=uid, helpers=HELPERS)
@@ -134,7 +134,7 @@ def main(argv):
         extra = 0
     else:
         extra = own_process_count()
-    if os.environ.get("KIT_SANDBOX_DEBUG") != "1":
+    if not current().sandbox_debug:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
