@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -50,21 +51,18 @@ def hostile(root, payloads):
     return nb
 
 
-def reachable(folder, up_to):
-    """Let any user traverse the folders from `up_to` down to `folder` (pytest makes them private)."""
-    while True:
-        os.chmod(folder, os.stat(folder).st_mode | 0o011)
-        if folder == up_to or folder == "/":
-            return
-        folder = os.path.dirname(folder)
-
-
 @pytest.fixture(scope="module", params=["root", "user"])
 def graded(request, tmp_path_factory):
     if os.geteuid() != 0 or not kind():
         pytest.skip("the run's peak is measured with a cgroup: root only")
     assert bwrap.problem() is None, bwrap.problem()
-    course = str(tmp_path_factory.mktemp("budget-class") / "course")
+    if request.param == "user":   # pytest's own temp folder is root's alone: the user's course lives beside it
+        base = tempfile.mkdtemp(prefix="kit-budget-user-")
+        os.chmod(base, 0o755)
+        request.addfinalizer(lambda: shutil.rmtree(base, ignore_errors=True))
+        course = os.path.join(base, "course")
+    else:
+        course = str(tmp_path_factory.mktemp("budget-class") / "course")
     copy_course(course)
     env = course_env(course, **BUDGET)
     release = subprocess.run([sys.executable, "-m", "authoring.make_release", ASSIGNMENT], cwd=course, env=env,
@@ -79,7 +77,6 @@ def graded(request, tmp_path_factory):
     as_user = []
     if request.param == "user":
         subprocess.run(["chown", "-R", "%s:%s" % (USER, USER), os.path.dirname(course)], check=True)
-        reachable(os.path.dirname(course), str(tmp_path_factory.getbasetemp()))
         as_user = [shutil.which("runuser"), "-u", USER, "--"]
     cgroup = CgroupV1()
     try:
