@@ -24,7 +24,8 @@ from graded_course import course_env, gradebook_dump
 pytestmark = pytest.mark.e2e  # runs nbgrader, a kernel or a training
 
 EXCLUDED = {"submitted", "autograded", "feedback", ".kit-intake", ".kit-cache", ".jupyter-kernel", ".stray-jupyter",
-            "__pycache__", ".home", "pipeline-output.txt", "grades.csv", "gradebook.db", "gradebook.db-journal"}
+            "__pycache__", ".home", "pipeline-output.txt", "grades.csv", "gradebook.db", "gradebook.db-journal",
+            "reports", ".kit-report-salt"}
 
 
 def course_files_digest(course):

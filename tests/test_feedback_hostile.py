@@ -271,8 +271,10 @@ def test_the_console_and_the_notes_get_no_control_characters(graded):
         line for line in printed.splitlines() if CONTROL.search(line)]
     notes = printed[printed.index("Notes:"):]
     assert "%s / %s: test_initialize_parameters_zeros scored 0 (self-check: C" % (HOSTILE, ASSIGNMENT) in notes
-    assert "pwned title" not in notes    # an OSC string goes with its sequence
-    assert "notesyp.link" in notes       # the intake's note on the hostile file name, printable
+    # a student's text loses its control sequences (an OSC string goes with its sequence); the intake names a
+    # hostile file name with its control characters spelled out (<U+001B>), so the instructor sees what it was
+    assert notes.count("pwned title") == notes.count("<U+001B>]0;pwned title<U+0007>") == 1
+    assert "<U+202E>yp.link: a file name with unusual characters" in notes
     with open(os.path.join(course, "autograded", HOSTILE, ASSIGNMENT, ".kit-grading.json")) as handle:
         stamp = json.load(handle)
     stored = json.dumps(stamp, ensure_ascii=False)
