@@ -1,13 +1,26 @@
-"""The sandbox every student notebook runs in while it is graded (bubblewrap).
+"""The sandbox every student notebook runs in while it is graded (bubblewrap), and the budget that bounds it.
 
-A graded kernel sees read-only system files and the course's Python, a private
-writable working folder holding only the notebook's helper files and data, its
-own IPC folder, no network, and a PID namespace that dies with it. Nothing of
-the course (solutions, gradebook, other students, feedback) is visible to it.
+A graded notebook sees read-only system files and the course's Python, fresh private writable
+folders, its helper files read-only ahead of anything writable, no network, a fixed environment,
+and PID, IPC and user namespaces that die with it. Nothing of the course (solutions, gradebook,
+other students, feedback) is visible to it, and nothing it writes is trusted.
 
-    bwrap.py           find and probe bubblewrap; build the sandbox's command line
-    limits.py          resource limits of a sandboxed kernel (memory, processes, files, CPU)
-    workfiles.py       which files of a notebook's folder go into its sandbox
-    launch.py          the kernelspec's entry point: start ipykernel inside the sandbox
-    kernel_manager.py  the kernel manager nbgrader uses: IPC transport, a private connection folder
+Run by: the grading processes (nbgrader's executors, the pipeline's workers). May import: grader's
+own settings, messages and step clock. The modules named "in the sandbox" run inside it and import
+only the standard library and the preloaded packages.
+
+    bwrap.py, limits.py, workfiles.py   the sandbox's command line, its limits, the notebook's files
+    sandbox_uids.py, uid_mapping.py     leased uids (grading as root): one per sandbox, one per notebook
+    launch.py, kernel_manager.py        the kernel path: the kernelspec's launcher, nbgrader's kernel manager
+    kernel_output_cap.py                (in the sandbox) a kernel's own cap on outputs per cell
+    exec_limited.py, cgroup_enter.py    exec wrappers: rlimits, then the budget's cgroup, then bwrap
+    forkserver.py                       the grader's handle on a fork server: one waiting loop, tokens,
+                                        heartbeat, replacement of a dead server
+    zygote.py, framing.py               (in the sandbox) the fork server's loop and its frames
+    child_isolation.py                  (in the sandbox) a notebook's child in namespaces of its own
+    child_runner.py, output_capture.py  (in the sandbox) the child: cells in a fresh IPython shell, outputs
+    history_scrub.py                    (in the sandbox) no hidden test source left in any history
+    budget.py, budget_cgroups.py        one budget per notebook over all its processes: cgroup or watchdog
+    budget_kernel.py, budget_messages.py  the budget on the kernel path; what a student reads on a budget stop
+    sandbox_tree.py, sandbox_ipc.py     a sandbox's processes and System V IPC, seen from outside
 """
