@@ -18,6 +18,8 @@ HELPERS = "/opt/kit/files"   # the notebook's files, read-only, first on sys.pat
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWIPC = 0x20000, 0x10000000, 0x20000000, 0x08000000
 SIGCHLD = 17
 SYS_CLONE = 56   # x86_64
+SYS_OPEN_TREE, SYS_MOVE_MOUNT = 428, 429   # the same number on every architecture
+OPEN_TREE_CLONE, OPEN_TREE_CLOEXEC, AT_RECURSIVE, AT_FDCWD, MOVE_MOUNT_F_EMPTY_PATH = 1, 0o2000000, 0x8000, -100, 4
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 0x4000, 1 << 18
 PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 24, 38, 47, 4
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -54,9 +56,42 @@ def fork_isolated():
 
 
 def _mount_tmpfs(path, size_bytes, mode="1777"):
+    """A fresh tmpfs over `path`; the read-only binds the sandbox placed below it (a course or virtual
+    environment that lives in /tmp, say) are carried over onto the new tmpfs, at the same paths."""
+    kept = [(below, _clone_mount(below)) for below in _mounts_below(path)]
     os.makedirs(path, exist_ok=True)
     options = ("size=%d,mode=%s" % (size_bytes, mode)).encode()
     _check(_libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options), "tmpfs on " + path)
+    for below, tree in kept:
+        if os.path.isdir("/proc/self/fd/%d" % tree):
+            os.makedirs(below, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(below), exist_ok=True)
+            open(below, "a").close()
+        moved = _libc.syscall(SYS_MOVE_MOUNT, tree, b"", AT_FDCWD, below.encode(), MOVE_MOUNT_F_EMPTY_PATH)
+        os.close(tree)
+        _check(moved, "carry " + below + " over")
+
+
+def _mounts_below(path):
+    """The outermost mount points strictly below `path` (from /proc/self/mountinfo)."""
+    points = []
+    with open("/proc/self/mountinfo") as handle:
+        for line in handle:
+            point = line.split()[4]
+            point = point.encode().decode("unicode_escape")   # mountinfo spells a space \040
+            if point.startswith(path.rstrip("/") + "/"):
+                points.append(point)
+    return [p for p in points if not any(p.startswith(q + "/") for q in points if q != p)]
+
+
+def _clone_mount(path):
+    """A detached copy of the mount tree at `path` (open_tree(2) with OPEN_TREE_CLONE), as a descriptor."""
+    tree = _libc.syscall(SYS_OPEN_TREE, AT_FDCWD, path.encode(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)
+    if tree < 0:
+        error = ctypes.get_errno()
+        raise IsolationError(error, "keep %s: %s" % (path, os.strerror(error)))
+    return tree
 
 
 def _read_only(path, bind_from=None):
