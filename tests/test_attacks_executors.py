@@ -160,3 +160,16 @@ def test_300000_displays_keep_a_bounded_count(run_any):
     later = text(nb.cells[1])   # the notebook's count may be spent: later output is kept or left out with a note,
     assert later == "after\n" or "left out by the autograder" in later, later
     assert [o.ename for o in nb.cells[2].outputs if o.output_type == "error"] == ["ZeroDivisionError"]  # not errors
+
+
+def test_a_frame_header_promising_gigabytes_ends_only_its_own_interpreter(folder):
+    """A cell that writes the header of a 4 GB frame on every descriptor is a broken interpreter (no honest child
+    sends a frame over the limit): the server ends it at once, not at the wall-clock backstop, and the cells after
+    it run in a fresh interpreter."""
+    from grader.messages import KERNEL_DIED_ERROR
+    header = ("import os, struct\nfor fd in range(3, 64):\n    try:\n        os.write(fd, struct.pack('>I', (4 << 30) - 1))\n"
+              "    except OSError:\n        pass\nimport time\ntime.sleep(5)\n")
+    nb = fork_run(notebook("x = 1", header, "print('after', x)"), folder)
+    names = [o.get("ename") for o in nb.cells[1].outputs if o.output_type == "error"]
+    assert names == [KERNEL_DIED_ERROR], nb.cells[1].outputs
+    assert text(nb.cells[2]) == "after 1\n"

@@ -189,10 +189,12 @@ class Notebook:
         self.say({"event": "child_gone", "status": status, "exit_code": code, "cpu": cpu})
 
     def from_child(self, reader, pid):
-        """Take what the child wrote; False when its socket closed. Only the pending cell's frames, carrying
+        """Take what the child wrote; False when its socket closed or it broke the framing. Only the pending cell's frames, carrying
         that cell's nonce, count; the first `cell_done` among them goes on to the grader."""
         alive = reader.pull()
         for message in reader.frames():
+            if "oversized" in message:   # no honest child sends one (its outputs are budgeted): the child is done
+                return False
             if self.pending is None or message.get("index") != self.pending or message.get("nonce") != self.nonce:
                 continue   # a frame for no cell that was asked for: dropped
             if message.get("event") == "cell_started":
