@@ -19,6 +19,7 @@ PSS_MAX_AGE = 1.0               # seconds a process's PSS is reused at most
 
 
 def children(pid):
+    """The PIDs of `pid`'s children, over all of its threads (empty when it is gone)."""
     found = []
     try:
         for task in os.listdir("/proc/%d/task" % pid):
