@@ -10,6 +10,8 @@ import os
 import nbformat
 import pytest
 
+from grader import settings
+
 from grader.kernelspec import pin_course_kernel
 from grader.manifest import ROOT
 from grader.preprocessors.grading_execute import GradingExecute
@@ -35,8 +37,13 @@ def execute(folder, sources, monkeypatch, **limits):
         monkeypatch.setenv("KIT_SANDBOX_" + name.upper(), str(value))
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    executor = GradingExecute(timeout=5, kernel_name="python3", kernel_manager_class=SandboxedKernelManager)
-    return executor.preprocess(nb, {"metadata": {"path": str(folder)}})
+    before = settings.current()
+    settings.install(settings.from_environment())   # the limits just set, read as a grading process reads them
+    try:
+        executor = GradingExecute(timeout=5, kernel_name="python3", kernel_manager_class=SandboxedKernelManager)
+        return executor.preprocess(nb, {"metadata": {"path": str(folder)}})
+    finally:
+        settings.install(before)
 
 
 @pytest.fixture(scope="module")

@@ -51,6 +51,15 @@ def hostile(root, payloads):
     return nb
 
 
+def reachable(folder, up_to):
+    """Let any user traverse the folders from `up_to` down to `folder` (pytest makes them private)."""
+    while True:
+        os.chmod(folder, os.stat(folder).st_mode | 0o011)
+        if folder == up_to or folder == "/":
+            return
+        folder = os.path.dirname(folder)
+
+
 @pytest.fixture(scope="module", params=["root", "user"])
 def graded(request, tmp_path_factory):
     if os.geteuid() != 0 or not kind():
