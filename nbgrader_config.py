@@ -4,6 +4,7 @@ Run every nbgrader command from this folder. Everything configurable (executor, 
 gradebook, exchange, ...) comes from grader/settings.py: the same settings, with the same defaults,
 as the pipeline grades with (README, "Settings").
 """
+import functools
 import os
 import sys
 
@@ -69,6 +70,12 @@ c.SkipTrainingCells.source_directory = os.path.join(ROOT, "source")
 # The stock setting keeps nbgrader's default autograde steps (every cell runs, no out-of-kernel
 # judge, no repairs): only the benchmarks use it, to time stock nbgrader.
 if not SETTINGS.stock:
+    # a student's file read as the pipeline's intake reads it (grader/notebook_file.py): saved with a byte-order
+    # mark, CRLF line ends or odd cell ids; a browser's renamed download ("Initialization (1).ipynb"), when it is
+    # the only notebook in its folder, graded under its released name; each with a note in the log
+    from grader.submission_reader import use_released_names  # noqa: E402
+    c.Autograde.exporter_class = "grader.submission_reader.SubmissionExporter"
+    c.Autograde.pre_convert_hook = functools.partial(use_released_names, os.path.join(ROOT, "source"))
     c.Autograde.sanitize_preprocessors = [
         "nbgrader.preprocessors.ClearOutput",
         # one cell per graded id: a copied, split or merged graded cell is graded once, never fails the

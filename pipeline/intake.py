@@ -4,16 +4,14 @@ Everything a student hands in is data, read here once, defensively. Folder names
 (`name_problem`): nbgrader uses a student id as a glob, so a folder named `*` would grade the
 whole class. Every file is opened once without following links (O_NOFOLLOW, O_NONBLOCK for
 pipes), checked with fstat (a regular file of bounded size) and read from that descriptor
-(`read_regular`). The notebook must be UTF-8 JSON of bounded nesting that nbformat accepts; it
+(`read_regular`, grader/notebook_file.py, which plain nbgrader reads notebooks with too). The
+notebook must be UTF-8 JSON of bounded nesting that nbformat accepts; it
 is written back normalised: a byte-order mark, CRLF sources, odd cell ids, copied, split or
 merged graded cells (grader/preprocessors/one_graded_copy.py) and a browser's renamed download
 are repaired with a note. A timestamp.txt nbgrader cannot parse is reported and left out.
 Any failure, whatever its kind, becomes `Admission.problem`: never an exception.
 """
-import errno
-import json
 import os
-import re
 import shutil
 import stat
 import unicodedata
@@ -21,18 +19,16 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from grader.preprocessors.one_graded_copy import repair_cell_ids, resolve
+from grader.notebook_file import (MAX_FILE_BYTES, MAX_JSON_NESTING, MAX_NAME,  # noqa: F401 (tests import them here)
+                                  Unreadable, read_notebook, read_regular, renamed_download, renamed_note, shown_name)
+from grader.preprocessors.one_graded_copy import resolve
 
-MAX_FILE_BYTES = 50 * 1024 * 1024     # any one file, the notebook included
 MAX_OTHER_BYTES = 50 * 1024 * 1024    # all the other files together
 MAX_TIMESTAMP_BYTES = 1000
 MAX_FILES = 200
 MAX_DEPTH = 4
-MAX_JSON_NESTING = 64
-MAX_NAME = 100
 NAME_PUNCTUATION = "_.-@+"
 GRADER_METADATA = ("kit",)   # metadata keys only the grader may write
-BOM = "\ufeff"
 
 
 def name_problem(name, what="folder"):
@@ -63,12 +59,6 @@ def shown_character(ch):
     return repr(ch) if ch.isprintable() and not ch.isspace() else "U+%04X" % ord(ch)
 
 
-def shown_name(name):
-    """`name` with every character that is not plainly visible written as its code point (safe to print)."""
-    return "".join(ch if ch == " " or (ch.isprintable() and not ch.isspace()) else "<U+%04X>" % ord(ch)
-                   for ch in name)[:MAX_NAME]
-
-
 @dataclass
 class Admission:
     """The outcome of admitting one submission folder."""
@@ -79,101 +69,12 @@ class Admission:
     timestamp: str | None = None
 
 
-def _nesting(value, limit=MAX_JSON_NESTING):
-    """How deep parsed JSON `value` nests lists and dicts, counting no further than `limit` + 1 (no recursion)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (list, dict)):
-            deepest = max(deepest, depth)
-            if deepest > limit:
-                break
-            stack += [(child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)]
-    return deepest
-
-
-class Unreadable(Exception):
-    """A file that is not admitted; the message says why in plain words (it names the file)."""
-
-
-def read_regular(path, name, limit):
-    """The bytes of `path`, opened once without following a link and checked with fstat; Unreadable if not."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise Unreadable("%s is missing" % name) from None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise Unreadable("%s is a link, not a file" % name) from None
-        raise Unreadable("%s could not be read (%s)" % (name, error.strerror)) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise Unreadable("%s is a folder, not a file" % name)
-        if not stat.S_ISREG(info.st_mode):
-            raise Unreadable("%s is not a regular file (a pipe or a device?)" % name)
-        if info.st_size > limit:
-            raise Unreadable("%s is %.1f MB, over the %d MB a file may have" % (name, info.st_size / 2 ** 20,
-                                                                              limit // 2 ** 20))
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(limit + 1)
-    finally:
-        os.close(fd)
-    if len(data) > limit:  # it grew while being read
-        raise Unreadable("%s is over the %d MB a file may have" % (name, limit // 2 ** 20))
-    return data
-
-
-def read_notebook(path, name, notes=None):
-    """(NotebookNode, None) or (None, reason): `path` read as an untrusted notebook file; repairs go to `notes`."""
-    notes = notes if notes is not None else []
-    try:
-        raw = read_regular(path, name, MAX_FILE_BYTES)
-    except Unreadable as error:
-        reason = str(error)
-        if reason.endswith(" is missing"):
-            return None, "no notebook was submitted (%s is missing)" % name
-        return None, reason
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, "%s is not a text file, so not a notebook" % name
-    if text.startswith(BOM):
-        text = text[len(BOM):]
-        notes.append("%s was saved with a byte-order mark: read without it" % name)
-    too_deep = "%s is not a valid notebook file: its JSON nests more than %d levels deep" % (name, MAX_JSON_NESTING)
-    try:
-        parsed = json.loads(text)
-    except RecursionError:
-        return None, too_deep
-    except ValueError as error:
-        return None, ("%s is not a valid notebook file: it is not JSON (%s), maybe it was cut off while saving"
-                      % (name, error))
-    if _nesting(parsed) > MAX_JSON_NESTING:
-        return None, too_deep
-    try:
-        if isinstance(parsed, dict) and isinstance(parsed.get("cells"), list):
-            notes += repair_cell_ids(parsed)
-            text = json.dumps(parsed)
-        notebook = nbformat.reads(text, as_version=4)
-        notes += repair_cell_ids(notebook)
-        nbformat.validate(notebook)
-    except Exception as error:  # nbformat raises many kinds; all mean the same to a student
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
-        return None, "%s is not a valid notebook file (%s)" % (name, first)
-    return notebook, None
-
-
 def normalise(notebook, released=None):
-    """Drop cell metadata nbgrader would crash on and anything only the grader may write, make line
-    endings plain, leave one cell per graded id (`released`: grader.preprocessors.one_graded_copy's
+    """Drop cell metadata nbgrader would crash on and anything only the grader may write, leave one
+    cell per graded id (`released`: grader.preprocessors.one_graded_copy's
     description of the release); return notes."""
     notes = []
-    crlf = False
     for index, cell in enumerate(notebook.cells):
-        if isinstance(cell.get("source"), str) and "\r" in cell.source:
-            cell.source = cell.source.replace("\r\n", "\n").replace("\r", "\n")
-            crlf = True
         meta = cell.get("metadata", {})
         for key in GRADER_METADATA:
             meta.pop(key, None)
@@ -187,8 +88,6 @@ def normalise(notebook, released=None):
         points = grading.get("points")
         if points is not None and not isinstance(points, (int, float)):
             grading.pop("points")
-    if crlf:
-        notes.append("cell sources had Windows line endings (CRLF): read as plain line ends")
     if released:
         notes += resolve(notebook, released, nbformat.v4.new_code_cell)
     return notes
@@ -263,18 +162,6 @@ def _plain_file_name(name):
     return all(ch.isprintable() and ch not in "*?[]\\$`\"'" for ch in name) and not name.startswith("-")
 
 
-def renamed_download(folder, notebook_name):
-    """The one notebook in `folder` when its name is `notebook_name` as a browser's download renames it
-    ("Name (1).ipynb", "Name-Copy1.ipynb", "Name copy.ipynb"), else None."""
-    stem = re.escape(os.path.splitext(notebook_name)[0])
-    pattern = re.compile(r"^%s(\s*\(\d+\)|-Copy\d*|[ _-]?copy\d*|[ _-]\d+)\.ipynb$" % stem, re.IGNORECASE)
-    try:
-        notebooks = [n for n in os.listdir(folder) if n.lower().endswith(".ipynb")]
-    except OSError:
-        return None
-    return notebooks[0] if len(notebooks) == 1 and pattern.match(notebooks[0]) else None
-
-
 def admit(submitted_folder, notebook_name, target_folder, student, assignment, released=None):
     """Admit `submitted_folder` into `target_folder` (replaced); never raises for anything in the submission.
 
@@ -307,8 +194,7 @@ def admit(submitted_folder, notebook_name, target_folder, student, assignment, r
             admission.problem = problem
             return admission
         if found != notebook_name:
-            admission.notes.append("%s was graded as %s (the only notebook in the folder; a download renames it)"
-                                   % (shown_name(found), notebook_name))
+            admission.notes.append(renamed_note(found, notebook_name))
         admission.notes += normalise(notebook, released)
         nbformat.write(notebook, os.path.join(target_folder, notebook_name))
         timestamp, why = check_timestamp(os.path.join(submitted_folder, "timestamp.txt"))

@@ -77,7 +77,7 @@ def mistake_only(assignment, nb):
     return _mistake(assignment, nb)[0], None
 
 
-def write_corpus(root, assignments=None, plain_nbgrader=False):
+def write_corpus(root, assignments=None):
     """Write every honest variant (student = its name), every hostile twin and the two baselines
     (`unedited`, `mistake_only`) into root's submitted/; returns {student: HonestEdit or None}."""
     from samples.notebook_edits import read_release, write_submission
@@ -85,8 +85,7 @@ def write_corpus(root, assignments=None, plain_nbgrader=False):
     students = {"unedited": None, "mistake_only": None}
     builders = {"unedited": lambda a, nb: (correct_notebook(a, nb), None), "mistake_only": mistake_only}
     for name, edit in HONEST_EDITS.items():
-        if edit.plain_nbgrader or not plain_nbgrader:
-            students[name], builders[name] = edit, edit.build
+        students[name], builders[name] = edit, edit.build
     for name, build in HOSTILE_TWINS.items():
         students[name], builders[name] = None, build
     for student, build in builders.items():

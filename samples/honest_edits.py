@@ -25,7 +25,6 @@ class HonestEdit:
     """One kind of edit: `build(assignment, release nb)` -> (content, notebook file name or None)."""
     build: Callable
     note: str | None = None          # a fragment of the note the kit must give, if it repairs something
-    plain_nbgrader: bool = True      # False: plain `nbgrader autograde` cannot read the file at all
 
 
 def correct_notebook(assignment, nb):
@@ -315,8 +314,8 @@ HONEST_EDITS = {
     "ids_missing": HonestEdit(ids_missing, "had no ids"),
     "ids_duplicated": HonestEdit(ids_duplicated, "duplicated or unusual"),
     "string_sources": HonestEdit(string_sources),
-    "byte_order_mark": HonestEdit(byte_order_mark, "byte-order mark", plain_nbgrader=False),
+    "byte_order_mark": HonestEdit(byte_order_mark, "byte-order mark"),
     "crlf": HonestEdit(crlf, "Windows line endings"),
-    "downloaded_twice": HonestEdit(downloaded_twice, "was graded as", plain_nbgrader=False),
-    "jupyter_copy": HonestEdit(jupyter_copy, "was graded as", plain_nbgrader=False),
+    "downloaded_twice": HonestEdit(downloaded_twice, "was graded as"),
+    "jupyter_copy": HonestEdit(jupyter_copy, "was graded as"),
 }
