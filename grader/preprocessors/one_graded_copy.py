@@ -20,6 +20,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from grader.hidden_block import without_hidden_block
+from selfcheck_core import graded_copies as copies_warnings  # the words a student reads in the self-check too
 
 CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")   # nbformat 4.5's pattern for a cell id
 TIMES = {2: "twice", 3: "three times"}
@@ -31,7 +32,8 @@ def comparable(source):
     return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip("\n")
 
 
-def _grade_id(cell):
+def grade_id_of(cell):
+    """The cell's nbgrader grade_id when it is a string, else None."""
     meta = cell.get("metadata", {}).get("nbgrader")
     grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
     return grade_id if isinstance(grade_id, str) else None
@@ -49,7 +51,7 @@ def keep_one_copy(cells, released):
     """Leave one cell per graded id of `released` ({grade_id: {"source", "test", "cell_type"}}); notes."""
     claims = {}
     for index, cell in enumerate(cells):
-        grade_id = _grade_id(cell)
+        grade_id = grade_id_of(cell)
         if grade_id in released:
             claims.setdefault(grade_id, []).append(index)
     notes, kept = [], {}
@@ -83,21 +85,9 @@ def repeated_ids(cells):
     """{grade_id: [cell indices]} of the graded ids more than one cell claims (what a student's copy or split made)."""
     claims = {}
     for index, cell in enumerate(cells):
-        if _grade_id(cell):
-            claims.setdefault(_grade_id(cell), []).append(index)
+        if grade_id_of(cell):
+            claims.setdefault(grade_id_of(cell), []).append(index)
     return {grade_id: indices for grade_id, indices in claims.items() if len(indices) > 1}
-
-
-def copies_warnings(cells):
-    """Plain words for a student about each graded id that more than one cell claims."""
-    warnings = []
-    for grade_id, indices in sorted(repeated_ids(cells).items()):
-        kind = "test cell" if cells[indices[0]].metadata["nbgrader"].get("grade") else "answer cell"
-        warnings.append("the %s %s appears %s (copied, or split in two: cells %s). Your submission will still be "
-                        "graded: the copy as released (else the first) counts, the others run as your own code and "
-                        "earn no points. You may delete the extra copies."
-                        % (kind, grade_id, _times(len(indices)), ", ".join(str(i + 1) for i in indices)))
-    return warnings
 
 
 def keep_checksummed_copy(cells):
@@ -139,7 +129,7 @@ def split_merged_tests(cells, released, new_cell):
     for grade_id, wanted in released.items():
         if not wanted["test"] or not wanted["source"]:
             continue
-        if any(_grade_id(c) == grade_id and comparable(c.source) == wanted["source"] for c in cells):
+        if any(grade_id_of(c) == grade_id and comparable(c.source) == wanted["source"] for c in cells):
             continue
         needle = wanted["source"].split("\n")
         for index, cell in enumerate(cells):
@@ -151,9 +141,9 @@ def split_merged_tests(cells, released, new_cell):
                 continue
             before = "\n".join(lines[:start]).strip("\n")
             after = "\n".join(lines[start + len(needle):]).strip("\n")
-            own = _grade_id(cell) == grade_id
+            own = grade_id_of(cell) == grade_id
             for other in cells:   # the split-out test is the one copy with the role
-                if _grade_id(other) == grade_id:
+                if grade_id_of(other) == grade_id:
                     del other.metadata["nbgrader"]
             test = new_cell(wanted["source"])
             test.metadata["nbgrader"] = dict(wanted["metadata"])
@@ -223,7 +213,7 @@ def released_from_cells(cells):
     released = {}
     for cell in cells:
         meta = cell.get("metadata", {}).get("nbgrader")
-        grade_id = _grade_id(cell)
+        grade_id = grade_id_of(cell)
         if not grade_id or not isinstance(meta, dict):
             continue
         test = bool(meta.get("grade")) and not meta.get("solution")
@@ -233,31 +223,48 @@ def released_from_cells(cells):
     return released
 
 
+def released_from_gradebook(resources):
+    """{grade_id: what keep_one_copy needs, with the cell's nbgrader metadata as released} of the notebook being
+    converted, as the gradebook holds it; None when the gradebook does not know the notebook. Read once per
+    conversion (kept in `resources` for the next step: RestoreCellRoles)."""
+    if "kit_released" in resources:
+        return resources["kit_released"]
+    info = resources["nbgrader"]
+    try:
+        with Gradebook(info["db_url"]) as gradebook:
+            notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+            graded = {c.name: float(c.max_score) for c in notebook.grade_cells}
+            solutions = {c.name for c in notebook.solution_cells}
+            tasks = {c.name for c in notebook.task_cells}
+            cells = [{"name": c.name, "source": c.source, "cell_type": c.cell_type, "locked": bool(c.locked)}
+                     for c in notebook.source_cells]
+    except MissingEntry:
+        resources["kit_released"] = None
+        return None
+    released = {}
+    for cell in cells:
+        name = cell["name"]
+        test = name in graded and name not in solutions
+        meta = {"grade": name in graded, "solution": name in solutions, "locked": cell["locked"],
+                "grade_id": name, "schema_version": 3}
+        if name in tasks:
+            meta["task"] = True
+        if name in graded:
+            meta["points"] = graded[name]
+        released[name] = {"source": comparable(without_hidden_block(cell["source"]) if test else cell["source"]),
+                          "test": test, "cell_type": cell["cell_type"], "metadata": meta}
+    resources["kit_released"] = released
+    return released
+
+
 class OneGradedCopy(NbGraderPreprocessor):
     """Leave one cell per graded id, split merged test cells apart, repair cell ids (the gradebook's cells)."""
 
     def preprocess(self, nb, resources):
         import nbformat
-        info = resources["nbgrader"]
-        try:
-            with Gradebook(info["db_url"]) as gradebook:
-                notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
-                graded = {c.name: float(c.max_score) for c in notebook.grade_cells}
-                solutions = {c.name for c in notebook.solution_cells}
-                cells = [{"name": c.name, "source": c.source, "cell_type": c.cell_type, "locked": bool(c.locked)}
-                         for c in notebook.source_cells]
-        except MissingEntry:
+        released = released_from_gradebook(resources)
+        if released is None:
             return nb, resources
-        released = {}
-        for cell in cells:
-            test = cell["name"] in graded and cell["name"] not in solutions
-            meta = {"grade": cell["name"] in graded, "solution": cell["name"] in solutions,
-                    "locked": cell["locked"], "grade_id": cell["name"], "schema_version": 3}
-            if cell["name"] in graded:
-                meta["points"] = graded[cell["name"]]
-            released[cell["name"]] = {
-                "source": comparable(without_hidden_block(cell["source"]) if test else cell["source"]),
-                "test": test, "cell_type": cell["cell_type"], "metadata": meta}
         for note in resolve(nb, released, nbformat.v4.new_code_cell):
             self.log.warning("%s", note)
         return nb, resources

@@ -1,10 +1,14 @@
-"""RestoreCellRoles (sanitize, first): every cell's nbgrader role is reset from the gradebook, by grade_id.
+"""RestoreCellRoles (sanitize, after OneGradedCopy): every cell's nbgrader role is reset from the gradebook, by grade_id.
 
 A test cell flipped to `solution: true` is restored instead of failing the notebook with
-"Inconsistent checksums"; cells claiming an unknown id lose the role.
+"Inconsistent checksums"; cells claiming an unknown id lose the role. The roles as released come
+from one_graded_copy.released_from_gradebook, the description OneGradedCopy works from too.
 """
-from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from grader.preprocessors.one_graded_copy import grade_id_of, released_from_gradebook
+
+ROLES = ("grade", "solution", "locked", "task")
 
 
 class RestoreCellRoles(NbGraderPreprocessor):
@@ -17,39 +21,27 @@ class RestoreCellRoles(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        try:
-            with Gradebook(info["db_url"]) as gradebook:
-                notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
-                points = {c.name: float(c.max_score) for c in notebook.grade_cells}
-                solutions = {c.name for c in notebook.solution_cells}
-                tasks = {c.name for c in notebook.task_cells}
-                locked = {c.name: bool(c.locked) for c in notebook.source_cells}
-        except MissingEntry:
+        released = released_from_gradebook(resources)
+        if released is None:
             return nb, resources
         for index, cell in enumerate(nb.cells):
             meta = cell.get("metadata", {}).get("nbgrader")
             if meta is None:
                 continue
-            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
-            if not isinstance(grade_id, str) or grade_id not in locked:
+            grade_id = grade_id_of(cell)
+            if grade_id not in released:
                 # not a cell of the assignment: without a role its nbgrader metadata means nothing, and
                 # with one (or a schema_version nbgrader rejects) it would fail the notebook
-                if isinstance(meta, dict) and any(meta.get(k) for k in ("grade", "solution", "locked", "task")):
+                if isinstance(meta, dict) and any(meta.get(k) for k in ROLES):
                     self.log.warning("Cell %d claims an nbgrader role with an unknown id %r: role removed",
                                      index, grade_id)
                 del cell.metadata["nbgrader"]
                 continue
-            wanted = {"grade": grade_id in points, "solution": grade_id in solutions,
-                      "locked": locked[grade_id], "grade_id": grade_id}
-            if grade_id in tasks:
-                wanted["task"] = True
-            if grade_id in points:
-                wanted["points"] = points[grade_id]
-            changed = sorted(k for k, v in wanted.items() if k != "points" and bool(meta.get(k, False)) != bool(v))
-            if grade_id in points:
+            wanted = released[grade_id]["metadata"]
+            changed = [k for k in ROLES if bool(meta.get(k, False)) != bool(wanted.get(k, False))]
+            if "points" in wanted:
                 try:
-                    if float(meta.get("points")) != points[grade_id]:
+                    if float(meta.get("points")) != wanted["points"]:
                         changed.append("points")
                 except (TypeError, ValueError):
                     changed.append("points")
@@ -58,6 +50,5 @@ class RestoreCellRoles(NbGraderPreprocessor):
                                  grade_id, ", ".join(changed))
             restored = {k: v for k, v in meta.items() if k in ("checksum", "cell_type")}
             restored.update(wanted)
-            restored["schema_version"] = 3
             cell.metadata["nbgrader"] = restored
         return nb, resources
