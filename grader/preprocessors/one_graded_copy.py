@@ -11,7 +11,9 @@ grade_id (nbgrader #1083), failing the whole notebook. Here, before any nbgrader
 - cell ids that are missing (nbformat 4.4 and older), duplicated or not of the schema's form are
   replaced, so nbformat and nbgrader accept the notebook.
 The pipeline's intake (pipeline/intake.py) does the same against the release; plain `nbgrader
-autograde` does it here against the gradebook. Each repair comes back as a note in plain words.
+autograde` does it here against the gradebook (released_from_gradebook, which RestoreCellRoles reads
+the released roles from too). Each repair comes back as a note in plain words; what a student is told
+about a repeated cell (copies_warnings) is the self-check's own wording (utils/selfcheck_core.py).
 """
 import re
 import uuid
