@@ -116,13 +116,16 @@ def test_a_copied_or_split_graded_cell_is_named_and_the_notebook_still_validates
     assert not [name for name in os.listdir(folder) if name.startswith(".validate-")]
 
 
-def test_nbgrader_validate_with_the_course_config_names_a_copied_cell_and_passes(folder):
+def test_nbgrader_validate_with_the_course_config_names_a_copied_or_split_cell_and_passes(folder):
     """Stock `nbgrader validate` stops at "Duplicate grade id"; with the course's configuration (run from the
     course root) it says what happened in plain words and validates the notebook."""
-    result = subprocess.run(["nbgrader", "validate", os.path.join(folder, "Duplicated.ipynb")], cwd=ROOT,
+    result = subprocess.run(["nbgrader", "validate", os.path.join(folder, "Duplicated.ipynb"),
+                             os.path.join(folder, "Split.ipynb")], cwd=ROOT,
                             capture_output=True, text=True, timeout=600, env=python_env(ROOT))
     output = result.stdout + result.stderr
     first = edits.ASSIGNMENTS[ASSIGNMENT].functions[0]
-    assert "the test cell test_%s appears twice" % first in output and "will still be graded" in output, output
-    assert "Success! Your notebook passes all the tests." in result.stdout, output
+    assert "the test cell test_%s appears twice" % first in output, output
+    assert "the answer cell %s appears twice (copied, or split in two" % first in output, output
+    assert output.count("Your submission will still be graded") == 2, output
+    assert result.stdout.count("Success! Your notebook passes all the tests.") == 2, output
     assert "Duplicate grade id" not in output
