@@ -17,7 +17,7 @@ import os
 
 from nbconvert.exporters import NotebookExporter
 
-from grader.notebook_file import read_notebook, renamed_download, renamed_note
+from grader.notebook_file import read_notebook, renamed_download, renamed_note, shown_name
 
 
 class _RenamedIsNotMissing(logging.Filter):
@@ -59,8 +59,10 @@ class SubmissionExporter(NotebookExporter):
             raise UnreadableNotebook(problem)
         if found != name:
             notes.insert(0, renamed_note(found, name))
+        submission = "%s / %s" % (shown_name(os.path.basename(os.path.dirname(folder))),
+                                   shown_name(os.path.basename(folder)))   # student / assignment, as the pipeline's notes
         for note in notes:
-            self.log.warning("%s: %s", folder, note)
+            self.log.warning("%s: %s", submission, note)
         resources = resources if resources is not None else {}
         resources.setdefault("metadata", {})
         resources["metadata"].update(name=os.path.splitext(name)[0], path=folder)
