@@ -1,36 +1,27 @@
 """The machinery behind the notebooks' self-check cells.
 
-A check collects plain-language findings ("W2 has shape (1, 4), expected (4, 1)")
-instead of stopping at the first bare assert. It ends in one of two ways:
-
-* it prints "All checks passed for <name>." (and returns nothing, so the cell
-  shows no `Out[n]`), or
-* it raises `SelfCheckFailed`, whose message *is* the report: what is wrong,
-  one line per cause, and the likely mistake behind it.
-
-Putting the report in the exception matters: nbgrader's validators (the Validate
-button, `nbgrader validate`) show a failing cell's error, not what it printed.
-In a Jupyter kernel the report is shown on its own, wrapped to a width those
-validators display in full, without a traceback into this module.
-
-Report layout:
+A check collects plain-language findings ("W2 has shape (1, 4), expected (4, 1)") instead of
+stopping at the first bare assert, then either prints "All checks passed for <name>." or raises
+`SelfCheckFailed`, whose message *is* the report (nbgrader's validators show a failing cell's
+error, not what it printed):
 
     <name> does not pass its self-check yet: <n> problem(s).
       - <finding>              (continuation lines are indented by four spaces)
     Likely cause:
       * <diagnosis>
 
-Under nbgrader's autograde a failed check also leaves its summary, findings and
-causes in the cell's outputs as data (a grade record, like the hidden cases'), and
-shows its report as the cell's error without stopping the cell: the hidden cases
-after it still run. Checks compare with stored data (grading_cases.stored_function).
-
-Runs offline, with nothing but NumPy.
+In a Jupyter kernel the report is shown on its own, wrapped to a width those validators display
+in full, and a check also says when a graded cell appears twice in the saved notebook (copied or
+split), and that the notebook will still be graded. Under nbgrader's autograde a failed check
+leaves its summary, findings and causes in the cell's outputs as data (a grade record, like the
+hidden cases') and shows its report as the cell's error without stopping the cell, so the hidden
+cases after it still run. Checks compare with stored data (grading_cases.stored_function), offline, with NumPy.
 """
 import contextlib
 import copy
 import functools
 import io
+import json
 import os
 import textwrap
 import warnings
@@ -49,11 +40,8 @@ except ImportError:  # plain Python: nothing collects outputs
 
 
 def record_for_autograder(function_name, summary, findings=(), causes=()):
-    """Under nbgrader's autograde, put what a failed self-check found into the cell's outputs as data.
-
-    The grader reads this record (and drops it from the notebook) to explain the zero. In a
-    student's Jupyter and in `nbgrader validate` nothing is shown.
-    """
+    """Under nbgrader's autograde, put what a failed self-check found into the cell's outputs as data, which the
+    grader reads (and drops from the notebook) to explain the zero. Elsewhere nothing is shown."""
     if os.environ.get("NBGRADER_EXECUTION") != "autograde" or _display is None:
         return
     record = {"kind": "self_check", "function": function_name, "summary": summary,
@@ -75,11 +63,8 @@ def keeps_random_state(check_function):
 
 
 class SelfCheckFailed(AssertionError):
-    """Raised by a self-check that found mistakes; the message is the whole report.
-
-    str(error) keeps each finding and each diagnosis on one line (easy to search);
-    `display_lines()` is the same report wrapped for a screen or a validator dialog.
-    """
+    """Raised by a self-check that found mistakes; the message is the whole report, each finding and diagnosis on
+    one line (easy to search); `display_lines()` is the same report wrapped for a screen or a validator dialog."""
 
     def display_lines(self, width=REPORT_WIDTH):
         return wrap_report(str(self), width)
@@ -109,15 +94,12 @@ def unwrap_report(text):
 
 
 class Check:
-    """Collects the findings of one self-check about one function.
+    """Collects the findings of one self-check about one function: `expect`/`close`/`fail` record findings, `hint`
+    attaches the diagnosis of a typical mistake, `finish` prints the pass line or raises the report.
 
-    `expect`/`close`/`fail` record findings; `hint` attaches the diagnosis of a
-    typical mistake; `finish` prints the pass line or raises the report.
-
-    Findings that repeat one slip (a rank-1 bias in every layer of every example)
-    carry the same `group`: the report shows the first of them and sums up the rest
-    with the group's `more` text, where {count} is how many more there are and
-    {others} lists their `subject`s (e.g. "{others} are wrong the same way").
+    Findings that repeat one slip (a rank-1 bias in every layer of every example) carry the same `group`: the
+    report shows the first and sums up the rest with the group's `more` text, where {count} is how many more there
+    are and {others} lists their `subject`s (e.g. "{others} are wrong the same way").
     """
 
     def __init__(self, function_name):
@@ -137,9 +119,9 @@ class Check:
 
     def hint(self, message, group=None):
         """Add a diagnosis (once). With a `group`, only the first diagnosis of that group is kept."""
+        if group in self._hint_groups:
+            return
         if group is not None:
-            if group in self._hint_groups:
-                return
             self._hint_groups.add(group)
         if message not in self.hints:
             self.hints.append(message)
@@ -179,13 +161,9 @@ class Check:
         return self.expect(not missing, "%s is missing the key(s) %s" % (what, ", ".join(missing)))
 
     def close(self, got, expected, what, rtol=1e-6, atol=1e-8, **grouping):
-        """Values of `got` equal `expected` within tolerance.
-
-        When they do not, the finding names the entries that are off (only those: an entry
-        within the tolerance is right, whatever its last digit) and prints expected and got
-        with as many digits as it takes to tell them apart. `grouping` (group, more, subject)
-        goes to `fail`.
-        """
+        """Values of `got` equal `expected` within tolerance. When they do not, the finding names the entries that
+        are off (only those) with as many digits as it takes to tell expected and got apart. `grouping` (group,
+        more, subject) goes to `fail`."""
         expected = np.asarray(expected, dtype=float)
         try:
             got_array = np.asarray(got, dtype=float)
@@ -249,6 +227,7 @@ class Check:
     def finish(self):
         """Print the pass line, or raise SelfCheckFailed carrying the report."""
         __tracebackhide__ = True
+        say_graded_copies()
         if self.ok:
             print("All checks passed for %s." % self.function_name)
             return None
@@ -269,8 +248,7 @@ def _shown_as_error_under_autograde(failure):
     return True
 
 
-def _names(items):
-    """"a", "a and b", "a, b and c"."""
+def _names(items):  # "a", "a and b", "a, b and c"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -300,6 +278,7 @@ def not_implemented(function_name, error=None):
     """Turn the release stub's NotImplementedError into a readable self-check failure."""
     __tracebackhide__ = True
     summary = "%s is not implemented yet." % function_name
+    say_graded_copies()
     record_for_autograder(function_name, summary)
     raise SelfCheckFailed(summary + "\nFill in the code between ### START CODE HERE ### and "
                           "### END CODE HERE ###, run that cell, then run this check again.") from None
@@ -308,12 +287,10 @@ def not_implemented(function_name, error=None):
 def call(check, function, *args, hide_warnings=False, **kwargs):
     """The one way a self-check runs the student's function; returns (ok, result).
 
-    The function gets deep copies of `args`, so a function that changes its inputs
-    cannot spoil the next call, and what it prints is kept out of the report.
-    Warnings stay visible unless `hide_warnings` (a graded cell that writes to stderr
-    scores 0, so a student should normally see them while the check runs). The
-    release stub's NotImplementedError ends the check as "not implemented yet"; any
-    other exception becomes a finding, and the result is (False, None).
+    The function gets deep copies of `args` (one that changes its inputs cannot spoil the next call); what it
+    prints is kept out of the report. Warnings stay visible unless `hide_warnings` (a graded cell that writes to
+    stderr scores 0: a student should see them). The release stub's NotImplementedError ends the check as "not
+    implemented yet"; any other exception becomes a finding, and the result is (False, None).
     """
     __tracebackhide__ = True
     args = copy.deepcopy(args)
@@ -334,9 +311,8 @@ def call(check, function, *args, hide_warnings=False, **kwargs):
 
 @contextlib.contextmanager
 def swapped_globals(function, replacements):
-    """Put `replacements` into the namespace `function` looks its names up in, and
-    restore that namespace afterwards. Yields False (and swaps nothing) when the
-    function has no such namespace, i.e. it is not a plain Python function."""
+    """Put `replacements` into the namespace `function` looks its names up in, and restore it afterwards. Yields
+    False (and swaps nothing) when the function has no such namespace (not a plain Python function)."""
     namespace = getattr(function, "__globals__", None)
     if namespace is None:
         yield False
@@ -358,8 +334,7 @@ def swapped_globals(function, replacements):
 def _show_report(shell, etype, value, tb, tb_offset=None):
     """IPython handler for SelfCheckFailed: the report alone, no traceback (the machinery is not the news)."""
     lines = value.display_lines() if isinstance(value, SelfCheckFailed) else [str(value)]
-    if lines:
-        lines[0] = RED + BOLD + lines[0] + RESET
+    lines[:1] = [RED + BOLD + line + RESET for line in lines[:1]]
     shell._showtraceback(etype, value, lines)
     return lines
 
@@ -383,3 +358,43 @@ def show_reports_plainly():
 
 
 show_reports_plainly()
+
+
+# ----------------------------------------------------------------------------- a graded cell copied or split
+def graded_copies(cells):
+    """Plain words for a student about each graded id that more than one of `cells` (a notebook's) claims."""
+    claims = {}
+    for index, cell in enumerate(cells):
+        meta = cell.get("metadata", {}).get("nbgrader") if isinstance(cell, dict) else None
+        if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str):
+            claims.setdefault(meta["grade_id"], []).append((index, meta))
+    return ["the %s %s appears %s (copied, or split in two: cells %s from the top). Your submission will still be "
+            "graded: the copy as released (else the first) counts, the others run as your own code and earn no "
+            "points. You may delete the extra copies." % (
+                "test cell" if places[0][1].get("grade") else "answer cell", grade_id,
+                {2: "twice", 3: "three times"}.get(len(places), "%d times" % len(places)),
+                ", ".join(str(index + 1) for index, _ in places))
+            for grade_id, places in sorted(claims.items()) if len(places) > 1]
+
+
+def say_graded_copies(largest=20 * 2 ** 20):
+    """In a student's Jupyter, say which graded cell the saved notebook holds twice, and that it will still be graded:
+    the notebook the kernel was started for (JPY_SESSION_NAME) or one in its folder, if it holds the running cell
+    (whose id JupyterLab 4 and Notebook 7 send) as it runs now. Silent when unsure, and under nbgrader."""
+    try:
+        request = _ipython_shell().kernel.get_parent()
+        cell_id, code = request["metadata"]["cellId"], request["content"]["code"]
+        notebooks = sorted(name for name in os.listdir() if name.endswith(".ipynb"))[:50]
+    except Exception:  # not in a Jupyter kernel, or a front end that does not say which cell runs
+        return
+    for path in [os.environ.get("JPY_SESSION_NAME") or "-"] + notebooks:
+        try:
+            if not os.environ.get("NBGRADER_EXECUTION") and os.path.getsize(path) <= largest:
+                with open(path, encoding="utf-8-sig") as handle:
+                    cells = json.load(handle)["cells"]
+                if any(cell.get("id") == cell_id and "".join(cell.get("source")) == code for cell in cells):
+                    for words in graded_copies(cells):
+                        print("Note: in this notebook as last saved, " + words)
+                    return
+        except Exception:  # no such file, or not a notebook: look at the next one
+            continue
