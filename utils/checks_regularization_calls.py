@@ -7,7 +7,13 @@ that tells a computed answer from one written into the code.
 import numpy as np
 
 from checks_regularization_examples import GRADIENT_KEYS, MATCH_ATOL, MATCH_RTOL, STORED_INPUTS
-from selfcheck_core import call
+import testCases
+from selfcheck_core import Check, call
+
+
+def start_check(function):
+    """A new Check of `function` and the notebook's example input for it (testCases.<function>_test_case())."""
+    return Check(function), getattr(testCases, function + "_test_case")()
 
 
 def disturb_random_state(seed):

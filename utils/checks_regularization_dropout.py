@@ -6,10 +6,10 @@ import numpy as np
 import nn_core
 import testCases
 from checks_regularization_calls import (as_array, disturb_random_state, is_array_of_shape, matches,
-                                         on_second_input, returned_gradients, same_gradients)
+                                         on_second_input, returned_gradients, same_gradients, start_check)
 from checks_regularization_examples import (BACKWARD_KEEP, CACHE_NAMES, DISTURB_SEEDS, EXPECTED_A3, EXPECTED_DA,
                                             FIGURE_ATOL, FORWARD_KEEP, MATCH_ATOL, MATCH_RTOL, stored_outputs)
-from selfcheck_core import Check, call, keeps_random_state
+from selfcheck_core import call, keeps_random_state
 
 
 # ============================================================================= dropout
@@ -130,8 +130,7 @@ def _check_cache_values(check, cache, X, parameters, keep_prob):
 def check_forward_propagation_with_dropout(forward_propagation_with_dropout):
     """Self-check of forward_propagation_with_dropout(X, parameters, keep_prob) on the notebook's example."""
     __tracebackhide__ = True
-    check = Check("forward_propagation_with_dropout")
-    X, parameters = testCases.forward_propagation_with_dropout_test_case()
+    check, (X, parameters) = start_check("forward_propagation_with_dropout")
     keep_prob = FORWARD_KEEP
 
     def returned_pair(output, when):
@@ -235,8 +234,7 @@ def _cache_without_dropout(X, parameters):
 def check_backward_propagation_with_dropout(backward_propagation_with_dropout):
     """Self-check of backward_propagation_with_dropout(X, Y, cache, keep_prob) on the notebook's example."""
     __tracebackhide__ = True
-    check = Check("backward_propagation_with_dropout")
-    X, Y, cache = testCases.backward_propagation_with_dropout_test_case()
+    check, (X, Y, cache) = start_check("backward_propagation_with_dropout")
     keep_prob = BACKWARD_KEEP
     stored = stored_outputs("backward_propagation_with_dropout")
 

@@ -2,12 +2,11 @@
 import numpy as np
 
 import nn_core
-import testCases
 from checks_regularization_calls import (as_array, as_number, is_array_of_shape, matches, on_second_input,
-                                         returned_gradients, same_gradients)
+                                         returned_gradients, same_gradients, start_check)
 from checks_regularization_examples import (BACKWARD_LAMBD, COST_LAMBD, EXPECTED_COST, EXPECTED_DW, FIGURE_ATOL,
                                             MATCH_ATOL, MATCH_RTOL, stored_outputs)
-from selfcheck_core import Check, call, keeps_random_state
+from selfcheck_core import call, keeps_random_state
 
 
 # ============================================================================= compute_cost_with_regularization
@@ -59,8 +58,7 @@ COST_HINTS = {
 def check_compute_cost_with_regularization(compute_cost_with_regularization):
     """Self-check of compute_cost_with_regularization(A3, Y, parameters, lambd) on the notebook's example."""
     __tracebackhide__ = True
-    check = Check("compute_cost_with_regularization")
-    A3, Y, parameters = testCases.compute_cost_with_regularization_test_case()
+    check, (A3, Y, parameters) = start_check("compute_cost_with_regularization")
     ok, cost = call(check, compute_cost_with_regularization, A3, Y, parameters, COST_LAMBD)
     what = "the cost for the example (lambd = %s)" % COST_LAMBD
     if ok and cost is None:
@@ -150,8 +148,7 @@ def _fill(template, key, weight):
 def check_backward_propagation_with_regularization(backward_propagation_with_regularization):
     """Self-check of backward_propagation_with_regularization(X, Y, cache, lambd) on the notebook's example."""
     __tracebackhide__ = True
-    check = Check("backward_propagation_with_regularization")
-    X, Y, cache = testCases.backward_propagation_with_regularization_test_case()
+    check, (X, Y, cache) = start_check("backward_propagation_with_regularization")
     lambd = BACKWARD_LAMBD
     grads = returned_gradients(check, backward_propagation_with_regularization, X, Y, cache, lambd,
                                "Keep the line that unpacks the cache as given: it matches forward_propagation's "
