@@ -18,7 +18,7 @@ from grader import judge
 from grader.manifest import ASSIGNMENTS, ROOT, shipped_files
 from grader.reference import regularization as reference
 from proofs.catalog import build
-from samples.catalog_entries import DW1, L2
+from samples.catalog_entries import REFERENCE_LINES
 from grader.reference import reference_blocks
 
 ASSIGNMENT = "regularization"
@@ -156,7 +156,8 @@ def leaked(line, lines):
 
 def test_solution_lines_are_found():
     lines = build.solution_lines(ASSIGNMENT)
-    assert L2 in lines and DW1 in lines and "A2 = A2 / keep_prob" in lines and "dA1 = dA1 * D1" in lines
+    assert REFERENCE_LINES["L2"] in lines and REFERENCE_LINES["DW1"] in lines
+    assert "A2 = A2 / keep_prob" in lines and "dA1 = dA1 * D1" in lines
     assert len(lines) == 16
 
 
