@@ -69,7 +69,8 @@ class Assignment:
     helpers: tuple[str, ...]
     graded: tuple[GradedFunction, ...]
     reference: str                 # module of the reference solutions
-    self_checks: str               # module in utils/ with check_<function> for each graded function
+    self_checks: str               # module in utils/ with check_<function> for each graded function (the one the
+                                   # notebook imports; the modules it imports are shipped helpers too)
     notebook_imports: str          # what the notebook's import cells define (for in-process runs)
     samples: SampleStudents | None = None
     data: tuple[str, ...] = ()
@@ -108,6 +109,8 @@ REGULARIZATION = Assignment(
     name="regularization",
     notebook="Regularization.ipynb",
     helpers=COMMON + ("plotting.py", "course_data.py", "reg_utils.py", "testCases.py", "checks_regularization.py",
+                       "checks_regularization_examples.py", "checks_regularization_calls.py",
+                       "checks_regularization_l2.py", "checks_regularization_dropout.py",
                        "expected_outputs_regularization.json"),
     data=("datasets/data.mat",),
     graded=(GradedFunction("compute_cost_with_regularization", 3, Comparison("scalar", rtol=1e-7, atol=1e-10)),
@@ -131,6 +134,8 @@ GRADIENT_CHECKING = Assignment(
     name="gradient_checking",
     notebook="Gradient_Checking.ipynb",
     helpers=COMMON + ("gc_utils.py", "testCases.py", "checks_gradient_checking.py",
+                       "checks_gradient_checking_calls.py", "checks_gradient_checking_advice.py",
+                       "checks_gradient_checking_1d.py", "checks_gradient_checking_nd.py",
                        "expected_outputs_gradient_checking.json"),
     graded=(GradedFunction("forward_propagation", 1, EXACT),
             GradedFunction("backward_propagation", 1, EXACT),

@@ -1,5 +1,7 @@
-"""The test suite: run by `python3 kit.py test` (pytest; tiers in pytest.ini, marked in each file).
+"""The test suite (pytest; tiers in pytest.ini, marked in each file).
 
-May import anything of the course; nothing imports it. Its helper modules (background, course_env, ...)
-are imported as top-level modules (pytest.ini's pythonpath).
+Run by: `python3 kit.py test` (and .ci/run, which runs exactly that).
+May import: anything of the course. Its helper modules (background, course_env, ...) are imported
+as top-level modules (pytest.ini's pythonpath).
+Must not: be imported by the course's own code, which runs where the tests are not (tests/test_layers.py).
 """

@@ -7,6 +7,7 @@ other folder of the course exists.
 """
 import ast
 import os
+import re
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYERS = {"utils": 0, "grader": 1, "pipeline": 2, "authoring": 3, "samples": 3, "proofs": 3, "tests": 4}
@@ -102,3 +103,65 @@ def test_no_import_cycle_between_folders():
 def test_the_cycle_finder_finds_a_cycle():
     assert cycles({("a", "b"): [], ("b", "c"): [], ("c", "a"): [], ("c", "d"): []}) == [["a", "b", "c", "a"]]
     assert cycles({("a", "b"): [], ("b", "c"): []}) == []
+
+
+# ----------------------------------------------------------------------------- the house explains itself
+def folder_docstring(folder):
+    with open(os.path.join(ROOT, folder, "__init__.py"), encoding="utf-8") as handle:
+        return ast.get_docstring(ast.parse(handle.read())) or ""
+
+
+def part_after(text, mark, end_marks=()):
+    """The words of `text` after `mark`, up to the first of `end_marks` (or the end)."""
+    rest = text.split(mark, 1)[1] if mark in text else ""
+    for end in end_marks:
+        rest = rest.split(end, 1)[0]
+    return " ".join(rest.split())
+
+
+def readme_layout_row(folder):
+    """The cells of the README layout table's row of `folder` (folder, what it holds, who runs it, may import)."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("| `%s/` |" % folder):
+                return [cell.strip() for cell in line.strip().strip("|").split("|")]
+    return None
+
+
+def test_each_folder_says_who_runs_it_what_it_may_import_and_what_it_must_not():
+    """Each folder's __init__.py docstring: "Run by", "May import" naming every folder it does import, and
+    "Must not" naming every folder above it."""
+    edges = folder_edges()
+    problems = []
+    for folder in LAYERS:
+        doc = folder_docstring(folder)
+        for mark in ("Run by", "May import", "Must not"):
+            if mark not in doc:
+                problems.append("%s/__init__.py does not say %r" % (folder, mark))
+        may = part_after(doc, "May import", ("Must not",))
+        if "anything" not in may:
+            problems += ["%s/__init__.py imports %s but does not name it under May import" % (folder, target)
+                         for (source, target) in edges if source == folder and target not in may]
+        must_not = part_after(doc, "Must not")
+        problems += ["%s/__init__.py does not name %s (a higher layer) under Must not" % (folder, higher)
+                     for higher in LAYERS if LAYERS[higher] > LAYERS[folder] and higher not in must_not]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_readme_layout_table_names_what_each_folder_imports():
+    """The "may import" column of the README's layout table: every folder the code imports, none above it."""
+    edges = folder_edges()
+    problems = []
+    for folder in LAYERS:
+        row = readme_layout_row(folder)
+        if row is None:
+            problems.append("the README's layout table has no row for %s/" % folder)
+            continue
+        may = set(re.findall(r"`(\w+)`", row[-1]))
+        if row[-1] == "anything":
+            continue
+        problems += ["%s imports %s; the README's table does not say it may" % (folder, target)
+                     for (source, target) in edges if source == folder and target not in may]
+        problems += ["the README's table lets %s import %s, a higher layer" % (folder, name)
+                     for name in may if LAYERS.get(name, -1) > LAYERS[folder]]
+    assert not problems, "\n".join(problems)

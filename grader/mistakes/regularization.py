@@ -182,19 +182,23 @@ def forward_combination_id(rule_1, rule_2, output_dropout):
 FORWARD_COMBINATIONS = [(r1, r2, out) for r1, r2, out in itertools.product(LAYER_RULES, LAYER_RULES, (False, True))
                         if (r1, r2, out) != ("right", "right", False)]
 
-EXTRA_MISTAKES = [
-    Mistake("dropout_" + rule, FWD_DO, LAYER_LABELS[rule], dropout_forward(rule, rule))
-    for rule in LAYER_RULES if rule not in ("right", "no_dropout_no_draw")
-] + [
-    Mistake("dropout_only_first_layer", FWD_DO, "dropout on the first hidden layer only (A2 gets none)",
-            dropout_forward("right", "no_dropout")),
-    Mistake("dropout_only_first_layer_no_draw", FWD_DO, "dropout on the first hidden layer only (A2 gets none)",
-            dropout_forward("right", "no_dropout_no_draw")),
-    Mistake("dropout_on_output_layer", FWD_DO, "dropout applied to the output layer A3 too",
-            dropout_forward("right", "right", output_dropout=True)),
-    Mistake("dropout_no_seed", FWD_DO, "np.random.seed(1) removed from the function",
-            dropout_forward("right", "right", seeded=False)),
-]
+
+
+def _pass_mistakes(function, prefix, make, labels, more):
+    """The mistakes of one dropout pass, ids starting with `prefix`: the same slip on both hidden layers
+    (each rule of `labels`, make(rule, rule)), then `more`, {id suffix: (label, make's arguments)}."""
+    return ([Mistake(prefix + rule, function, label, make(rule, rule)) for rule, label in labels.items()]
+            + [Mistake(prefix + name, function, label, make(*arguments)) for name, (label, arguments) in more.items()])
+
+
+ONLY_FIRST_LAYER = "dropout on the first hidden layer only (A2 gets none)"
+# arguments of dropout_forward: rule of layer 1, rule of layer 2, dropout on the output, seeded
+EXTRA_MISTAKES = _pass_mistakes(FWD_DO, "dropout_", dropout_forward, {
+    rule: label for rule, label in LAYER_LABELS.items() if rule != "no_dropout_no_draw"}, {
+    "only_first_layer": (ONLY_FIRST_LAYER, ("right", "no_dropout")),
+    "only_first_layer_no_draw": (ONLY_FIRST_LAYER, ("right", "no_dropout_no_draw")),
+    "on_output_layer": ("dropout applied to the output layer A3 too", ("right", "right", True)),
+    "no_seed": ("np.random.seed(1) removed from the function", ("right", "right", False, False))})
 
 
 # ----------------------------------------------------------------------------- dropout, backward pass
@@ -248,19 +252,13 @@ def dropout_backward(rule_2, rule_1, redraw=None):
 BACKWARD_COMBINATIONS = [(r2, r1) for r2, r1 in itertools.product(GRAD_RULES, GRAD_RULES)
                          if (r2, r1) != ("right", "right")]
 
-EXTRA_MISTAKES += [
-    Mistake("dropout_backward_" + rule, BACK_DO, GRAD_LABELS[rule], dropout_backward(rule, rule))
-    for rule in GRAD_LABELS
-] + [
-    Mistake("dropout_backward_only_dA2", BACK_DO, "the dropout steps applied to dA2 only (dA1 gets none)",
-            dropout_backward("right", "untouched")),
-    Mistake("dropout_backward_no_dropout", BACK_DO, "no dropout steps in the backward pass",
-            dropout_backward("untouched", "untouched")),
-    Mistake("dropout_backward_redrawn_masks", BACK_DO, "new random masks drawn in the backward pass",
-            dropout_backward("right", "right", redraw="unseeded")),
-    Mistake("dropout_backward_redrawn_after_seed", BACK_DO, "new random masks drawn in the backward pass",
-            dropout_backward("right", "right", redraw="seeded")),
-]
+REDRAWN = "new random masks drawn in the backward pass"
+# arguments of dropout_backward: rule of dA2, rule of dA1, masks redrawn
+EXTRA_MISTAKES += _pass_mistakes(BACK_DO, "dropout_backward_", dropout_backward, GRAD_LABELS, {
+    "only_dA2": ("the dropout steps applied to dA2 only (dA1 gets none)", ("right", "untouched")),
+    "no_dropout": ("no dropout steps in the backward pass", ("untouched", "untouched")),
+    "redrawn_masks": (REDRAWN, ("right", "right", "unseeded")),
+    "redrawn_after_seed": (REDRAWN, ("right", "right", "seeded"))})
 
 
 def stored_variants():

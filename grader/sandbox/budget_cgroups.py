@@ -26,6 +26,11 @@ def _write(path, value):
         handle.write(str(value))
 
 
+def _keyed(path):
+    """{key: value} of a cgroup file of "key value" lines (memory.stat, memory.events, pids.events, cpu.stat)."""
+    return dict(line.split() for line in _read(path).splitlines())
+
+
 def _own_paths():
     """{controller or '': path of this process's cgroup} from /proc/self/cgroup ('' is cgroup v2)."""
     paths = {}
@@ -97,7 +102,7 @@ class CgroupV1:
 
     def memory_floor(self):
         """Memory that reclaim cannot give back (usage without the file cache): the base of a limit."""
-        stat = dict(line.split() for line in _read(self._file("memory", "memory.stat")).splitlines())
+        stat = _keyed(self._file("memory", "memory.stat"))
         cache = int(stat.get("total_active_file", 0)) + int(stat.get("total_inactive_file", 0))
         return max(0, self.memory_bytes() - cache)
 
@@ -112,7 +117,7 @@ class CgroupV1:
 
     def out_of_memory(self):
         """How many times the cgroup ran out of memory (it waits at the limit: under_oom, or an OOM kill)."""
-        state = dict(line.split() for line in _read(self._file("memory", "memory.oom_control")).splitlines())
+        state = _keyed(self._file("memory", "memory.oom_control"))
         return int(state.get("under_oom", 0)) + int(state.get("oom_kill", 0))
 
     def tasks(self):
@@ -122,7 +127,7 @@ class CgroupV1:
         _write(self._file("pids", "pids.max"), "max" if limit is None else int(limit))
 
     def tasks_refused(self):
-        return int(dict(line.split() for line in _read(self._file("pids", "pids.events")).splitlines()).get("max", 0))
+        return int(_keyed(self._file("pids", "pids.events")).get("max", 0))
 
     def cpu_seconds(self):
         return int(_read(self._file("cpuacct", "cpuacct.usage"))) / 1e9
@@ -135,7 +140,10 @@ class CgroupV1:
 
 
 class CgroupV2(CgroupV1):
-    """One cgroup v2 of one sandbox (where this process's cgroup is delegated to its user)."""
+    """One cgroup v2 of one sandbox (where this process's cgroup is delegated to its user).
+
+    One folder holds every controller's files: the pids-controller, process-list and removal methods
+    are CgroupV1's, reading the same file names there; the memory and CPU files differ."""
     version = "cgroup v2"
 
     def __init__(self):
@@ -151,14 +159,11 @@ class CgroupV2(CgroupV1):
     def procs_files(self):
         return [self._file("", "cgroup.procs")]
 
-    def contains(self, pid):
-        return str(pid) in _read(self._file("", "cgroup.procs")).split()
-
     def memory_bytes(self):
         return int(_read(self._file("", "memory.current")))
 
     def memory_floor(self):
-        stat = dict(line.split() for line in _read(self._file("", "memory.stat")).splitlines())
+        stat = _keyed(self._file("", "memory.stat"))
         return max(0, self.memory_bytes() - int(stat.get("file", 0)))
 
     def peak_bytes(self):
@@ -176,27 +181,12 @@ class CgroupV2(CgroupV1):
         _write(self._file("", "memory.high"), "max" if limit is None else int(limit) - 16 * 1024 * 1024)
 
     def out_of_memory(self):
-        events = dict(line.split() for line in _read(self._file("", "memory.events")).splitlines())
+        events = _keyed(self._file("", "memory.events"))
         return int(events.get("high", 0)) + int(events.get("oom", 0))
 
-    def tasks(self):
-        return int(_read(self._file("", "pids.current")))
-
-    def set_tasks_limit(self, limit):
-        _write(self._file("", "pids.max"), "max" if limit is None else int(limit))
-
-    def tasks_refused(self):
-        return int(dict(line.split() for line in _read(self._file("", "pids.events")).splitlines()).get("max", 0))
-
     def cpu_seconds(self):
-        stat = dict(line.split() for line in _read(self._file("", "cpu.stat")).splitlines())
+        stat = _keyed(self._file("", "cpu.stat"))
         return int(stat.get("usage_usec", 0)) / 1e6
-
-    def pids(self):
-        return [int(p) for p in _read(self._file("", "cgroup.procs")).split()]
-
-    def remove(self):
-        return _rmdir(self.path)
 
 
 def _v2_ready():
@@ -218,9 +208,12 @@ def _v1_ready():
     return all(os.access(os.path.join(V1_ROOT, c) + own.get(c, "/"), os.W_OK) for c in V1_CONTROLLERS)
 
 
+_KINDS = ((_v2_ready, CgroupV2), (_v1_ready, CgroupV1))  # v2 where delegated, else v1 as root
+
+
 def kind():
     """The kind of cgroup make_cgroup() makes here ("cgroup v2", "cgroup v1 (...)"), or None."""
-    for ready, made in ((_v2_ready, CgroupV2), (_v1_ready, CgroupV1)):
+    for ready, made in _KINDS:
         if ready():
             return made.version
     return None
@@ -228,7 +221,7 @@ def kind():
 
 def make_cgroup():
     """A new cgroup for one sandbox (v2 where delegated, else v1 as root), or None where neither can be made."""
-    for ready, kind in ((_v2_ready, CgroupV2), (_v1_ready, CgroupV1)):
+    for ready, kind in _KINDS:
         if ready():
             try:
                 return kind()

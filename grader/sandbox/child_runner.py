@@ -27,10 +27,8 @@ def _set_rlimits(rlimits):
 
 
 def _import_path(helpers):
-    """The notebook's files first (read-only), then the working folder, then the libraries; not the server's folder."""
-    server_folder = os.path.dirname(os.path.abspath(__file__))
-    rest = [p for p in sys.path if p not in ("", helpers) and os.path.abspath(p) != server_folder]
-    sys.path[:] = [helpers, ""] + rest
+    """The import path is the server's, set by its environment (grader.sandbox.launch.notebook_import_path: the
+    notebook's files `helpers` first, then the working folder); the server's own loaded modules are dropped."""
     for name in ("framing", "output_capture", "history_scrub", "child_runner", "child_isolation", "zygote"):
         sys.modules.pop(name, None)  # the server's own modules are no business of the notebook's
 

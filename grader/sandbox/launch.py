@@ -4,9 +4,9 @@
 
 jupyter_client runs this with the notebook's folder as working directory. The kernel
 gets a copy-free view of that folder's helper files and data (read-only binds into a
-private tmpfs, and again in a read-only folder first on its import path), its own IPC folder (the connection file's folder, which must be private
-to this kernel: grader.sandbox.kernel_manager makes it so) and nothing else of the
-course. Its stdout and stderr go to /dev/null: nothing it prints there reaches the grader.
+private tmpfs, and again in a read-only folder first on its import path), its own IPC
+folder (the connection file's folder, which must be private to this kernel:
+grader.sandbox.kernel_manager makes it so) and nothing else of the course. Its stdout and stderr go to /dev/null: nothing it prints there reaches the grader.
 
 KIT_UNSAFE_NO_SANDBOX=1 starts ipykernel directly instead, with a warning (only for
 trusted notebooks; the pipeline's --unsafe-no-sandbox sets it).
@@ -27,9 +27,9 @@ HELPERS = "/opt/kit/files"   # the notebook's files again, read-only, first on t
 KERNEL = ["-m", "ipykernel_launcher"]
 OUTPUT_CAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kernel_output_cap.py")
 OUTPUT_CAP_IN_SANDBOX = "/opt/kit/kernel_output_cap.py"
-KERNEL_OPTIONS = ["--InteractiveShellApp.exec_lines=[\"import sys; sys.path[:0] = [%r]\", \"exec(open(%r).read(), "
+KERNEL_OPTIONS = ["--InteractiveShellApp.exec_lines=[\"exec(open(%r).read(), "
                   "{'__name__': 'kit_kernel_output_cap', 'get_ipython': get_ipython})\"]"
-                  % (HELPERS, OUTPUT_CAP_IN_SANDBOX)]   # the files first on the import path; the output count cap
+                  % OUTPUT_CAP_IN_SANDBOX]   # the output count cap
 NBGRADER_MODES = ("autograde", "validate")   # the only NBGRADER_EXECUTION values that pass into a sandbox
 
 
@@ -77,10 +77,27 @@ def font_binds():
     return ["--perms", "1777", "--dir", folder, "--ro-bind", fonts[0], folder + "/" + os.path.basename(fonts[0])]
 
 
-def sandbox_environment():
+def notebook_import_path(server_modules):
+    """Where a notebook's imports look, given to the interpreters that run it as PYTHONPATH with PYTHONSAFEPATH
+    (so that nothing comes before it: no script folder, no implicit working folder): the notebook's files first
+    (read-only, so a package planted in a writable folder cannot stand in for one), then its working folder (as
+    in Jupyter), then, for a fork server, its own modules. Without the sandbox the files are in the working
+    folder, and the server's modules in this folder. Nothing in a sandbox edits sys.path: this is the whole of it.
+    """
+    from grader.sandbox.forkserver import IN_SANDBOX   # (forkserver imports this module)
+    if current().unsafe_no_sandbox:   # "." is the folder the interpreter starts in
+        folders = [".", os.path.dirname(os.path.abspath(__file__))]
+    else:
+        folders = [HELPERS, bwrap.WORKDIR, IN_SANDBOX]
+    return os.pathsep.join(folders if server_modules else folders[:-1])
+
+
+def sandbox_environment(server_modules=True):
     """The sandbox's whole environment: fixed values only, nothing of the grader's environment (no NBGRADER_*
-    secret, no database URL), but whether nbgrader is autograding (the self-checks read it)."""
-    env = {"HOME": bwrap.HOME, "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
+    secret, no database URL), but whether nbgrader is autograding (the self-checks read it).
+    `server_modules`: for a fork server (the default), whose modules are on the import path too."""
+    env = {"PYTHONPATH": notebook_import_path(server_modules), "PYTHONSAFEPATH": "1",
+           "HOME": bwrap.HOME, "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
            "MPLCONFIGDIR": bwrap.HOME + "/.matplotlib", "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TMPDIR": "/tmp",
            "USER": "student", "LANG": "C.UTF-8", "TZ": "UTC", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
@@ -143,7 +160,7 @@ def main(argv):
         cgroup_enter.join(os.environ.pop(budget.ENTER_ENV, None))
     except OSError as error:
         fail("cannot join the notebook's cgroup: %s" % error)
-    os.execve(cmd[0], cmd, sandbox_environment())
+    os.execve(cmd[0], cmd, sandbox_environment(server_modules=False))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+../../utils/checks_gradient_checking_calls.py

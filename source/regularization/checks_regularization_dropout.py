@@ -1,0 +1,1 @@
+../../utils/checks_regularization_dropout.py
