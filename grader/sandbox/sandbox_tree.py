@@ -151,12 +151,34 @@ class SandboxTree:
         seen_from = self.namespaces_of_notebook()
         total = 0
         for folder in SCRATCH_FOLDERS if seen_from else ():
+            path = "/proc/%d/root%s" % (seen_from, folder)
+            if not _own_mount(path, folder):
+                continue
             try:
-                info = os.statvfs("/proc/%d/root%s" % (seen_from, folder))
+                info = os.statvfs(path)
                 total += (info.f_blocks - info.f_bfree) * info.f_frsize
             except OSError:
                 pass
         return total
+
+
+def _own_mount(path, host_folder):
+    """Whether `path` (a folder seen through a sandbox process's root) is a file system of the sandbox's own.
+
+    Just after bwrap starts (a first kernel, or one restarted after a crash), its processes still see the
+    host's folders until their tmpfs is mounted: counting those would charge the notebook with whatever the
+    rest of the machine keeps in /tmp or /dev/shm."""
+    try:
+        seen = os.stat(path).st_dev
+    except OSError:
+        return False
+    for host in (host_folder, "/"):
+        try:
+            if os.stat(host).st_dev == seen:
+                return False
+        except OSError:
+            pass
+    return True
 
 
 def _resident(pid):
