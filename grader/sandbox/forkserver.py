@@ -226,11 +226,15 @@ class ForkServer:
             try:
                 message = self.wait_frame(wanted, wall_seconds)
                 if message is None:  # the wall-clock backstop: interrupt the cell, as Jupyter does
+                    self.cpu_interrupted = True   # once: the CPU watch must not interrupt it again
                     self.interrupt()
             except CellOverCpu:
                 message = None
             if message is None:
-                message = self.wait_frame(wanted, INTERRUPT_GRACE)
+                try:
+                    message = self.wait_frame(wanted, INTERRUPT_GRACE)
+                except CellOverCpu:   # cannot happen once interrupted; never let it end the notebook's grading
+                    message = None
         except BudgetHit:
             self.end_child()
             return "gone", "budget", None, 0
