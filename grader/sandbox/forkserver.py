@@ -87,7 +87,7 @@ class ForkServer:
         for name in SERVER_MODULES:
             binds += ["--ro-bind", os.path.join(HERE, name), IN_SANDBOX + "/" + name]
         cmd[at:at] = binds + launch.font_binds()
-        extra_processes = 0 if bwrap.as_root() else launch.own_process_count()
+        extra_processes = 0 if bwrap.as_root() else launch.account_process_room()
         wrapper = dict(Settings(limits=self.limits).environment({}), PYTHONPATH=ROOT,   # exec_limited reads the limits
                        **{"KIT_PASS_" + k: v for k, v in env.items()})
         self.guard = self.guard or budget.guard_for(self.limits)

@@ -109,6 +109,19 @@ def sandbox_environment(server_modules=True):
     return env  # JPY_PARENT_PID is left out on purpose: the sandbox cannot see that process
 
 
+ACCOUNT_ROOM = 256   # RLIMIT_NPROC's room, as an ordinary user, for classmates' sandboxes on the same account
+
+
+def account_process_room():
+    """RLIMIT_NPROC's extra room for a sandbox started by an ordinary user.
+
+    The kernel counts that limit over the whole account, so without room a classmate graded at the same
+    time (its processes, or a fork storm before the watchdog ends it) could leave this notebook unable to
+    start a thread. The notebook's own budget of processes is kept by the watchdog (grader/sandbox/budget.py);
+    the rlimit is only the machine's backstop."""
+    return own_process_count() + ACCOUNT_ROOM
+
+
 def own_process_count():
     """Processes (and threads) of this user now: RLIMIT_NPROC counts them too when not grading as root."""
     uid, count = os.getuid(), 0
@@ -150,7 +163,7 @@ def main(argv):
             os.chown(path, uid, uid)
         extra = 0
     else:
-        extra = own_process_count()
+        extra = account_process_room()
     if not current().sandbox_debug:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
