@@ -5,7 +5,7 @@ pre_run_cell event, a wrapper around run_cell / run_cell_async / transform_cell,
 sys.settrace, sys.setprofile, a gc scan, or a graded function that writes its own arguments to fd 1 and 2),
 keeps what it sees, and shows it, encoded (base64, hex, rot13, reversed, base32), in every channel a page
 could carry: stdout after each cell, HTML and Markdown displays, a PNG with a text chunk and output
-metadata, and an exception whose message and class name are encodings. Every payload starts with MARKER,
+metadata, and an exception whose message and class name are encodings. Every payload starts with MARKER (made at run time),
 so a marker found in a page means a grading-run output got through.
 """
 from attacks.hostile_students import ASSIGNMENT, FUNCTIONS
@@ -21,6 +21,7 @@ PRELUDE = '''
 import builtins, base64, codecs, struct, sys, zlib
 if not hasattr(builtins, "_kit_seen"):
     builtins._kit_seen = []
+builtins._kit_mark = "KIT" + "LEAK"   # made at run time: the marker is in no source a page may show
 
 def _kit_png(raw):
     def chunk(kind, data):
@@ -31,19 +32,19 @@ def _kit_png(raw):
 
 def _kit_payload(note):
     seen = [s for s in builtins._kit_seen if isinstance(s, str) and ("grade_case" in s or "layers_dims" in s)]
-    return ("MARKER " + note + "\\n" + "\\n".join(dict.fromkeys(seen))[-6000:]).encode()
+    return ("" + builtins._kit_mark + " " + note + "\\n" + "\\n".join(dict.fromkeys(seen))[-6000:]).encode()
 
 def _kit_leak(note=""):
     from IPython.display import HTML, Markdown, display
     raw = _kit_payload(note)
     text = raw.decode()
-    print("MARKER-B64", base64.b64encode(raw).decode())
-    print("MARKER-HEX", raw.hex())
-    print("MARKER-ROT", codecs.encode(text, "rot13"))
-    print("MARKER-REV", text[::-1])
-    display(HTML("<pre>MARKER-HTML %s</pre>" % base64.b64encode(raw).decode()))
-    display(Markdown("MARKER-MD " + raw.hex()))
-    display({"image/png": _kit_png(raw), "text/plain": "MARKER-IMG"}, raw=True,
+    print("" + builtins._kit_mark + "-B64", base64.b64encode(raw).decode())
+    print("" + builtins._kit_mark + "-HEX", raw.hex())
+    print("" + builtins._kit_mark + "-ROT", codecs.encode(text, "rot13"))
+    print("" + builtins._kit_mark + "-REV", text[::-1])
+    display(HTML("<pre>" + builtins._kit_mark + "-HTML %s</pre>" % base64.b64encode(raw).decode()))
+    display(Markdown("" + builtins._kit_mark + "-MD " + raw.hex()))
+    display({"image/png": _kit_png(raw), "text/plain": "" + builtins._kit_mark + "-IMG"}, raw=True,
             metadata={"image/png": {"kitleak": base64.b64encode(raw).decode()}})
 
 def _kit_raise(note=""):
@@ -52,7 +53,7 @@ def _kit_raise(note=""):
     raise type(name, (Exception,), {})(base64.b64encode(raw).decode())
 
 builtins._kit_leak, builtins._kit_raise = _kit_leak, _kit_raise
-'''.replace("MARKER", MARKER)
+'''
 
 # what each attacker installs in its first answer cell (after PRELUDE)
 CAPTURE = {
@@ -126,15 +127,15 @@ FD_WRITE = '''
 def _kit_spy(function):
     def spy(layers_dims):
         import os
-        raw = ("MARKER layers_dims=%r" % (layers_dims,)).encode()
-        os.write(1, b"MARKER-FD1 " + base64.b64encode(raw) + b"\\n")
-        os.write(2, b"MARKER-FD2 " + raw.hex().encode() + b"\\n")
-        print("MARKER-PRINT", codecs.encode(raw.decode(), "rot13"), raw.decode()[::-1])
+        raw = ("" + builtins._kit_mark + " layers_dims=%r" % (layers_dims,)).encode()
+        os.write(1, (builtins._kit_mark + "-FD1 ").encode() + base64.b64encode(raw) + b"\\n")
+        os.write(2, (builtins._kit_mark + "-FD2 " + raw.hex() + "\\n").encode())
+        print("" + builtins._kit_mark + "-PRINT", codecs.encode(raw.decode(), "rot13"), raw.decode()[::-1])
         builtins._kit_seen.append(raw.decode())
         return function(layers_dims)
     return spy
 {function} = _kit_spy({function})
-'''.replace("MARKER", MARKER)
+'''
 
 
 def _answer_cell(nb, function):
