@@ -109,13 +109,13 @@ sys.setprofile(_kit_profile)
 }
 
 GC_SCAN = '''
-import gc
+import gc, types
 for _obj in gc.get_objects():
     if isinstance(_obj, dict):
         _items = list(_obj.values())
     elif isinstance(_obj, (list, tuple)):
         _items = list(_obj)
-    elif hasattr(_obj, "__code__"):
+    elif isinstance(_obj, types.FunctionType):
         _items = list(_obj.__code__.co_consts)
     else:
         continue
