@@ -114,6 +114,8 @@ Validator.class_traits()["preprocessors"].default_value = [OneCopyToValidate, Ch
 # -- feedback: never show hidden tests ------------------------------------------
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    # nothing the grading run printed: each cell's submitted outputs, each test's verdict in fixed words
+    "grader.preprocessors.submitted_outputs.SubmittedOutputs",
     # tracebacks and stderr that could quote hidden tests
     "grader.preprocessors.hide_hidden_test_details.HideHiddenTestDetails",
     "nbgrader.preprocessors.ClearHiddenTests",

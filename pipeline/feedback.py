@@ -1,5 +1,8 @@
 """Step 4: feedback pages: nbgrader generate_feedback, and a page of our own for a submission that could not be graded.
 
+A page shows what the student submitted and the grader's verdicts, never what the grading run printed
+(grader/preprocessors/submitted_outputs.py): its outputs come from the admitted copy in .kit-intake/.
+
 A feedback folder holds the student's page(s) and nbgrader's bookkeeping, nothing else: the course's
 exporter keeps nbgrader from copying the helpers there (grader/feedback_page.py), and this step removes
 what an older run left (helper copies, data).
@@ -13,6 +16,7 @@ from grader.messages import printable
 from grader.page_sanitizer import POLICY_MARK, safe_page
 from pipeline.course import say
 from pipeline.nbgrader_process import nbgrader
+from pipeline.workers import INTAKE_FOLDER
 
 
 def write_failure_feedback(course, student, assignment, reason):
@@ -59,7 +63,9 @@ def generate_feedback(course, stamps):
         say("feedback: up to date")
         return
     say("feedback: nbgrader generate_feedback (%d notebook(s))" % len(missing))
-    code, log = nbgrader(course, ["generate_feedback", "*"])
+    # the pages show the outputs of the ADMITTED copies (grader/preprocessors/submitted_outputs.py), as the
+    # workers' pages do: the same submitted folder as autograde read
+    code, log = nbgrader(course, ["generate_feedback", "*", "--CourseDirectory.submitted_directory=" + INTAKE_FOLDER])
     still = [pair for pair in missing if not os.path.exists(
         os.path.join(course.feedback(*pair), os.path.splitext(course.notebook(pair[1]))[0] + ".html"))]
     for student, assignment in still:

@@ -136,14 +136,7 @@ def test_hidden_tests_leave_no_history(graded):
     assert leaked == []
 
 
-def test_a_display_flood_is_bounded_in_count(graded, request):
-    if graded["executor"] == "kernel" and "user" in request.node.callspec.id:
-        # Known defect since the budget and the isolation were merged: on the kernel executor as an ordinary
-        # user (watchdog guard) the flooding notebook ends up not graded at all (a recorded zero) instead of
-        # graded with its outputs cut; its classmates are unaffected (the other tests of this mode). Open in
-        # the closing note of this stop; strict, so the fix shows here.
-        request.applymarker(pytest.mark.xfail(reason="kernel executor, ordinary user: the flood is zeroed, not "
-                                                     "graded with a bounded count (known, open)", strict=True))
+def test_a_display_flood_is_bounded_in_count(graded):
     path = os.path.join(graded["course"], "autograded", "display_flood", ASSIGNMENT, NOTEBOOK)
     assert os.path.getsize(path) < 3 * 1024 * 1024
     assert "left out by the autograder" in _outputs_text(_notebook(graded, "display_flood"))

@@ -94,6 +94,21 @@ def _attachment(mime, text):
     return {mime: base64.b64encode(text.encode()).decode()}
 
 
+def submitted_hostile_outputs():
+    """What running HOSTILE_OUTPUTS leaves in a saved notebook: the student hands these in as the cell's outputs."""
+    def display(data, metadata=None):
+        return nbformat.v4.new_output("display_data", data=data, metadata=metadata or {})
+    return [display({"text/html": '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=1</script>'
+                                  '<a href="javascript:alert(1)">h</a>'}),
+            display({"image/svg+xml": EVIL_SVG}),
+            display({"text/markdown": '<img src=x onerror="window.__pwned=1"> $\\href{javascript:alert(1)}{m}$'}),
+            display({"text/latex": r"$\href{javascript:window.__pwned=1}{x} + \alpha$"}),
+            display({"application/javascript": "window.__pwned = 1; alert(1)"}),
+            display({"image/png": PNG}, {"image/png": {"width": "1 onerror=window.__pwned=1;alert(1)",
+                                                       "height": "2 onload=alert(1)"}}),
+            display({"text/html": "<b>framed</b>"}, {"text/html": {"isolated": True}})]
+
+
 def hostile_notebook(root):
     """The release notebook, solved, then given every hostile string (see the module's docstring)."""
     from samples import notebook_edits as edits
@@ -103,6 +118,7 @@ def hostile_notebook(root):
                             "evil.html": _attachment("text/html", "<script>window.__pwned=1</script>")}
     nb.cells.insert(1, markdown)
     outputs = nbformat.v4.new_code_cell(HOSTILE_OUTPUTS)
+    outputs.outputs = submitted_hostile_outputs()   # the page shows what was submitted, never the grading run's
     outputs.metadata["tags"] = ['x" onmouseover="window.__pwned=1', "y' onclick='alert(1)", "<script>"]
     nb.cells.insert(2, outputs)
     edits.set_function_source(nb, "initialize_parameters_zeros", FORGED_RECORD)

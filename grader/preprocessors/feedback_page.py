@@ -26,6 +26,8 @@ import re
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution
 
+from grader.feedback_verdict import SUBMITTED_NOTE
+
 SELF_CHECK_CALL = re.compile(r"^\s*check_(\w+)\(", re.M)
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 NO_ALT_TEXT = "No description has been provided for this image"   # nbconvert's own words for it
@@ -132,6 +134,7 @@ class FeedbackPage(NbGraderPreprocessor):
             if cell.cell_type == "markdown":
                 compact_diagrams(cell)
         resources["kit_feedback"] = {
+            "submitted_note": SUBMITTED_NOTE,
             "labels": {cell.metadata["nbgrader"]["grade_id"]: cell_label(cell) for cell in nb.cells
                        if cell.metadata.get("nbgrader", {}).get("grade_id")},
         }

@@ -12,6 +12,7 @@ limit in wall-clock seconds still stops a cell that sleeps or blocks. Output is
 budgeted as it streams in: past the budget it is dropped (errors and stderr are kept,
 shortened, because they decide the score), so a flood never piles up in the grader.
 """
+import asyncio
 import time
 from queue import Empty
 
@@ -25,12 +26,13 @@ from traitlets import Integer, default
 from grader import step_clock
 from grader.cell_limits import OutputBudget, is_essential, tree_cpu_seconds
 from grader.hidden_block import hidden_lines, without_hidden_block
-from grader.sandbox import history_scrub
+from grader.sandbox import history_scrub, kernel_manager
 from grader.sandbox.budget_kernel import KernelBudget
 from grader.messages import KERNEL_DIED, KERNEL_HUNG, error_output, timeout_message
 
 KEPT_WHEN_OVER = 2000  # characters kept of an error or stderr output that arrives over the budget
 SCRUB_SECONDS = 30     # a kernel that does not scrub its history within this is treated as hung
+START_ATTEMPTS = 3     # a kernel that dies before it answers (no student code has run yet) is started again
 
 
 def shown_source(cell):
@@ -64,8 +66,11 @@ class KernelExecute(Execute):
         self._restarts = 0
         self._budget = OutputBudget(self.max_cell_output_chars, self.max_notebook_output_chars,
                                     self.max_cell_outputs, self.max_notebook_outputs)
-        with step_clock.timed("execution"):
-            return super().preprocess(nb, resources, km)
+        try:
+            with step_clock.timed("execution"):
+                return super().preprocess(nb, resources, km)
+        finally:   # every kernel of the notebook is gone now: so are their connection folders
+            kernel_manager.remove_connection_folders()
 
     def preprocess_cell(self, cell, resources, index):
         self._budget.new_cell()
@@ -79,6 +84,38 @@ class KernelExecute(Execute):
         if note:
             cell.outputs.append(note)
         return cell, resources
+
+    # -- starting and ending kernels ---------------------------------------------------------
+    async def async_start_new_kernel_client(self):
+        """nbclient's start, again with a fresh kernel when the kernel died or did not answer before any cell ran:
+        nothing of the student's had run, so the notebook is not to blame (as an ordinary user, the account's
+        other processes count against a kernel's process limit, and a burst of them can stop its start)."""
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                return await super().async_start_new_kernel_client()
+            except RuntimeError:
+                if attempt == START_ATTEMPTS or getattr(self, "_budget_hit", lambda: None)():
+                    raise
+            self.log.warning("The kernel ended before it answered (attempt %d of %d); starting another", attempt,
+                             START_ATTEMPTS)
+            await asyncio.sleep(attempt)
+            self.km, self.kc = None, None
+            self.km = self.create_kernel_manager()
+            await self.async_start_new_kernel()
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    async def _async_cleanup_kernel(self):
+        """nbclient's clean-up, and the client's own ZeroMQ context closed too (grader.sandbox.kernel_manager gives
+        each client one; left open, each would keep its threads in the grading process for good)."""
+        context = getattr(self.kc, "context", None) if getattr(self, "kc", None) is not None else None
+        try:
+            await super()._async_cleanup_kernel()
+        finally:
+            if context is not None and not context.closed:
+                context.destroy(linger=0)
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)
 
     # -- output budget -------------------------------------------------------------------
     def output(self, outs, msg, display_id, cell_index):

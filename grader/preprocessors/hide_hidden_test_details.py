@@ -1,4 +1,8 @@
-"""HideHiddenTestDetails (feedback, before ClearHiddenTests): no output of any cell may show a hidden test."""
+"""HideHiddenTestDetails (feedback, before ClearHiddenTests): no output of any cell may show a hidden test.
+
+A second line of defence: the page shows only what the student submitted and the grader's verdicts
+(grader/preprocessors/submitted_outputs.py runs first), so this step sees the submitted outputs; any that
+quotes a hidden line is replaced by a note all the same, and a test cell's stderr is summarised."""
 import html
 import json
 
@@ -30,9 +34,8 @@ class HideHiddenTestDetails(NbGraderPreprocessor):
     The hidden lines of every test cell are looked for in the outputs of every cell, not only the test
     cells: a student's cell can print `In`, its globals, a frame or a traceback that quotes a hidden block.
     Tracebacks that quote hidden lines are cut to their last line; other outputs that quote them are
-    replaced by a note. The stderr text of a cell with hidden tests is summarised (student code can print
-    its inputs to stderr while the hidden cases run). The autograded notebook keeps everything for the
-    instructor.
+    replaced by a note. The stderr text of a cell with hidden tests is summarised. The autograded notebook
+    keeps everything for the instructor.
     """
 
     def preprocess(self, nb, resources):
@@ -52,9 +55,8 @@ class HideHiddenTestDetails(NbGraderPreprocessor):
                        ) or quotes_hidden(str(output.get("evalue", "")), self._secret):
                     output["evalue"], output["traceback"] = NOT_SHOWN, [NOT_SHOWN]
             elif kind == "stream" and output.get("name") == "stderr" and has_hidden:
-                output["text"] = ("[%d characters written to stderr while this cell ran; not shown in feedback "
-                                  "because hidden tests ran in this cell: run the cell yourself to see them]\n"
-                                  % len(output.get("text", "")))
+                output["text"] = ("[%d characters on stderr in this test cell; not shown in feedback: run the "
+                                  "cell yourself to see them]\n" % len(output.get("text", "")))
             elif kind == "stream" and quotes_hidden(str(output.get("text", "")), self._secret):
                 output["text"] = NOT_SHOWN + "\n"
             elif kind in ("display_data", "execute_result"):

@@ -5,8 +5,8 @@
 The notebook gets one guard (grader/sandbox/budget.py) for all of its kernels: each kernel's
 launcher (grader/sandbox/launch.py) joins the guard's cgroup before it execs bubblewrap (the
 cgroup's files travel in KIT_BUDGET_ENTER, set here before each start), and the guard watches
-the new sandbox as soon as jupyter_client has started it. A budget hit kills the kernel's whole
-sandbox; the cell it happened in gets the budget's note instead of a restart, and the cells after
+the new sandbox once its kernel has answered (async_start_new_kernel_client). A budget hit kills
+the kernel's whole sandbox; the cell it happened in gets the budget's note instead of a restart, and the cells after
 it are not run (they score 0), so a restarted kernel never gets the budget again.
 """
 import json
@@ -51,13 +51,18 @@ class KernelBudget:
         resources["notebook_budget"] = vars(usage)
         return nb, resources
 
-    async def async_start_new_kernel(self, **kwargs):
-        await super().async_start_new_kernel(**kwargs)
+    async def async_start_new_kernel_client(self):
+        """Start the kernel's client (KernelExecute's, which starts a dead-born kernel again), then watch the
+        kernel's sandbox. The guard is attached only once the kernel has answered: until bubblewrap has moved
+        it into its own mounts, its root is the host's, and the watchdog would read the host's /tmp as its
+        scratch space (tens of GB: a "memory" hit before any cell ran). No student code runs before that."""
+        client = await super().async_start_new_kernel_client()
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         if self._kernel_guard is not None and process is not None:
             self._kernel_guard.attach(process, kill_server=True)   # the launcher's PID is bwrap's (it execs it)
+        return client
 
-    start_new_kernel = run_sync(async_start_new_kernel)
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def _budget_hit(self):
         return self._kernel_guard.poll() if self._kernel_guard is not None else None

@@ -7,10 +7,15 @@ sockets refuse messages over MAX_MESSAGE_BYTES, so one giant print cannot fill t
 grader's memory; below that, GradingExecute keeps only the head of a flood. (The kernel's
 own 3 GB address-space limit bounds what it can send anyway; a refused message loses that
 cell's remaining output and nbgrader then sees the kernel as not answering.)
+
+The connection folders (`kit-kernel-<pid>-*` in the temp folder, owned by the kernel's sandbox uid as root)
+are removed when their kernel is cleaned up, whether it was still alive or not, and again at the end of
+each notebook (`remove_connection_folders`), which also removes those a killed grading process left.
 """
 import os
 import shutil
 import tempfile
+import threading
 
 from queue import Empty
 
@@ -25,6 +30,44 @@ from grader import settings as kit_settings
 
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 SEND_SECONDS = 10
+PREFIX = "kit-kernel-"
+_MADE, _MADE_LOCK = set(), threading.Lock()   # connection folders this process made and has not removed
+
+
+def _remove(folder):
+    shutil.rmtree(folder, ignore_errors=True)
+    with _MADE_LOCK:
+        _MADE.discard(folder)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:   # another user's live process
+        return True
+    return True
+
+
+def remove_connection_folders():
+    """Remove every connection folder this process made (call it when none of its kernels runs: the end of a
+    notebook) and every one left by a grading process that is gone (killed past its deadline)."""
+    with _MADE_LOCK:
+        mine = list(_MADE)
+    for folder in mine:
+        _remove(folder)
+    base = tempfile.gettempdir()
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return
+    for name in names:
+        parts = name[len(PREFIX):].split("-", 1)
+        if name.startswith(PREFIX) and len(parts) == 2 and parts[0].isdigit() and not _alive(int(parts[0])):
+            path = os.path.join(base, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
 
 
 class ToleratingChannel(AsyncZMQSocketChannel):
@@ -77,7 +120,9 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     @default("connection_file")
     def _default_connection_file(self):
-        folder = tempfile.mkdtemp(prefix="kit-kernel-")
+        folder = tempfile.mkdtemp(prefix="%s%d-" % (PREFIX, os.getpid()))
+        with _MADE_LOCK:
+            _MADE.add(folder)
         return os.path.join(folder, "kernel.json")
 
     @default("context")
@@ -97,8 +142,12 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)
         folder = os.path.dirname(self.connection_file)
-        if not restart and os.path.basename(folder).startswith("kit-kernel-"):
-            shutil.rmtree(folder, ignore_errors=True)
+        if not restart and os.path.basename(folder).startswith(PREFIX):
+            _remove(folder)
+
+    # AsyncKernelManager binds cleanup_resources to KernelManager's own coroutine, so an override of
+    # _async_cleanup_resources alone is skipped when nbclient cleans up after a kernel that already died
+    cleanup_resources = _async_cleanup_resources
 
 
 def _capped_context():
