@@ -23,6 +23,7 @@ from multiprocessing.connection import wait
 from grader import settings as kit_settings
 from grader import step_clock
 from grader.sandbox import budget
+from pipeline import nbgrader_speedups
 from pipeline.grade_records import SubmissionGrades, build_structure, read_submission
 
 INTAKE_FOLDER = ".kit-intake"   # admitted copies of submissions, what nbgrader reads as "submitted"
@@ -111,28 +112,6 @@ class Task:
     executor: str = "fork"   # how its notebooks run: "fork" or "kernel" (the executor setting, grader/settings.py)
 
 
-def share_gradebook_engines():
-    """Let every nbgrader Gradebook of this process reuse one SQLAlchemy engine per database URL.
-
-    nbgrader opens a Gradebook, with a new engine, a dozen times per notebook; SQLAlchemy keeps
-    its compiled queries per engine, so it compiled the same queries again every time. Only a
-    worker's own scratch gradebook is opened here; what nbgrader does with it is unchanged.
-    """
-    import nbgrader.api
-    from sqlalchemy import create_engine
-    if getattr(nbgrader.api.create_engine, "shared", False):
-        return
-    engines = {}
-
-    def shared_engine(url, *args, **kwargs):
-        key = (str(url), args, tuple(sorted(kwargs.items())))
-        if key not in engines:
-            engines[key] = create_engine(url, *args, **kwargs)
-        return engines[key]
-    shared_engine.shared = True
-    nbgrader.api.create_engine = shared_engine
-
-
 class ScratchGrader:
     """nbgrader's API in this process, grading into a private SQLite gradebook rebuilt per assignment structure,
     with `settings` (this process's by default; `executor`, when given, overrides its executor)."""
@@ -153,7 +132,7 @@ class ScratchGrader:
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
         from traitlets.config.loader import PyFileConfigLoader
-        share_gradebook_engines()
+        nbgrader_speedups.apply()
 
         config = PyFileConfigLoader("nbgrader_config.py", path=self.root).load_config()
         config.CourseDirectory.root = self.root
