@@ -131,6 +131,9 @@ def report_run(graded, notebooks, run_cpu, load, dask=None):
     print("  peak memory %9.0f MiB  (all processes together, sampled)   largest process %.0f MiB" % (
         graded["peak"] / 2 ** 20, max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024))
+    pool = graded["pool"]
+    print("  the one writer: %.4f CPU s per result (course gradebook, stamp; proofs/dispatch_simulation.py)"
+          % (pool.writer_cpu / max(1, len(pool.results))))
     print("phases:")
     for line in wall_lines(graded["pool"], graded["started"], wall) + cpu_lines(
             graded["pool"], graded["cpu_start"], cpu, notebooks):
