@@ -11,6 +11,7 @@ on the same inputs, to name the slip; nothing the kernel printed is read for tha
 """
 import contextlib
 import io
+import json
 import warnings
 
 import numpy as np
@@ -80,9 +81,26 @@ def output_on_case(implementation, case, params):
     return grading_cases.decode(grading_cases.encode(output))
 
 
+_KNOWN_OUTPUTS = {}   # (function, case, params, whose) -> encoded output of the grader's own code on that case
+MAX_KNOWN_OUTPUTS = 10_000
+
+
+def known_output(function, case, params, whose, implementation):
+    """output_on_case for the grader's own code (the reference, or a known mistake named `whose`), computed
+    once per process and case: every student's hidden case with the same trusted call gets the same inputs
+    (the case builders seed NumPy before each call), so the same output. A fresh decoded copy each time."""
+    key = (function, case, json.dumps(params, sort_keys=True, default=repr), whose)
+    if key not in _KNOWN_OUTPUTS:
+        output = output_on_case(implementation, case, params)   # raises when it fails: nothing is kept
+        if len(_KNOWN_OUTPUTS) >= MAX_KNOWN_OUTPUTS:
+            _KNOWN_OUTPUTS.clear()
+        _KNOWN_OUTPUTS[key] = grading_cases.encode(output)
+    return grading_cases.decode(_KNOWN_OUTPUTS[key])
+
+
 def reference_output(function, case, params):
     """The reference solution's output on the rebuilt case, encoded and decoded as a record's would be."""
-    return output_on_case(reference(function), case, params)
+    return known_output(function, case, params, "reference", reference(function))
 
 
 def matching_mistake(function, case, params, got):
@@ -91,7 +109,7 @@ def matching_mistake(function, case, params, got):
     comparison = graded_function(function).comparison
     for known in mistakes_for(function):
         try:
-            compare(comparison, got, output_on_case(known.run, case, params))
+            compare(comparison, got, known_output(function, case, params, "mistake:%s" % known.id, known.run))
             return known
         except Exception:  # a mismatch, or a mistake that cannot run on this case
             continue

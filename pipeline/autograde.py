@@ -21,11 +21,12 @@ from pipeline.course import remove_tree, say
 from pipeline.feedback import write_failure_feedback
 from pipeline.fingerprints import setup_fingerprint, submission_fingerprint
 from pipeline.grade_records import assignment_structure, write_submission
-from pipeline.gradebook import open_gradebook, part_scores, record_zero, remove_submission, submission_score
+from pipeline.gradebook import (all_scores, open_gradebook, part_scores, record_zero, remove_submission,
+                                submission_score)
 from pipeline.intake import admit, name_problem, shown_name
 from pipeline.notes import failing_parts, one_line
 from pipeline.prechecks import precheck
-from pipeline.stamps import read_stamp, write_stamp
+from pipeline.stamps import read_stamp, source_signature, write_stamp
 from pipeline.table import format_number
 from pipeline.workers import FAILURE_KINDS, INTAKE_FOLDER, SETTLED_KINDS, Task, WorkerPool
 
@@ -127,9 +128,11 @@ def clean_pair(course, gradebook, student, assignment):
     remove_tree(course.feedback(student, assignment))
 
 
-def _up_to_date(course, stamp, fingerprint, current, student, assignment):
+def _up_to_date(course, stamp, fingerprint, current, student, assignment, key="fingerprint"):
+    """Whether the stamp says this submission was graded as it is (`key`: compare the admitted copy's
+    fingerprint, or "source": the submitted files' signature and the set-up) and the gradebook agrees."""
     graded_file = os.path.join(course.autograded(student, assignment), course.notebook(assignment))
-    return (stamp is not None and stamp.get("fingerprint") == fingerprint and current is not None
+    return (stamp is not None and fingerprint is not None and stamp.get(key) == fingerprint and current is not None
             and abs(current[0] - stamp.get("score", -1)) < 1e-9
             and (stamp.get("status") == "failed" or os.path.exists(graded_file)))
 
@@ -142,18 +145,28 @@ def _admit_all(course, pairs, force, settings):
     released = {a: released_cells(course, a) for a in setups}
     stamps, pending, failed = dict(refused), {}, {}
     with open_gradebook(course.root) as gradebook:
+        scores = all_scores(gradebook)[0]
         for student, assignment in pairs:
+            stamp = read_stamp(course, student, assignment)
+            source = [setups[assignment], source_signature(course.submitted(student, assignment))]
+            if not force and source[1] and _up_to_date(course, stamp, source, scores.get((student, assignment)),
+                                                       student, assignment, key="source"):
+                stamps[(student, assignment)] = stamp   # its files and the set-up are as when it was graded
+                continue
             intake = course.path(INTAKE_FOLDER, student, assignment)
             admission = admit(course.submitted(student, assignment), course.notebook(assignment), intake,
                               student, assignment, released=released[assignment])
             fingerprint = submission_fingerprint(intake, setups[assignment], admission.problem)
-            stamp = read_stamp(course, student, assignment)
-            current = submission_score(gradebook, assignment, student)
+            current = scores.get((student, assignment))
             if not force and _up_to_date(course, stamp, fingerprint, current, student, assignment):
+                if stamp.get("source") != source:
+                    stamp = dict(stamp, source=source)
+                    write_stamp(course, student, assignment, stamp)
                 stamps[(student, assignment)] = stamp
                 continue
             clean_pair(course, gradebook, student, assignment)
-            base = {"fingerprint": fingerprint, "notes": [printable(n) for n in admission.notes], "student": student,
+            base = {"fingerprint": fingerprint, "source": source, "notes": [printable(n) for n in admission.notes],
+                    "student": student,
                     "assignment": assignment, "timestamp": admission.timestamp}
             if admission.problem:
                 failed[(student, assignment)] = dict(base, reason=admission.problem)

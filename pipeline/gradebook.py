@@ -83,6 +83,6 @@ def all_scores(gradebook):
     for assignment in gradebook.assignments:
         maxima[assignment.name] = float(assignment.max_score)
         for submission in assignment.submissions:
-            scores[(submission.student.id, assignment.name)] = (float(submission.score),
+            scores[(submission.student_id, assignment.name)] = (float(submission.score),
                                                                 float(submission.max_score))
     return scores, maxima

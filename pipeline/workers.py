@@ -23,6 +23,7 @@ from multiprocessing.connection import wait
 from grader import settings as kit_settings
 from grader import step_clock
 from grader.sandbox import budget
+from pipeline import nbgrader_speedups
 from pipeline.grade_records import SubmissionGrades, build_structure, read_submission
 
 INTAKE_FOLDER = ".kit-intake"   # admitted copies of submissions, what nbgrader reads as "submitted"
@@ -111,28 +112,6 @@ class Task:
     executor: str = "fork"   # how its notebooks run: "fork" or "kernel" (the executor setting, grader/settings.py)
 
 
-def share_gradebook_engines():
-    """Let every nbgrader Gradebook of this process reuse one SQLAlchemy engine per database URL.
-
-    nbgrader opens a Gradebook, with a new engine, a dozen times per notebook; SQLAlchemy keeps
-    its compiled queries per engine, so it compiled the same queries again every time. Only a
-    worker's own scratch gradebook is opened here; what nbgrader does with it is unchanged.
-    """
-    import nbgrader.api
-    from sqlalchemy import create_engine
-    if getattr(nbgrader.api.create_engine, "shared", False):
-        return
-    engines = {}
-
-    def shared_engine(url, *args, **kwargs):
-        key = (str(url), args, tuple(sorted(kwargs.items())))
-        if key not in engines:
-            engines[key] = create_engine(url, *args, **kwargs)
-        return engines[key]
-    shared_engine.shared = True
-    nbgrader.api.create_engine = shared_engine
-
-
 class ScratchGrader:
     """nbgrader's API in this process, grading into a private SQLite gradebook rebuilt per assignment structure,
     with `settings` (this process's by default; `executor`, when given, overrides its executor)."""
@@ -144,6 +123,7 @@ class ScratchGrader:
         self.folder = folder or tempfile.mkdtemp(prefix="kit-worker-")
         self.built = {}
         self.api = None
+        self.graded = 0   # submissions graded by this process so far
 
     def _api(self):
         kit_settings.install(self.settings)  # this process grades with them: nbgrader_config.py, the sandbox
@@ -153,7 +133,7 @@ class ScratchGrader:
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
         from traitlets.config.loader import PyFileConfigLoader
-        share_gradebook_engines()
+        nbgrader_speedups.apply()
 
         config = PyFileConfigLoader("nbgrader_config.py", path=self.root).load_config()
         config.CourseDirectory.root = self.root
@@ -172,9 +152,13 @@ class ScratchGrader:
         self.built[structure["name"]] = digest
 
     def grade(self, task):
-        """Autograde and write feedback for one admitted submission; a WorkerResult whatever happens."""
-        started = time.monotonic()
+        """Autograde and write feedback for one admitted submission; a WorkerResult whatever happens.
+        Its phases: wall seconds of each step, and this process's CPU seconds in it (`*_cpu`; the notebook's
+        own interpreter is `execution_cpu`), for the class benchmark."""
+        started, cpu = time.monotonic(), time.process_time()
         result = WorkerResult(task.student, task.assignment, False)
+        if not self.graded:   # this process's start-up: nbgrader's import, the fork server's preload
+            result.phases["first"] = 1.0
         try:
             self._prepare(task.structure)
             steps, hits = step_clock.snapshot(), budget.hit_count()
@@ -189,21 +173,28 @@ class ScratchGrader:
             if not result.success:
                 result.failure, result.exception = classify(raised[0]) if raised else ("error", "")
             result.phases["autograde"] = time.monotonic() - started
+            result.phases["autograde_cpu"] = time.process_time() - cpu
             result.phases.update(step_clock.since(steps))
             if result.success:
-                mark = time.monotonic()
+                mark, cpu = time.monotonic(), time.process_time()
                 with self.api.gradebook as gradebook:
                     result.grades = read_submission(gradebook, task.assignment, task.student)
                 result.phases["records"] = time.monotonic() - mark
-                mark = time.monotonic()
+                result.phases["records_cpu"] = time.process_time() - cpu
+                mark, cpu = time.monotonic(), time.process_time()
                 feedback = self.api.generate_feedback(task.assignment, task.student, force=True)
                 if not feedback.get("success"):
                     result.feedback_error = str(feedback.get("error") or "feedback failed")[-2000:]
                 result.phases["feedback"] = time.monotonic() - mark
+                result.phases["feedback_cpu"] = time.process_time() - cpu
         except BaseException as error:  # nbgrader's own capture failed: still a result, not a crash
             result.success = False
             result.error = "%s: %s" % (type(error).__name__, error)
             result.failure, result.exception = classify(error)
+        if not self.graded and self.executor == "fork":
+            from grader.sandbox import forkserver
+            result.phases["preload_cpu"] = forkserver.shared_server().preload_cpu
+        self.graded += 1
         result.seconds = time.monotonic() - started
         return result
 

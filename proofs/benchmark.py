@@ -1,7 +1,8 @@
 """How long grading takes: bare notebook runs, stock nbgrader autograde, and the kit's grading.
 
     python -m proofs.benchmark [--skip-bare] [--catalog N]
-    python -m proofs.benchmark --class [N] [--sample S] [--jobs J] [--executor E] [--dask ADDR] [--keep]
+    python -m proofs.benchmark --class [N] [--sample S] [--late K] [--dask-compare] [--jobs J] [--executor E]
+                               [--dask ADDR] [--keep]
         (the class benchmark: proofs/class_benchmark.py)
 
 Without --class:
@@ -115,12 +116,18 @@ def main(argv=None):
     parser.add_argument("--sample", type=int, default=20, metavar="S",
                         help="--class: submissions also graded by stock nbgrader and the reference path (default 20)")
     parser.add_argument("--keep", action="store_true", help="--class: keep the throwaway course copies")
+    parser.add_argument("--late", type=int, default=5, metavar="K",
+                        help="--class: then K late submissions, graded by a second run (0: skip; default 5)")
+    parser.add_argument("--dask-compare", action="store_true",
+                        help="--class: then grade the class again on a local Dask cluster of 2 single-process "
+                             "workers and print both runs")
     kit_settings.add_arguments(parser, names=("jobs", "dask", "executor"))  # --class: as python -m pipeline's
     args = parser.parse_args(argv)
     settings = kit_settings.install(kit_settings.from_arguments(args))
     if args.class_size is not None:
         from proofs.class_benchmark import main as class_benchmark
-        return class_benchmark(args.class_size, sample=args.sample, keep=args.keep, settings=settings)
+        return class_benchmark(args.class_size, sample=args.sample, keep=args.keep, settings=settings,
+                               late=args.late, dask_compare=args.dask_compare)
     workdir = tempfile.mkdtemp(prefix="kit-benchmark-")
     course = copy_course(os.path.join(workdir, "course"), ROOT)
     try:

@@ -19,110 +19,40 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import replace
 
 from grader import settings as kit_settings
 from grader.manifest import ASSIGNMENTS, ROOT
 from proofs.class_corpus import describe, sample_indices, student_name, write_class
-
-PHASE_NAMES = {  # in the report's order; the indented ones are parts of the line above them
-    "autograde": "nbgrader autograde, all of it",
-    "execution": "  execution: the notebook's cells in a fresh sandboxed interpreter (wall clock)",
-    "execution_cpu": "    of which CPU time of that interpreter",
-    "judging": "  judging the hidden tests' records, outside the sandbox",
-    "nbgrader": "  nbgrader's own work: two conversions, its other steps, scratch gradebook",
-    "records": "reading the scratch gradebook", "feedback": "feedback HTML"}
-
+from proofs.class_extras import report_dask, report_late
+from proofs.class_phases import cpu_lines, wall_lines
+from proofs.class_measures import MemoryPeak, RunCpu, become_subreaper, cpu_seconds, reap_orphans
 
 class TimingPool:
     """Wraps a pool's run(tasks): a progress bar, every WorkerResult kept, and the caller's (writer's) time per result."""
 
-    def __init__(self, inner, bar):
-        self.inner, self.bar = inner, bar
-        self.results, self.writer_seconds = [], 0.0
+    def __init__(self, inner, bar, cpu=None):
+        self.inner, self.bar, self.cpu = inner, bar, cpu or RunCpu()
+        self.results, self.writer_seconds, self.writer_cpu = [], 0.0, 0.0
         self.first_call = self.first_result = self.last_result = None
+        self.cpu_marks = {}   # "first_call", "last_result": the run's CPU seconds (RunCpu) then
 
     def run(self, tasks):
         tasks = list(tasks)
-        self.first_call = self.first_call or time.monotonic()
+        if self.first_call is None:
+            self.first_call, self.cpu_marks["first_call"] = time.monotonic(), self.cpu.seconds()
         self.bar.total = (self.bar.total or 0) + len(tasks)
         self.bar.refresh()
         for result in self.inner.run(tasks):
-            now = time.monotonic()
+            now, cpu = time.monotonic(), time.thread_time()
             self.first_result = self.first_result or (now, result.seconds)
             self.results.append(result)
             self.bar.update(1)
             yield result
             self.writer_seconds += time.monotonic() - now
-        self.last_result = time.monotonic()
-
-
-class MemoryPeak:
-    """Samples the resident memory of this process and all its descendants together; keeps the peak."""
-
-    def __init__(self, interval=0.5):
-        import psutil
-        self.process, self.interval, self.peak = psutil.Process(), interval, 0
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self):
-        while not self.stopping.is_set():
-            total = 0
-            for process in [self.process] + self.process.children(recursive=True):
-                with contextlib.suppress(Exception):
-                    total += process.memory_info().rss
-            self.peak = max(self.peak, total)
-            self.stopping.wait(self.interval)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stopping.set()
-        self.thread.join()
-
-
-def become_subreaper():
-    """Make descendants whose parent exits (a worker's sandboxed fork server) re-parent here (Linux), to be counted."""
-    import ctypes
-    with contextlib.suppress(OSError, AttributeError):
-        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0   # PR_SET_CHILD_SUBREAPER
-    return False
-
-
-def reap_orphans(seconds=15.0):
-    """Wait for the re-parented descendants (their CPU time then counts in RUSAGE_CHILDREN); none are ours to keep."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            time.sleep(0.1)
-
-
-def cpu_seconds():
-    """CPU seconds (user + system) of this process and of its waited-for descendants."""
-    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
-                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
-
-
-def machine_busy_seconds():
-    """CPU seconds the whole machine spent busy (every core, every process), from /proc/stat.
-
-    A sandbox's processes live in PID namespaces of their own and are killed, not waited for,
-    when a worker stops, so their time never reaches this process's RUSAGE_CHILDREN; the
-    machine's count has them (and whatever else runs, so the machine should be quiet).
-    """
-    import psutil
-    times = psutil.cpu_times()
-    return sum(times) - times.idle - getattr(times, "iowait", 0.0) - getattr(times, "guest", 0.0) - getattr(
-        times, "guest_nice", 0.0)
+            self.writer_cpu += time.thread_time() - cpu
+        self.last_result, self.cpu_marks["last_result"] = time.monotonic(), self.cpu.seconds()
 
 
 def nbgrader_autograde(course, students, settings, *args):
@@ -168,55 +98,49 @@ def sample_copy(source, destination, students):
     return destination
 
 
-def grade_class(course, settings, log_path):
-    """Run the pipeline on the class with a progress bar; (TimingPool, start, wall s, CPU s, machine CPU s,
-    peak memory bytes)."""
+def grade_class(course, settings, log_path, run_cpu, inner=None, force=False):
+    """Run the pipeline on the class with a progress bar; a dict: pool (TimingPool), started, wall, cpu (the
+    run's CPU seconds, RunCpu), cpu_start, waited (CPU of the processes waited for), peak (memory bytes)."""
     from tqdm import tqdm
     from pipeline.run import run
     from pipeline.workers import WorkerPool
-    if settings.dask:
+    if inner is None and settings.dask:
         from pipeline.dask_pool import DaskPool
         inner = DaskPool(settings.dask, course, settings=settings)
-    else:
-        inner = WorkerPool(course, settings=settings)
+    inner = inner or WorkerPool(course, settings=settings)
     counted = become_subreaper()
     with tqdm(total=0, unit="nb", desc="grading", file=sys.stderr, mininterval=1.0, smoothing=0.1) as bar:
-        pool = TimingPool(inner, bar)
-        cpu, machine, started = cpu_seconds(), machine_busy_seconds(), time.monotonic()
+        pool = TimingPool(inner, bar, run_cpu)
+        waited, cpu_start, started = cpu_seconds(), run_cpu.seconds(), time.monotonic()
         with MemoryPeak() as memory, open(log_path, "w") as log, contextlib.redirect_stdout(log):
-            run(root=course, pool=pool, settings=settings)
+            run(root=course, pool=pool, settings=settings, force=force)
         wall = time.monotonic() - started
-        machine = machine_busy_seconds() - machine
     if counted:
         reap_orphans()
-    cpu = cpu_seconds() - cpu
-    return pool, started, wall, cpu, machine, memory.peak
+    return {"pool": pool, "started": started, "wall": wall, "cpu_start": cpu_start,
+            "cpu": run_cpu.seconds() - cpu_start, "waited": cpu_seconds() - waited, "peak": memory.peak}
 
 
-def phase_lines(pool, started, wall, notebooks):
-    """The report's phase lines: pipeline wall-clock spans, and worker seconds per graded notebook."""
-    lines = []
-    if pool.first_call and pool.first_result and pool.last_result:
-        spans = [("start-up: release check, intake (admission, fingerprints, prechecks)", pool.first_call - started),
-                 ("start-up: worker processes spawned (nbgrader's import is in their first autograde)",
-                  max(0.0, pool.first_result[0] - pool.first_call - pool.first_result[1])),
-                 ("grading, first task to last result", pool.last_result - pool.first_call),
-                 ("after grading: feedback step, export, grade table", started + wall - pool.last_result)]
-        lines += ["  wall clock    %-76s %8.1f s" % span for span in spans]
-    graded = [r.phases for r in pool.results if r.success]
-    graded = [dict(p, nbgrader=p.get("autograde", 0.0) - p.get("execution", 0.0) - p.get("judging", 0.0))
-              for p in graded]   # what is left of autograde is nbgrader's own work
-    present = {k for phases in graded for k in phases}
-    for key in [k for k in PHASE_NAMES if k in present] + sorted(present - set(PHASE_NAMES)):
-        total = sum(phases.get(key, 0.0) for phases in graded)
-        lines.append("  per notebook  %-76s %8.3f s   (worker time, %d notebooks)"
-                     % (PHASE_NAMES.get(key, key), total / max(1, len(graded)), len(graded)))
-    lines.append("  per notebook  %-76s %8.3f s   (the one writer: course gradebook, stamp)"
-                 % ("database", pool.writer_seconds / max(1, notebooks)))
-    return lines
+def report_run(graded, notebooks, run_cpu, load, dask=None):
+    """Print a graded run's wall time, CPU seconds (per phase), peak memory."""
+    wall, cpu = graded["wall"], graded["cpu"]
+    print("  wall time   %9.1f s    %7.3f s per notebook   (load average %.1f before the run)"
+          % (wall, wall / notebooks, load))
+    print("  CPU time    %9.1f s    %7.3f s per notebook   (%s%s)" % (
+        cpu, cpu / notebooks, run_cpu.what(), "; not the Dask workers elsewhere" if dask else ""))
+    print("  peak memory %9.0f MiB  (all processes together, sampled)   largest process %.0f MiB" % (
+        graded["peak"] / 2 ** 20, max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024))
+    pool = graded["pool"]
+    print("  the one writer: %.4f CPU s per result (course gradebook, stamp; proofs/dispatch_simulation.py)"
+          % (pool.writer_cpu / max(1, len(pool.results))))
+    print("phases:")
+    for line in wall_lines(graded["pool"], graded["started"], wall) + cpu_lines(
+            graded["pool"], graded["cpu_start"], cpu, notebooks):
+        print(line)
 
 
-def main(count, sample=20, keep=False, settings=None):
+def main(count, sample=20, keep=False, settings=None, late=5, dask_compare=False):
     """Run the class benchmark and print its report; returns 0 when the sample's scores equal the reference path's."""
     from pipeline.course import Course, copy_course
     from pipeline.release import generate_release
@@ -242,24 +166,21 @@ def main(count, sample=20, keep=False, settings=None):
         stock = sample_copy(course, os.path.join(workdir, "stock"), sampled)
 
         load = os.getloadavg()[0]
-        pool, started, wall, cpu, machine, peak = grade_class(course, settings, os.path.join(workdir, "pipeline.log"))
-        notebooks = 3 * count
-        where = ("the Dask cluster at %s" % dask if dask else "%d local worker processes" % jobs) + (
-            ", %s executor" % executor)
-        print()
-        print("ours: python -m pipeline end to end on %s (%d cores here)" % (where, os.cpu_count() or 1))
-        print("  wall time   %9.1f s    %7.3f s per notebook" % (wall, wall / notebooks))
-        print("  CPU time    %9.1f s    %7.3f s per notebook   (the whole machine busy, all cores; load average "
-              "%.1f before the run%s)" % (machine, machine / notebooks, load,
-                                          "; not the Dask workers elsewhere" if dask else ""))
-        print("              %9.1f s    %7.3f s per notebook   (this run's processes that were waited for: not "
-              "the sandboxes)" % (cpu, cpu / notebooks))
-        print("  peak memory %9.0f MiB  (all processes together)   largest process %.0f MiB" % (
-            peak / 2 ** 20, max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024))
-        print("phases:")
-        for line in phase_lines(pool, started, wall, notebooks):
-            print(line)
+        run_cpu = RunCpu()
+        try:
+            graded = grade_class(course, settings, os.path.join(workdir, "pipeline.log"), run_cpu)
+            notebooks = 3 * count
+            where = ("the Dask cluster at %s" % dask if dask else "%d local worker processes" % jobs) + (
+                ", %s executor" % executor)
+            print()
+            print("ours: python -m pipeline end to end on %s (%d cores here)" % (where, os.cpu_count() or 1))
+            report_run(graded, notebooks, run_cpu, load, dask)
+            if late:
+                report_late(course, count, late, settings, run_cpu, workdir)
+            if dask_compare and not dask:
+                report_dask(course, settings, run_cpu, workdir, graded, notebooks)
+        finally:
+            run_cpu.close()
 
         print()
         print("sample: %d of the same submissions (%d notebooks): %s" % (len(sampled), 3 * len(sampled),
@@ -271,7 +192,7 @@ def main(count, sample=20, keep=False, settings=None):
         for student in tqdm(sampled, desc="reference path", unit="submission", file=sys.stderr):
             reference_seconds += nbgrader_autograde(reference, [student], replace(settings, executor="kernel"),
                                                     "--student", student)
-        ours = wall / notebooks
+        ours = graded["wall"] / notebooks
         for label, seconds in (("stock nbgrader (every cell runs, one autograde call)", stock_seconds),
                                ("reference path (course config, one submission at a time)", reference_seconds)):
             per = seconds / (3 * len(sampled))

@@ -80,3 +80,19 @@ def describe(made):
                "catalog variants" if kind in variants else "catalog mutants")
         groups[key] += 1
     return ", ".join("%s %d" % item for item in groups.items())
+
+
+def write_late(root, count, late):
+    """`late` submissions after a class of `count`: new students s<count>..., one notebook each, of the kinds
+    their index gives, assignments in turn; returns their (student, assignment) pairs."""
+    added = []
+    names = list(ASSIGNMENTS)
+    for index in range(count, count + late):
+        student, assignment = student_name(index), names[index % len(names)]
+        cycle = kinds(assignment)
+        nb = kind_notebook(assignment, cycle[index % len(cycle)], root)
+        nb["cells"] = nb["cells"] + [{"cell_type": "markdown", "id": "submitted-by-" + student, "metadata": {},
+                                      "source": "Submitted late by %s." % student}]
+        write_submission(student, assignment, json.dumps(nb, indent=1) + "\n", root=root)
+        added.append((student, assignment))
+    return added

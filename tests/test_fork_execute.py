@@ -41,7 +41,10 @@ CELLS = [
     "import time\nwhile True:\n    try:\n        time.sleep(100)\n    except BaseException:\n        pass",
     "print('the end')",
     "print('x' * 1_500_000)",
+    "import matplotlib.pyplot as plt\nplt.scatter([1, 2], [3, 4])",
 ]
+GRADED = {7}        # graded cells (test cells): they draw their figures as a kernel does
+NOT_DRAWN = 18      # a cell that earns no points: the fork executor shows its figure as text only
 
 
 def shape(nb):
@@ -76,6 +79,9 @@ def executed(tmp_path_factory):
         (folder / "grading_cases.py").write_text(source.read())
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
+    for index in GRADED:
+        nb.cells[index].metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 1,
+                                                "grade_id": "test_%d" % index, "schema_version": 3}
     results = {}
     for name, executor in [("kernel", GradingExecute(kernel_manager_class=SandboxedKernelManager)),
                            ("fork", ForkExecute())]:
@@ -90,7 +96,18 @@ def executed(tmp_path_factory):
 def test_same_outputs_cell_by_cell(executed):
     kernel, fork = shape(executed["kernel"]), shape(executed["fork"])
     for index, (expected, got) in enumerate(zip(kernel, fork)):
+        if index == NOT_DRAWN:   # the kernel renders the picture; the fork executor shows the figure's text
+            expected = [("display_data", ("text/plain",)) if kind[0] == "display_data" else kind for kind in expected]
         assert got == expected, (index, CELLS[index], expected, got)
+
+
+def test_only_graded_cells_render_figures(executed):
+    """A figure in a cell that earns no points is made, shown by its text and closed; not rendered."""
+    drawn = executed["kernel"].cells[NOT_DRAWN].outputs
+    assert any("image/png" in o.get("data", {}) for o in drawn), drawn
+    shown = [o for o in executed["fork"].cells[NOT_DRAWN].outputs if o.output_type == "display_data"]
+    assert shown and all(set(o.data) == {"text/plain"} for o in shown), shown
+    assert shown[0].data["text/plain"].startswith("<Figure size")
 
 
 def test_what_the_cells_show(executed):

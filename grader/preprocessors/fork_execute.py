@@ -8,11 +8,17 @@ interpreter replays the cells before it, and grading goes on. When the server it
 away (it cannot be reached from a notebook, so that is a crash or an out-of-memory kill), the
 notebook is graded again from the start in a fresh server, once. Skipped training cells
 stay skipped. Outputs come back as data and are checked before they enter the notebook.
+
+A cell that earns no points (not a graded cell) shows its matplotlib figures as text
+(`<Figure size ...>`) instead of a rendered picture: no score reads any output of such a cell,
+and rendering was the costliest part of the lesson's data cells. Its code runs in full (every
+name it defines is there for the cells after it); graded cells draw as in a Jupyter kernel.
 """
 import os
 import sys
 
 from nbformat import NotebookNode
+from nbgrader.utils import is_grade
 
 from grader import step_clock
 from grader.cell_limits import OutputBudget, is_essential
@@ -108,7 +114,7 @@ class ForkExecute(GradingExecute):
     def _run(self, index, cell):
         """Run one cell on the child; True when it finished, False when the child went away."""
         status, outputs, count, dropped = self._server.run(index, cell.source, self.timeout * self.wall_factor,
-                                                           shown=shown_source(cell))
+                                                           shown=shown_source(cell), draw=is_grade(cell))
         if status != "done":
             self._gone = outputs  # "hung", "killed", "exited"
             return False

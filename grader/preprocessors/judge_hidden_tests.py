@@ -6,6 +6,8 @@ wrote to stderr (nbgrader scores it 0) gets an error output that says so in plai
 test cell's Verdict (grader/verdict.py) is written next to the autograded notebook, by this
 process, for the pipeline and the catalog harness to read.
 """
+import time
+
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution
@@ -28,8 +30,10 @@ class JudgeHiddenTests(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         self._verdicts = []
+        cpu = time.process_time()
         with step_clock.timed("judging"):
             nb, resources = super().preprocess(nb, resources)
+        step_clock.add("judging_cpu", time.process_time() - cpu)
         name = resources.get("nbgrader", {}).get("notebook") or resources.get("unique_key") or "notebook"
         resources.setdefault("outputs", {})[verdict_file(name)] = dumps(self._verdicts).encode("utf-8")
         return nb, resources

@@ -39,13 +39,13 @@ def child_main(fd, request, helpers):
     os.chdir(request["cwd"])
     _set_rlimits(request.get("rlimits") or {})
     chars, count_limit = int(request.get("cell_output_chars", 1_000_000)), int(request.get("cell_outputs", 10_000))
-    state = {"sink": Sink(chars, count_limit)}
+    state = {"sink": Sink(chars, count_limit), "draw": True}
     sink_of = lambda: state["sink"]  # noqa: E731
     drain = fd_capture(sink_of)
     sys.stdout, sys.stderr = Stream("stdout", sink_of), Stream("stderr", sink_of)
     sys.stdin = open(os.devnull)
     _import_path(helpers)
-    shell = make_shell(sink_of)
+    shell = make_shell(sink_of, draws=lambda: state["draw"])
     from IPython.core.error import StdinNotImplementedError
 
     def no_input(prompt=""):
@@ -70,6 +70,7 @@ def child_main(fd, request, helpers):
         if command.get("op") != "run":
             continue
         state["sink"] = Sink(chars, count_limit)
+        state["draw"] = command.get("draw") is not False   # False: figures as text only (output_capture.make_shell)
         nonce = command.get("nonce")
         send_frame(fd, {"event": "cell_started", "index": command["index"], "nonce": nonce})
         count, state["timed_out"] = shell.execution_count, False

@@ -208,14 +208,17 @@ class ForkServer:
             sandbox_uids.release(self.notebook_uid)
             self.notebook_uid = None
 
-    def run(self, index, source, wall_seconds, shown=None):
+    def run(self, index, source, wall_seconds, shown=None, draw=True):
         """Run one cell: ("done", outputs, execution_count, dropped) or ("gone", status, None, 0) when the child
-        went away. `shown`: for a test cell, its source as the student saw it (what its history keeps)."""
+        went away. `shown`: for a test cell, its source as the student saw it (what its history keeps).
+        `draw=False`: its matplotlib figures are shown as text, not rendered (a cell that earns no points)."""
         if self.budget_hit():
             return "gone", "budget", None, 0
         command = {"op": "run", "index": index, "source": source}
         if shown is not None:
             command["shown"] = shown
+        if not draw:
+            command["draw"] = False
         if self.guard is not None:
             self.guard.begin_cell()
         self.cpu_interrupted = False

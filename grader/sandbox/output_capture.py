@@ -9,6 +9,7 @@ and IPython only: this file runs inside the sandbox.
 import json
 import os
 import select
+import sys
 
 RECORD_MIME = "application/vnd.pada.grade-record+json"  # grading_cases.RECORD_MIME: hidden-test records are kept
 
@@ -140,8 +141,18 @@ def _size(data):
     return sum(len(v) if isinstance(v, str) else len(json.dumps(v, default=str)) for v in data.values())
 
 
-def make_shell(sink_of):
-    """A fresh IPython shell whose display, results and tracebacks become cell outputs."""
+def _is_figure(obj):
+    """Whether `obj` is a matplotlib figure (without importing matplotlib when the notebook has not)."""
+    figure = sys.modules.get("matplotlib.figure")
+    return figure is not None and isinstance(obj, figure.Figure)
+
+
+def make_shell(sink_of, draws=lambda: True):
+    """A fresh IPython shell whose display, results and tracebacks become cell outputs.
+
+    While `draws()` is false, a matplotlib figure is shown by its text only (`<Figure size ...>`): no
+    picture is rendered, the costliest output there is. The grader asks for that in cells that earn no
+    points (grader/preprocessors/fork_execute.py); the figure is made and closed as usual."""
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
     from IPython.core.interactiveshell import InteractiveShell
@@ -202,6 +213,8 @@ def make_shell(sink_of):
         if sink_of().full():
             sink_of().dropped += 1
             return {}, {}
+        if not draws() and _is_figure(obj):
+            return plain_format(obj, include=("text/plain",))
         return plain_format(obj, include=include, exclude=exclude)
     formatter.format = format_unless_full
     try:

@@ -11,6 +11,7 @@ side: the child cannot name it, signal it or reach its pipes. It relays to the g
 token; lifecycle events (child gone, exit status, CPU) and a heartbeat come from the server alone.
 One child at a time. Frames: grader.sandbox.framing.
 """
+import gc
 import os
 import secrets
 import select
@@ -72,6 +73,8 @@ def main():
         except Exception as error:  # a missing optional library: the notebook imports it itself
             failed.append("%s (%s)" % (name, type(error).__name__))
     _warm_up_tracebacks()
+    gc.collect()   # what the preload left is kept for good: a child's collections never walk it again, and
+    gc.freeze()    # never write to its pages (which the children share with this server until they do)
     send_frame(outbound, {"event": "ready", "preload_cpu": time.process_time() - started, "failed": failed})
     while True:
         try:
