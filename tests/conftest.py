@@ -16,6 +16,7 @@ import pytest
 
 import background
 import catalog_builds
+import ordinary_user as accounts
 from notebook_runner import execute
 
 matplotlib.use("Agg")
@@ -92,6 +93,16 @@ def run_notebook(tmp_path_factory):
             pytest.fail("executing %s failed:\n%s" % (path, status["tail"]))
         return nbformat.read(os.path.join(folder, "executed.ipynb"), as_version=4)
     return run
+
+
+@pytest.fixture(scope="session")
+def ordinary_user():
+    """The unprivileged account this test process grades as (tests/ordinary_user.py), removed at the end."""
+    if os.geteuid() != 0:
+        pytest.skip("an ordinary user's run is started by root (useradd, runuser)")
+    user = accounts.make_user("kitgrader_" + os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    yield user
+    accounts.remove_user(user)
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from grader.sandbox import budget, bwrap, cgroup_enter
 from grader.sandbox.budget_cgroups import CgroupV1, kind
 from graded_course import course_env
 from pipeline.course import copy_course
-from test_budget import USER
 
 pytestmark = pytest.mark.e2e   # grades a class with nbgrader
 MB = 1024 * 1024
@@ -51,15 +50,6 @@ def hostile(root, payloads):
     return nb
 
 
-def reachable(folder, up_to):
-    """Let any user traverse the folders from `up_to` down to `folder` (pytest makes them private)."""
-    while True:
-        os.chmod(folder, os.stat(folder).st_mode | 0o011)
-        if folder == up_to or folder == "/":
-            return
-        folder = os.path.dirname(folder)
-
-
 @pytest.fixture(scope="module", params=["root", "user"])
 def graded(request, tmp_path_factory):
     if os.geteuid() != 0 or not kind():
@@ -83,15 +73,15 @@ def graded(request, tmp_path_factory):
     write_submission("b_sleeper", ASSIGNMENT, hostile(course, [SLEEP, DEAF, SLEEP]), root=course)
     write_submission(VICTIM, ASSIGNMENT, correct(ASSIGNMENT, read_release(ASSIGNMENT, course)), root=course)
     write_submission("honest_release", ASSIGNMENT, read_release(ASSIGNMENT, course), root=course)
-    as_user = []
+    command = [sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1"]
     if request.param == "user":
-        subprocess.run(["chown", "-R", "%s:%s" % (USER, USER), os.path.dirname(course)], check=True)
-        as_user = [shutil.which("runuser"), "-u", USER, "--"]
+        user = request.getfixturevalue("ordinary_user")
+        user.own(os.path.dirname(course))
+        command = user.command(command)
     cgroup = CgroupV1()
     try:
         enter = [sys.executable, "-I", "-S", cgroup_enter.__file__, json.dumps({"procs": cgroup.procs_files()[:1]})]
-        result = subprocess.run(enter + as_user + [sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1"],
-                                cwd=course, env=env, capture_output=True, text=True, timeout=1500)
+        result = subprocess.run(enter + command, cwd=course, env=env, capture_output=True, text=True, timeout=1500)
         peak = cgroup.peak_bytes()
     finally:
         cgroup.remove()

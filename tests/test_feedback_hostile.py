@@ -120,13 +120,12 @@ def build_hostile_course(course, user=None):
     edits.write_submission(HONEST, ASSIGNMENT, correct(ASSIGNMENT, edits.read_release(ASSIGNMENT, course)),
                            root=course)
     os.symlink("/etc/hostname", os.path.join(course, "submitted", HOSTILE, ASSIGNMENT, CONTROL_NAME))
-    env, prefix = course_env(course), []
-    if user:
-        subprocess.run(["chown", "-R", "%s:%s" % (user, user), os.path.dirname(course)], check=True)
+    env, command = course_env(course), [sys.executable, "-m", "pipeline", "--no-samples"]
+    if user:   # an OrdinaryUser (tests/ordinary_user.py)
+        user.own(os.path.dirname(course))
         env["HOME"] = os.path.join(course, ".home")
-        prefix = ["runuser", "-u", user, "--"]
-    result = subprocess.run(prefix + [sys.executable, "-m", "pipeline", "--no-samples"], cwd=course, env=env,
-                            capture_output=True, text=True, timeout=1500)
+        command = user.command(command)
+    result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=1500)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
 
@@ -144,18 +143,13 @@ def hostile_course(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def hostile_course_as_user(request):
-    """The same class graded by an ordinary user (created for it) who owns the course copy."""
+def hostile_course_as_user(request, ordinary_user):
+    """The same class graded by an ordinary user (tests/conftest.py) who owns the course copy."""
     if "user" not in _BUILT:
-        user = "kitpages%d" % (os.getpid() % 100000)
-        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", user], check=True)
         folder = tempfile.mkdtemp(prefix="kit-pages-user-")   # pytest's own temp folder is root's alone
-        try:
-            course = os.path.join(folder, "course")
-            _BUILT["user"] = (course, build_hostile_course(course, user=user))
-        finally:
-            subprocess.run(["userdel", user], check=False)
         request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+        course = os.path.join(folder, "course")
+        _BUILT["user"] = (course, build_hostile_course(course, user=ordinary_user))
     return _BUILT["user"]
 
 

@@ -8,7 +8,6 @@ the real pipeline as root and as an ordinary user; the classmates' grades are th
 without the hostile folders, graded the same way.
 """
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -25,16 +24,6 @@ ASSIGNMENT = "initialization"
 NOTEBOOK = "Initialization.ipynb"
 HONEST = {"honest_a": correct, "honest_b": partly_wrong, "odd_files": correct}
 HOSTILE = ["*", "-rf", "a b", "$(x)", "x\u202ey", "e\x1b[31m", "a..b", "[ab]", "?", "tab\tname"]
-USER = "kitnames"
-
-
-def ordinary_user():
-    """An unprivileged account to grade as (made once)."""
-    try:
-        pwd.getpwnam(USER)
-    except KeyError:
-        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", USER], check=True)
-    return USER
 
 
 def write_class(course, hostile=True):
@@ -62,7 +51,8 @@ def write_class(course, hostile=True):
 
 
 def graded_class(as_user, hostile=True):
-    """A course copy with the class, graded by `python -m pipeline --no-samples` (as `as_user` if given)."""
+    """A course copy with the class, graded by `python -m pipeline --no-samples` (as `as_user`, an OrdinaryUser of
+    tests/ordinary_user.py, if given)."""
     course = tempfile.mkdtemp(prefix="kit-names-")
     os.chmod(course, 0o755)
     copy_course(course)
@@ -72,8 +62,8 @@ def graded_class(as_user, hostile=True):
     if as_user:
         home = os.path.join(course, ".home")
         os.makedirs(home)
-        subprocess.run(["chown", "-R", "%s:%s" % (as_user, as_user), course], check=True)
-        command = ["runuser", "-u", as_user, "--", "env", "HOME=" + home] + command
+        as_user.own(course)
+        command = as_user.command(command, {"HOME": home})
     result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return {"course": course, "output": result.stdout, "dump": gradebook_dump(course)}
@@ -81,7 +71,7 @@ def graded_class(as_user, hostile=True):
 
 @pytest.fixture(scope="module", params=["root", "user"])
 def graded(request):
-    run = graded_class(ordinary_user() if request.param == "user" else None)
+    run = graded_class(request.getfixturevalue("ordinary_user") if request.param == "user" else None)
     yield run
     shutil.rmtree(run["course"], ignore_errors=True)
 
