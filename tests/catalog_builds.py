@@ -1,4 +1,5 @@
-"""The catalog builds the tests read: the full catalogs, and a thin slice of them.
+"""The catalog builds the tests read: the full catalogs, and a thin slice of them (`python tests/catalog_builds.py
+FOLDER [entry id ...]` is one build: the entries graded in a released course copy, their results in FOLDER/catalog.json).
 
 The slice is every tampering entry and one mistake per graded function: enough to show the
 nbgrader path end to end (restored tests, the out-of-kernel judge, verdicts) in a few minutes.
@@ -21,8 +22,15 @@ def thin_slice():
 
 
 def _build(name, entries):
-    return (name, [sys.executable, "-m", "proofs.catalog", "--json", os.path.join("{folder}", "catalog.json"),
-                   "--workdir", "{folder}"] + [e.id for e in entries])
+    return (name, [sys.executable, os.path.abspath(__file__), "{folder}"] + [e.id for e in entries])
+
+
+def build(folder, ids):
+    """Grade the entries `ids` (all when empty) in a copy of the course with its release generated."""
+    from proofs.catalog.__main__ import main
+    from released_course import released_copy
+    course = released_copy(os.path.join(folder, "course"))
+    return main(["--json", os.path.join(folder, "catalog.json"), "--course", course] + list(ids))
 
 
 FULL = _build("catalog", [])
@@ -72,3 +80,7 @@ def assert_loses_the_points(result, entry):
     else:  # the hidden tests on their own catch it too (judged in-process on the same cases)
         assert result["hidden"][0] < result["hidden"][1], context(result)
     assert result["problems"] == [], context(result)
+
+
+if __name__ == "__main__":   # the background build (tests/conftest.py)
+    sys.exit(build(sys.argv[1], sys.argv[2:]))

@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 from course_env import python_env
-from pipeline.course import copy_course
+from released_course import released_copy
 from samples.students import build_bad_inputs, build_student, correct, partly_wrong, unimplemented
 
 ASSIGNMENT = "initialization"
@@ -15,7 +15,7 @@ BROKEN = ["broken_json"]                         # a bad input: a recorded zero,
 
 def class_course(folder):
     """A course copy at `folder` with Initialization submissions of every CLASS student and the BROKEN ones."""
-    course = copy_course(folder)
+    course = released_copy(folder)
     for student in CLASS:
         build_student(student, CLASS[student], root=course, assignments=[ASSIGNMENT])
     build_bad_inputs(course, BROKEN)

@@ -8,16 +8,20 @@ in the background when collection ends, only those the selected tests need (test
 """
 import os
 import sys
+import uuid
 import warnings
 
 import matplotlib
 import nbformat
 import pytest
 
-import background
-import catalog_builds
-import ordinary_user as accounts
-from notebook_runner import execute
+# one name for this test run's shared builds (tests/background.py), seen by every xdist worker and subprocess
+os.environ.setdefault("KIT_TEST_RUN", os.environ.get("PYTEST_XDIST_TESTRUNUID") or "run-" + uuid.uuid4().hex)
+import background  # noqa: E402  (reads KIT_TEST_RUN)
+import catalog_builds  # noqa: E402
+import ordinary_user as accounts  # noqa: E402
+import released_course  # noqa: E402
+from notebook_runner import execute  # noqa: E402
 
 matplotlib.use("Agg")
 
@@ -51,6 +55,8 @@ def pytest_collection_modifyitems(config, items):
 def pytest_collection_finish(session):
     """Start the shared builds the selected tests need (once per run, whichever worker is first)."""
     _WANTED.update(name for item in session.items for name in item.fixturenames)
+    if any(item.get_closest_marker("e2e") or item.get_closest_marker("slow") for item in session.items):
+        background.start(*released_course.BUILD)   # most classes graded by the tests start from it
     if "graded_course" in _WANTED:
         background.start(*GRADED_COURSE)
     if "catalog_full" in _WANTED:

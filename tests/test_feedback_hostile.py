@@ -27,7 +27,7 @@ from graded_course import course_env
 from grader.hidden_block import hidden_lines
 from grader.messages import CONTROL
 from grader.page_sanitizer import MATHML_TAGS, style_hash
-from pipeline.course import copy_course
+from released_course import released_copy
 
 pytestmark = pytest.mark.e2e
 
@@ -115,7 +115,7 @@ def build_hostile_course(course, user=None):
     the copy, when given); what the pipeline printed."""
     from samples import notebook_edits as edits
     from samples.students import correct
-    copy_course(course)
+    released_copy(course)
     edits.write_submission(HOSTILE, ASSIGNMENT, hostile_notebook(course), root=course)
     edits.write_submission(HONEST, ASSIGNMENT, correct(ASSIGNMENT, edits.read_release(ASSIGNMENT, course)),
                            root=course)

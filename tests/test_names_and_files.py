@@ -16,7 +16,7 @@ import tempfile
 import pytest
 
 from graded_course import course_env, gradebook_dump
-from pipeline.course import copy_course
+from released_course import released_copy
 from samples.students import build_student, correct, partly_wrong
 
 pytestmark = pytest.mark.e2e
@@ -55,7 +55,7 @@ def graded_class(as_user, hostile=True):
     tests/ordinary_user.py, if given)."""
     course = tempfile.mkdtemp(prefix="kit-names-")
     os.chmod(course, 0o755)
-    copy_course(course)
+    released_copy(course)
     write_class(course, hostile)
     env = course_env(course)
     command = [sys.executable, "-m", "pipeline", "--no-samples"]

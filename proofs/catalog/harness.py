@@ -143,8 +143,9 @@ def judge_entry(result, full, pass_lines):
 
 
 # ----------------------------------------------------------------------------- the run
-def run_catalog(entries=None, workdir=None, jobs=None, quiet=True):
-    """Grade `entries` (default: all) in a copy of the course; returns ([Result], {assignment: full marks})."""
+def run_catalog(entries=None, workdir=None, jobs=None, quiet=True, course=None):
+    """Grade `entries` (default: all) in a copy of the course (or in `course`, a copy made beforehand, e.g. with
+    its release generated); returns ([Result], {assignment: full marks})."""
     from pipeline.autograde import grade
     from pipeline.course import Course, copy_course
     from pipeline.gradebook import open_gradebook, part_scores, submission_score
@@ -152,10 +153,10 @@ def run_catalog(entries=None, workdir=None, jobs=None, quiet=True):
     from pipeline.stamps import read_stamp
     entries = list(entries or ENTRIES)
     holder = None
-    if workdir is None:
+    if workdir is None and course is None:
         holder = tempfile.TemporaryDirectory(prefix="kit-catalog-")
         workdir = holder.name
-    course = copy_course(os.path.join(workdir, "course"))
+    course = course or copy_course(os.path.join(workdir, "course"))
     try:
         output = io.StringIO()
         with contextlib.redirect_stdout(output) if quiet else contextlib.nullcontext():
