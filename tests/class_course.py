@@ -13,9 +13,10 @@ CLASS = {"correct": correct, "partly_wrong": partly_wrong, "unimplemented": unim
 BROKEN = ["broken_json"]                         # a bad input: a recorded zero, never graded
 
 
-def class_course(folder):
-    """A course copy at `folder` with Initialization submissions of every CLASS student and the BROKEN ones."""
-    course = released_copy(folder)
+def class_course(folder, sqlite=True):
+    """A course copy at `folder` (released, tests/released_course.py; its SQLite gradebook left out unless `sqlite`)
+    with Initialization submissions of every CLASS student and the BROKEN ones."""
+    course = released_copy(folder, gradebook=sqlite)
     for student in CLASS:
         build_student(student, CLASS[student], root=course, assignments=[ASSIGNMENT])
     build_bad_inputs(course, BROKEN)

@@ -39,9 +39,11 @@ def template(tmp_path_factory=None):
     return os.path.join(folder, "course")
 
 
-def released_copy(destination):
-    """A copy of the course at `destination` with its release generated and known to its SQLite gradebook."""
-    return copy_course(destination, root=template(), parts=RELEASED_PARTS)
+def released_copy(destination, gradebook=True):
+    """A copy of the course at `destination` with its release generated and known to its SQLite gradebook
+    (without that gradebook when `gradebook` is false: for a course graded into another database)."""
+    parts = RELEASED_PARTS if gradebook else [p for p in RELEASED_PARTS if p != "gradebook.db"]
+    return copy_course(destination, root=template(), parts=parts)
 
 
 if __name__ == "__main__":
