@@ -31,9 +31,12 @@ ORIGINAL_FOOTBALL = os.path.join(SHARED_SEED, "original-football-data.mat")
 
 GRADED_COURSE = ("graded-course", [sys.executable, os.path.join(ROOT, "tests", "graded_course.py"),
                                    os.path.join("{folder}", "course")])
+HOSTILE_COURSE = ("hostile-course", [   # tests/test_feedback_hostile.py's class, graded as root
+    sys.executable, "-c", "import sys, test_feedback_hostile as t; open(sys.argv[2], 'w', encoding='utf-8', newline='')"
+    ".write(t.build_hostile_course(sys.argv[1]))", os.path.join("{folder}", "course"), os.path.join("{folder}", "printed.txt")])
 # the long fixtures, and the mark a test that uses one must carry
 SLOW_FIXTURES = {"catalog_full"}
-E2E_FIXTURES = {"graded_course", "catalog_slice", "executed_source", "executed_release", "run_notebook",
+E2E_FIXTURES = {"graded_course", "hostile_course", "catalog_slice", "executed_source", "executed_release", "run_notebook",
                 "regenerated", "trainer_results", "lesson", "circles", "original"}  # builds, notebook runs, trainings
 _WANTED = set()  # fixture names the selected tests use
 
@@ -59,6 +62,8 @@ def pytest_collection_finish(session):
         background.start(*released_course.BUILD)   # most classes graded by the tests start from it
     if "graded_course" in _WANTED:
         background.start(*GRADED_COURSE)
+    if "hostile_course" in _WANTED:
+        background.start(*HOSTILE_COURSE)
     if "catalog_full" in _WANTED:
         background.start(*catalog_builds.FULL)
     elif "catalog_slice" in _WANTED:
@@ -72,6 +77,17 @@ def graded_course(tmp_path_factory):
     if status["returncode"] != 0:
         pytest.fail("building the shared graded course failed:\n" + status["tail"])
     return os.path.join(folder, "course")
+
+
+@pytest.fixture(scope="session")
+def hostile_course():
+    """(course folder, what the pipeline printed) of the hostile-feedback class graded as root, once per test run
+    (test_feedback_hostile.py and test_browser.py read it)."""
+    folder, status = background.result(*HOSTILE_COURSE)
+    if status["returncode"] != 0:
+        pytest.fail("grading the hostile-feedback class failed:\n" + status["tail"])
+    with open(os.path.join(folder, "printed.txt"), encoding="utf-8", newline="") as handle:   # exactly as printed
+        return os.path.join(folder, "course"), handle.read()
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ class OrdinaryUser:
 
     def command(self, argv, env=None):
         """`argv` run as this user (runuser), with `env` set for it when given."""
-        prefix = ["runuser", "-u", self.name, "--"]
+        prefix = [shutil.which("runuser") or "runuser", "-u", self.name, "--"]   # a full path: some callers exec it
         if env:
             prefix += ["env"] + ["%s=%s" % item for item in env.items()]
         return prefix + list(argv)

@@ -7,7 +7,7 @@ attachments that are not images, cell tags with quotes), prints `In` after the h
 and forges a self-check record full of terminal control sequences. An honest classmate is graded
 in the same run (`python -m pipeline --no-samples`, sandbox and nbgrader for real). The tests read
 the pages, the folders, the stamps and what the pipeline printed. tests/test_browser.py opens the
-hostile page in Chromium (the `hostile_course` fixture is shared with it).
+hostile page in Chromium (the `hostile_course` fixture, graded as root once per test run: tests/conftest.py).
 """
 import glob
 import html
@@ -131,15 +131,6 @@ def build_hostile_course(course, user=None):
 
 
 _BUILT = {}
-
-
-@pytest.fixture(scope="session")
-def hostile_course(tmp_path_factory):
-    """(course folder, what the pipeline printed), graded as root, built once per test run."""
-    if "root" not in _BUILT:
-        course = str(tmp_path_factory.mktemp("hostile-feedback") / "course")
-        _BUILT["root"] = (course, build_hostile_course(course))
-    return _BUILT["root"]
 
 
 @pytest.fixture(scope="session")
