@@ -53,6 +53,21 @@ def pytest_collection_modifyitems(config, items):
             unmarked.append("%s (uses %s: mark it e2e)" % (item.nodeid, ", ".join(sorted(used & E2E_FIXTURES))))
     if unmarked:
         raise pytest.UsageError("tests without their tier's mark:\n  " + "\n  ".join(unmarked))
+    items.sort(key=_file_rank(items).__getitem__)
+
+
+SHARED_BUILDS = {"graded_course", "hostile_course", "catalog_slice"}   # fixtures that wait for a background build
+
+
+def _file_rank(items):
+    """{item: rank of its file} (xdist hands out whole files in this order): end-to-end files first, then those
+    that wait for a shared build, the unit files, the full catalogs last (their build takes longest)."""
+    ranks = {}
+    for item in items:
+        marks, path = {mark.name for mark in item.iter_markers()}, item.nodeid.split("::")[0]
+        rank = 3 if "slow" in marks else 1 if set(item.fixturenames) & SHARED_BUILDS else 0 if "e2e" in marks else 2
+        ranks[path] = rank if path not in ranks else (max if 3 in (rank, ranks[path]) else min)(rank, ranks[path])
+    return {item: ranks[item.nodeid.split("::")[0]] for item in items}
 
 
 def pytest_collection_finish(session):
