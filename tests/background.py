@@ -28,6 +28,16 @@ def _env():
     return dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.path.join(ROOT, "utils"), os.path.join(ROOT, "tests")]))
 
 
+def remove_run():
+    """Remove this run's builds, unless one is still running (it is then left to _clean_old_runs)."""
+    folder = os.path.join(SHARED_ROOT, RUN_ID or "")
+    if not RUN_ID or not os.path.isdir(folder):
+        return
+    builds = [os.path.join(folder, name) for name in os.listdir(folder)]
+    if all(os.path.exists(os.path.join(build, "status.json")) for build in builds if os.path.isdir(build)):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _clean_old_runs():
     for old in os.listdir(SHARED_ROOT):
         path = os.path.join(SHARED_ROOT, old)

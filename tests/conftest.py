@@ -72,6 +72,8 @@ def _file_rank(items):
 
 def pytest_collection_finish(session):
     """Start the shared builds the selected tests need (once per run, whichever worker is first)."""
+    if session.config.option.collectonly:
+        return
     _WANTED.update(name for item in session.items for name in item.fixturenames)
     if any(item.get_closest_marker("e2e") or item.get_closest_marker("slow") for item in session.items):
         background.start(*released_course.BUILD)   # most classes graded by the tests start from it
@@ -83,6 +85,12 @@ def pytest_collection_finish(session):
         background.start(*catalog_builds.FULL)
     elif "catalog_slice" in _WANTED:
         background.start(*catalog_builds.SLICE)
+
+
+def pytest_sessionfinish(session):
+    """A run without xdist removes its shared builds (an xdist run's are removed by a later run, 6 hours on)."""
+    if os.environ["KIT_TEST_RUN"].startswith("run-") and not session.config.option.collectonly:
+        background.remove_run()
 
 
 @pytest.fixture(scope="session")
