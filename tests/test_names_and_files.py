@@ -5,7 +5,8 @@ every later step builds paths from it. Folders with glob, shell or control chara
 a leading `-` are refused with a note, before any use; stale admitted copies are removed; links,
 pipes, oversized files and a linked timestamp.txt are left out with notes. The class is graded by
 the real pipeline as root and as an ordinary user; the classmates' grades are those of a class
-without the hostile folders, graded the same way.
+without the hostile folders, graded the same way: the shared sample class (tests/graded_course.py, the
+same pipeline and settings), whose `correct` and `partly_wrong` students are built as the classmates are.
 """
 import os
 import shutil
@@ -23,10 +24,11 @@ pytestmark = pytest.mark.e2e
 ASSIGNMENT = "initialization"
 NOTEBOOK = "Initialization.ipynb"
 HONEST = {"honest_a": correct, "honest_b": partly_wrong, "odd_files": correct}
+SAME_AS = {"honest_a": "correct", "honest_b": "partly_wrong", "odd_files": "correct"}   # in the sample class
 HOSTILE = ["*", "-rf", "a b", "$(x)", "x\u202ey", "e\x1b[31m", "a..b", "[ab]", "?", "tab\tname"]
 
 
-def write_class(course, hostile=True):
+def write_class(course):
     for student, builder in HONEST.items():
         build_student(student, builder, root=course, assignments=[ASSIGNMENT])
     folder = os.path.join(course, "submitted", "odd_files", ASSIGNMENT)
@@ -39,8 +41,6 @@ def write_class(course, hostile=True):
         handle.write("2020-01-01 00:00:00 UTC\n")
     os.remove(os.path.join(folder, "timestamp.txt"))
     os.symlink(outside, os.path.join(folder, "timestamp.txt"))
-    if not hostile:
-        return
     for name in HOSTILE:
         shutil.copytree(os.path.join(course, "submitted", "honest_a", ASSIGNMENT),
                         os.path.join(course, "submitted", name, ASSIGNMENT))
@@ -50,13 +50,13 @@ def write_class(course, hostile=True):
                     os.path.join(course, ".kit-intake", stale, ASSIGNMENT, NOTEBOOK))
 
 
-def graded_class(as_user, hostile=True):
+def graded_class(as_user):
     """A course copy with the class, graded by `python -m pipeline --no-samples` (as `as_user`, an OrdinaryUser of
     tests/ordinary_user.py, if given)."""
     course = tempfile.mkdtemp(prefix="kit-names-")
     os.chmod(course, 0o755)
     released_copy(course)
-    write_class(course, hostile)
+    write_class(course)
     env = course_env(course)
     command = [sys.executable, "-m", "pipeline", "--no-samples"]
     if as_user:
@@ -76,18 +76,11 @@ def graded(request):
     shutil.rmtree(run["course"], ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def baseline():
-    """The same honest class graded without any hostile folder (as root)."""
-    run = graded_class(None, hostile=False)
-    yield run
-    shutil.rmtree(run["course"], ignore_errors=True)
-
-
-def test_honest_classmates_are_graded_as_in_a_class_without_hostile_names(graded, baseline):
+def test_honest_classmates_are_graded_as_in_a_class_without_hostile_names(graded, graded_course):
     assert sorted(graded["dump"]) == sorted(HONEST), graded["dump"].keys()   # nothing else reached the gradebook
+    baseline = gradebook_dump(graded_course)
     for student in HONEST:
-        assert graded["dump"][student] == baseline["dump"][student], student
+        assert graded["dump"][student] == {ASSIGNMENT: baseline[SAME_AS[student]][ASSIGNMENT]}, student
     full = graded["dump"]["honest_a"][ASSIGNMENT]
     assert full["score"] == full["max"] > graded["dump"]["honest_b"][ASSIGNMENT]["score"]
 
