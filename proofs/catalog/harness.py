@@ -2,9 +2,10 @@
 
 One submission per entry (student id = entry id): the release notebook with every graded
 function filled from the reference, then the entry's cell text in its function's cell. All
-of them are graded in a throwaway copy of the course by the pipeline's `grade` step, i.e.
-plain `nbgrader autograde` with the course's nbgrader_config.py (restored test cells, skipped
-training cells, hidden tests judged outside the kernel), many submissions per nbgrader call.
+of them are graded as one class in a throwaway copy of the course by the pipeline's `grade` step:
+its worker processes run nbgrader's autograde with the course's nbgrader_config.py (restored test
+cells, skipped training cells, hidden tests judged outside the kernel), many submissions per worker
+(tests/catalog_builds.py checks that plain `nbgrader autograde` gives a slice the same scores).
 Per entry we read the part scores from the gradebook and the grader's verdict on the entry's
 test cell (grader/verdict.py) from beside the autograded notebook. A second, in-process verdict runs the entry's function on the hidden
 cases of its source test cell and judges them with grader.judge: it shows that the hidden
