@@ -3,7 +3,6 @@ import subprocess
 import sys
 
 from course_env import python_env
-from graded_course import CELL_TIMEOUT
 from released_course import released_copy
 from samples.students import build_bad_inputs, build_student, correct, partly_wrong, unimplemented
 
@@ -26,7 +25,7 @@ def class_course(folder, sqlite=True):
 
 def run_pipeline(course, *args, db_url=None):
     """`python -m pipeline --no-samples ARGS` in `course` (gradebook: `db_url`, else its SQLite); its output."""
-    env = python_env(course, NBGRADER_KIT_CELL_TIMEOUT=CELL_TIMEOUT, PYTHONDONTWRITEBYTECODE="1")
+    env = python_env(course, NBGRADER_KIT_CELL_TIMEOUT="15", PYTHONDONTWRITEBYTECODE="1")
     env.pop("NBGRADER_DB_URL", None)
     if db_url:
         env["NBGRADER_DB_URL"] = db_url

@@ -19,8 +19,7 @@ from course_env import python_env
 from grader.manifest import ASSIGNMENTS, ROOT
 from released_course import released_copy
 
-CELL_TIMEOUT = "6"   # CPU seconds per graded cell in the test courses (the course default is 60): a whole honest
-                     # notebook needs under 1, an endless loop burns this much before it is stopped
+CELL_TIMEOUT = "15"  # seconds per graded cell in the test courses (the course default is 60)
 SAMPLES = ["correct", "partly_wrong", "unimplemented", "tampered_test", "deleted_test"]
 
 

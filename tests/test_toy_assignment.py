@@ -13,7 +13,7 @@ import pytest
 
 from course_env import python_env
 from grader.manifest import COMMON, ROOT
-from graded_course import CELL_TIMEOUT, gradebook_dump, stamp
+from graded_course import gradebook_dump, stamp
 from hand_made import code, notebook
 from pipeline.course import COURSE_PARTS
 from released_course import released_copy
@@ -85,7 +85,7 @@ def add_toy_assignment(course):
 
 def run(course, code):
     result = subprocess.run([sys.executable, "-c", code], cwd=course, capture_output=True, text=True, timeout=900,
-                            env=python_env(course, NBGRADER_KIT_CELL_TIMEOUT=CELL_TIMEOUT))
+                            env=python_env(course, NBGRADER_KIT_CELL_TIMEOUT="15"))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
 
