@@ -1,12 +1,15 @@
-"""Long builds the test modules share (the graded sample course, the graded catalogs).
+"""Long builds the test modules share (the released course template, the graded sample course, the catalogs).
 
-Under pytest-xdist each build runs once per test run, started in the background as soon as a
-worker collects a module that needs it, so no worker sits idle while it runs; the workers
-that need the result wait for it. A plain pytest run builds it in the foreground, once.
+Each build runs once per test run, started in the background as soon as the tests that need it
+are collected, so no worker sits idle while it runs; the tests (and the other builds) that need
+its result wait for it. The run's builds live in one folder named by KIT_TEST_RUN (tests/conftest.py
+sets it: pytest-xdist's run id, shared by its workers, or a fresh one), so every worker, and every
+process a test starts, finds the same copy.
 
     python tests/background.py FOLDER COMMAND...   (what the background process runs: COMMAND with
                                                     {folder} replaced, then FOLDER/status.json)
 """
+import atexit
 import json
 import os
 import shutil
@@ -17,12 +20,22 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED_ROOT = os.path.join(tempfile.gettempdir(), "kit-test-builds")
-RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+RUN_ID = os.environ.get("KIT_TEST_RUN")
 _LOCAL = {}
 
 
 def _env():
     return dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.path.join(ROOT, "utils"), os.path.join(ROOT, "tests")]))
+
+
+def remove_run():
+    """Remove this run's builds, unless one is still running (it is then left to _clean_old_runs)."""
+    folder = os.path.join(SHARED_ROOT, RUN_ID or "")
+    if not RUN_ID or not os.path.isdir(folder):
+        return
+    builds = [os.path.join(folder, name) for name in os.listdir(folder)]
+    if all(os.path.exists(os.path.join(build, "status.json")) for build in builds if os.path.isdir(build)):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _clean_old_runs():
@@ -33,7 +46,7 @@ def _clean_old_runs():
 
 
 def start(name, command):
-    """Start build `name` (a command, "{folder}" in it replaced by its folder) once per xdist test run."""
+    """Start build `name` (a command, "{folder}" in it replaced by its folder) once per test run."""
     if not RUN_ID:
         return
     os.makedirs(SHARED_ROOT, exist_ok=True)
@@ -66,11 +79,21 @@ def _run(folder, command):
     return status
 
 
-def result(name, command, tmp_path_factory, timeout=3000):
+def _local_base(tmp_path_factory):
+    """Where a process outside a test run keeps its builds: pytest's temp folder, or one of its own removed at exit."""
+    if tmp_path_factory is not None:
+        return str(tmp_path_factory.getbasetemp())
+    if "" not in _LOCAL:
+        _LOCAL[""] = tempfile.mkdtemp(prefix="kit-test-builds-")
+        atexit.register(shutil.rmtree, _LOCAL[""], True)
+    return _LOCAL[""]
+
+
+def result(name, command, tmp_path_factory=None, timeout=3000):
     """(folder, status) of build `name`: waits for the background build, or builds it here once."""
     if not RUN_ID:
         if name not in _LOCAL:
-            folder = os.path.join(str(tmp_path_factory.getbasetemp()), name)
+            folder = os.path.join(_local_base(tmp_path_factory), name)
             os.makedirs(folder, exist_ok=True)
             _LOCAL[name] = (folder, _run(folder, command))
         return _LOCAL[name]

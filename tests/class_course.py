@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 from course_env import python_env
-from pipeline.course import copy_course
+from released_course import released_copy
 from samples.students import build_bad_inputs, build_student, correct, partly_wrong, unimplemented
 
 ASSIGNMENT = "initialization"
@@ -13,9 +13,10 @@ CLASS = {"correct": correct, "partly_wrong": partly_wrong, "unimplemented": unim
 BROKEN = ["broken_json"]                         # a bad input: a recorded zero, never graded
 
 
-def class_course(folder):
-    """A course copy at `folder` with Initialization submissions of every CLASS student and the BROKEN ones."""
-    course = copy_course(folder)
+def class_course(folder, sqlite=True):
+    """A course copy at `folder` (released, tests/released_course.py; its SQLite gradebook left out unless `sqlite`)
+    with Initialization submissions of every CLASS student and the BROKEN ones."""
+    course = released_copy(folder, gradebook=sqlite)
     for student in CLASS:
         build_student(student, CLASS[student], root=course, assignments=[ASSIGNMENT])
     build_bad_inputs(course, BROKEN)

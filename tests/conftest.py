@@ -8,15 +8,20 @@ in the background when collection ends, only those the selected tests need (test
 """
 import os
 import sys
+import uuid
 import warnings
 
 import matplotlib
 import nbformat
 import pytest
 
-import background
-import catalog_builds
-from notebook_runner import execute
+# one name for this test run's shared builds (tests/background.py), seen by every xdist worker and subprocess
+os.environ.setdefault("KIT_TEST_RUN", os.environ.get("PYTEST_XDIST_TESTRUNUID") or "run-" + uuid.uuid4().hex)
+import background  # noqa: E402  (reads KIT_TEST_RUN)
+import catalog_builds  # noqa: E402
+import ordinary_user as accounts  # noqa: E402
+import released_course  # noqa: E402
+from notebook_runner import execute  # noqa: E402
 
 matplotlib.use("Agg")
 
@@ -26,9 +31,12 @@ ORIGINAL_FOOTBALL = os.path.join(SHARED_SEED, "original-football-data.mat")
 
 GRADED_COURSE = ("graded-course", [sys.executable, os.path.join(ROOT, "tests", "graded_course.py"),
                                    os.path.join("{folder}", "course")])
+HOSTILE_COURSE = ("hostile-course", [   # tests/test_feedback_hostile.py's class, graded as root
+    sys.executable, "-c", "import sys, test_feedback_hostile as t; open(sys.argv[2], 'w', encoding='utf-8', newline='')"
+    ".write(t.build_hostile_course(sys.argv[1]))", os.path.join("{folder}", "course"), os.path.join("{folder}", "printed.txt")])
 # the long fixtures, and the mark a test that uses one must carry
 SLOW_FIXTURES = {"catalog_full"}
-E2E_FIXTURES = {"graded_course", "catalog_slice", "executed_source", "executed_release", "run_notebook",
+E2E_FIXTURES = {"graded_course", "hostile_course", "catalog_slice", "executed_source", "executed_release", "run_notebook",
                 "regenerated", "trainer_results", "lesson", "circles", "original"}  # builds, notebook runs, trainings
 _WANTED = set()  # fixture names the selected tests use
 
@@ -45,17 +53,44 @@ def pytest_collection_modifyitems(config, items):
             unmarked.append("%s (uses %s: mark it e2e)" % (item.nodeid, ", ".join(sorted(used & E2E_FIXTURES))))
     if unmarked:
         raise pytest.UsageError("tests without their tier's mark:\n  " + "\n  ".join(unmarked))
+    items.sort(key=_file_rank(items).__getitem__)
+
+
+SHARED_BUILDS = {"graded_course", "hostile_course", "catalog_slice"}   # fixtures that wait for a background build
+
+
+def _file_rank(items):
+    """{item: rank of its file} (xdist hands out whole files in this order): end-to-end files first, then those
+    that wait for a shared build, the unit files, the full catalogs last (their build takes longest)."""
+    ranks = {}
+    for item in items:
+        marks, path = {mark.name for mark in item.iter_markers()}, item.nodeid.split("::")[0]
+        rank = 3 if "slow" in marks else 1 if set(item.fixturenames) & SHARED_BUILDS else 0 if "e2e" in marks else 2
+        ranks[path] = rank if path not in ranks else (max if 3 in (rank, ranks[path]) else min)(rank, ranks[path])
+    return {item: ranks[item.nodeid.split("::")[0]] for item in items}
 
 
 def pytest_collection_finish(session):
     """Start the shared builds the selected tests need (once per run, whichever worker is first)."""
+    if session.config.option.collectonly:
+        return
     _WANTED.update(name for item in session.items for name in item.fixturenames)
+    if any(item.get_closest_marker("e2e") or item.get_closest_marker("slow") for item in session.items):
+        background.start(*released_course.BUILD)   # most classes graded by the tests start from it
     if "graded_course" in _WANTED:
         background.start(*GRADED_COURSE)
+    if "hostile_course" in _WANTED:
+        background.start(*HOSTILE_COURSE)
     if "catalog_full" in _WANTED:
         background.start(*catalog_builds.FULL)
     elif "catalog_slice" in _WANTED:
         background.start(*catalog_builds.SLICE)
+
+
+def pytest_sessionfinish(session):
+    """A run without xdist removes its shared builds (an xdist run's are removed by a later run, 6 hours on)."""
+    if os.environ["KIT_TEST_RUN"].startswith("run-") and not session.config.option.collectonly:
+        background.remove_run()
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +100,17 @@ def graded_course(tmp_path_factory):
     if status["returncode"] != 0:
         pytest.fail("building the shared graded course failed:\n" + status["tail"])
     return os.path.join(folder, "course")
+
+
+@pytest.fixture(scope="session")
+def hostile_course():
+    """(course folder, what the pipeline printed) of the hostile-feedback class graded as root, once per test run
+    (test_feedback_hostile.py and test_browser.py read it)."""
+    folder, status = background.result(*HOSTILE_COURSE)
+    if status["returncode"] != 0:
+        pytest.fail("grading the hostile-feedback class failed:\n" + status["tail"])
+    with open(os.path.join(folder, "printed.txt"), encoding="utf-8", newline="") as handle:   # exactly as printed
+        return os.path.join(folder, "course"), handle.read()
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +138,16 @@ def run_notebook(tmp_path_factory):
             pytest.fail("executing %s failed:\n%s" % (path, status["tail"]))
         return nbformat.read(os.path.join(folder, "executed.ipynb"), as_version=4)
     return run
+
+
+@pytest.fixture(scope="session")
+def ordinary_user():
+    """The unprivileged account this test process grades as (tests/ordinary_user.py), removed at the end."""
+    if os.geteuid() != 0:
+        pytest.skip("an ordinary user's run is started by root (useradd, runuser)")
+    user = accounts.make_user("kitgrader_" + os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    yield user
+    accounts.remove_user(user)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The graded course the pipeline tests read, and what they read it with.
 
-`build(course)` copies the course to a temp folder (never the repository's gradebook,
+`build(course)` copies the course, its release generated (tests/released_course.py), to a temp folder (never the repository's gradebook,
 submitted/ or autograded/), writes the sample and bad-input students there
 (`python -m samples --bad-inputs`) and runs `python -m pipeline` once, with a
 bogus `python3` kernelspec first on JUPYTER_PATH. tests/conftest.py runs it once per test
@@ -17,7 +17,7 @@ import nbformat
 
 from course_env import python_env
 from grader.manifest import ASSIGNMENTS, ROOT
-from pipeline.course import copy_course
+from released_course import released_copy
 
 CELL_TIMEOUT = "15"  # seconds per graded cell in the test courses (the course default is 60)
 SAMPLES = ["correct", "partly_wrong", "unimplemented", "tampered_test", "deleted_test"]
@@ -50,7 +50,7 @@ def run_pipeline(course, *args, **popen):
 
 
 def build(course):
-    copy_course(course)
+    released_copy(course)
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "samples", "--bad-inputs"], cwd=course, capture_output=True,
                             text=True, env=course_env(course), timeout=1500)

@@ -11,7 +11,6 @@ clean feedback; no attacker may score more than the release notebook.
 import glob
 import json
 import os
-import pwd
 import secrets
 import shutil
 import subprocess
@@ -26,19 +25,10 @@ from attacks.isolation_students import FORGED, HONEST, PAYLOADS, RELEASE, write_
 from grader.hidden_block import hidden_lines
 from grader.sandbox import bwrap
 from graded_course import course_env, gradebook_dump
-from pipeline.course import copy_course
+from released_course import released_copy
 
 pytestmark = pytest.mark.e2e
-USER = "kitattack"
 MODES = [("fork", "root"), ("kernel", "root"), ("fork", "user"), ("kernel", "user")]
-
-
-def _ordinary_user():
-    try:
-        return pwd.getpwnam(USER)
-    except KeyError:
-        subprocess.run(["useradd", "--create-home", USER], check=True)
-        return pwd.getpwnam(USER)
 
 
 @pytest.fixture(scope="module", params=MODES, ids=["-".join(m) for m in MODES])
@@ -46,16 +36,12 @@ def graded(request):
     """One pipeline run (--jobs 1) of the attackers and their classmates, with secrets in its environment."""
     executor, who = request.param
     assert bwrap.problem() is None, bwrap.problem()
-    if who == "user" and os.geteuid() != 0:
-        pytest.skip("the ordinary-user run is started by root (runuser)")
+    user = request.getfixturevalue("ordinary_user") if who == "user" else None   # tests/ordinary_user.py
     base = tempfile.mkdtemp(prefix="kit-isolation-")
     os.chmod(base, 0o755)
     course = os.path.join(base, "course")
-    copy_course(course)
+    released_copy(course)   # its release generated (authoring.make_release's step, tests/released_course.py)
     env = course_env(course)
-    release = subprocess.run([sys.executable, "-m", "authoring.make_release"], cwd=course, env=env,
-                             capture_output=True, text=True, timeout=600)
-    assert release.returncode == 0, release.stdout[-2000:] + release.stderr[-2000:]
     students = write_class(course)
     secret = "kitsecret" + secrets.token_hex(8)
     vault = os.path.join(course, "db-" + secret)   # the gradebook URL itself carries the secret
@@ -65,11 +51,10 @@ def graded(request):
     env.update(NBGRADER_DB_URL="sqlite:///%s/gradebook.db" % vault, NBGRADER_PLANTED_TOKEN=secret, DATABASE_URL="postgresql://u:%s@db/x" % secret,
                KIT_PLANTED_TOKEN=secret)
     command = [sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1", "--executor", executor]
-    if who == "user":
-        account = _ordinary_user()
-        subprocess.run(["chown", "-R", "%d:%d" % (account.pw_uid, account.pw_gid), base], check=True)
-        env.update(HOME=account.pw_dir, USER=USER)
-        command = ["runuser", "-u", USER, "--", "env"] + ["%s=%s" % kv for kv in env.items()] + command
+    if user:
+        user.own(base)
+        env.update(HOME=user.home, USER=user.name)
+        command = user.command(command, env)
     result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=2400)
     yield {"course": course, "result": result, "students": students, "secret": secret,
            "dump": gradebook_dump(course), "executor": executor}

@@ -24,7 +24,7 @@ import nbformat
 import pytest
 
 from course_env import python_env
-from test_feedback_hostile import HOSTILE, hostile_course, page_path  # noqa: F401  (a fixture, shared)
+from test_feedback_hostile import HOSTILE, page_path
 from grader.manifest import ASSIGNMENTS, ROOT
 from samples import notebook_edits as edits
 

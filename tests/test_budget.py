@@ -8,8 +8,6 @@ whose high-water mark is the measured peak.
 import dataclasses
 import json
 import os
-import pwd
-import shutil
 import subprocess
 import sys
 
@@ -19,11 +17,11 @@ from grader import settings
 from grader.sandbox import budget, bwrap, cgroup_enter
 from grader.sandbox.budget_cgroups import CgroupV1, kind
 from grader.sandbox.limits import Limits
+from ordinary_user import reachable
 
 pytestmark = pytest.mark.e2e   # each test grades notebooks in the sandbox for tens of seconds
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNNER = os.path.join(ROOT, "tests", "budget_attacks.py")
-USER = "kitbudget"
 MB = 1024 * 1024
 SPACE = {"KIT_SANDBOX_MEMORY_MB": "512", "KIT_SANDBOX_TMPFS_MB": "1024", "KIT_SANDBOX_DISK_MB": "4096",
          "KIT_SANDBOX_PROCESSES": "32", "KIT_SANDBOX_WALL_SECONDS": "90", "KIT_SANDBOX_CPU_SECONDS": "60"}
@@ -33,27 +31,22 @@ CLOCK = {"KIT_SANDBOX_WALL_SECONDS": "16"}
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
-    """Runs the attack runner (as root or as USER) inside a memory cgroup; its JSON lines and the tree's peak."""
+    """Runs the attack runner (as root or as an OrdinaryUser) inside a memory cgroup; its JSON lines and the tree's peak."""
     if os.geteuid() != 0 or not kind():
         pytest.skip("measuring the grading tree's peak needs root and cgroups")
     assert bwrap.problem() is None, bwrap.problem()
-    try:
-        pwd.getpwnam(USER)
-    except KeyError:
-        subprocess.run(["useradd", "--create-home", "--shell", "/usr/sbin/nologin", USER], check=True)
     cache = os.path.join(ROOT, ".kit-cache")
     from grader.sandbox.launch import font_cache_files
     font_cache_files()   # built once by root, so an ordinary user's server finds it
 
     def run(folder, names, env, user=None, args=()):
         os.chmod(folder, 0o777)
-        from test_budget_pipeline import reachable
         reachable(folder, str(tmp_path_factory.getbasetemp()))
         cgroup = CgroupV1()
         try:
             enter = [sys.executable, "-I", "-S", cgroup_enter.__file__, json.dumps({"procs": cgroup.procs_files()[:1]})]
-            as_user = [shutil.which("runuser"), "-u", user, "--"] if user else []
-            command = enter + as_user + [sys.executable, RUNNER] + list(names) + list(args)
+            runner = [sys.executable, RUNNER] + list(names) + list(args)
+            command = enter + (user.command(runner) if user else runner)
             full_env = dict(os.environ, PYTHONPATH="%s:%s/utils" % (ROOT, ROOT), PYTHONDONTWRITEBYTECODE="1", **env)
             full_env.pop("KIT_BUDGET_GUARD", None)
             result = subprocess.run(command, cwd=folder, env=full_env, capture_output=True, text=True, timeout=900)
@@ -87,7 +80,7 @@ def assert_stopped(run, hit, at=0):
 @pytest.fixture(scope="module", params=["root", "user"])
 def space_attacks(request, measured, tmp_path_factory):
     """Memory over processes, tmpfs and System V shared memory; fork and thread storms; CPU in children."""
-    user = USER if request.param == "user" else None
+    user = request.getfixturevalue("ordinary_user") if request.param == "user" else None
     return request.param, measured(str(tmp_path_factory.mktemp("space")), [
         "memory_processes", "memory_tmpfs", "memory_sysv", "fork_storm", "thread_storm", "cpu_in_children"],
         SPACE, user, ["--attempt-mb", "1536", "--cell-timeout", "2", "--wall-factor", "5"])
@@ -96,7 +89,7 @@ def space_attacks(request, measured, tmp_path_factory):
 @pytest.fixture(scope="module", params=["root", "user"])
 def time_attacks(request, measured, tmp_path_factory):
     """CPU over the notebook in short bursts; sleeping cells and cells that ignore interrupts."""
-    user = USER if request.param == "user" else None
+    user = request.getfixturevalue("ordinary_user") if request.param == "user" else None
     cpu = measured(str(tmp_path_factory.mktemp("cpu")), ["cpu_over_the_notebook"], CPU, user, ["--cell-timeout", "2"])
     clock = measured(str(tmp_path_factory.mktemp("clock")), ["sleepers"], CLOCK, user,
                      ["--cell-timeout", "2", "--wall-factor", "3"])

@@ -8,7 +8,7 @@ import pytest
 
 from class_course import run_pipeline
 from grader.manifest import ASSIGNMENTS
-from pipeline.course import copy_course
+from released_course import released_copy
 from pipeline.kit_tables import NOT_GRADED
 from samples.catalog_entries import catalog_entry
 from samples.notebook_edits import write_submission
@@ -31,7 +31,7 @@ def csv_rows(course):
 
 
 def test_outcomes_follow_each_regrade(tmp_path):
-    course = copy_course(str(tmp_path / "course"))
+    course = released_copy(str(tmp_path / "course"))
     tests = {g.grade_id for g in ASSIGNMENTS[ASSIGNMENT].graded}
     build_student(STUDENT, correct, root=course, assignments=[ASSIGNMENT])
     run_pipeline(course)

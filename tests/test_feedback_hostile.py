@@ -7,7 +7,7 @@ attachments that are not images, cell tags with quotes), prints `In` after the h
 and forges a self-check record full of terminal control sequences. An honest classmate is graded
 in the same run (`python -m pipeline --no-samples`, sandbox and nbgrader for real). The tests read
 the pages, the folders, the stamps and what the pipeline printed. tests/test_browser.py opens the
-hostile page in Chromium (the `hostile_course` fixture is shared with it).
+hostile page in Chromium (the `hostile_course` fixture, graded as root once per test run: tests/conftest.py).
 """
 import glob
 import html
@@ -27,7 +27,7 @@ from graded_course import course_env
 from grader.hidden_block import hidden_lines
 from grader.messages import CONTROL
 from grader.page_sanitizer import MATHML_TAGS, style_hash
-from pipeline.course import copy_course
+from released_course import released_copy
 
 pytestmark = pytest.mark.e2e
 
@@ -131,18 +131,17 @@ def build_hostile_course(course, user=None):
     the copy, when given); what the pipeline printed."""
     from samples import notebook_edits as edits
     from samples.students import correct
-    copy_course(course)
+    released_copy(course)
     edits.write_submission(HOSTILE, ASSIGNMENT, hostile_notebook(course), root=course)
     edits.write_submission(HONEST, ASSIGNMENT, correct(ASSIGNMENT, edits.read_release(ASSIGNMENT, course)),
                            root=course)
     os.symlink("/etc/hostname", os.path.join(course, "submitted", HOSTILE, ASSIGNMENT, CONTROL_NAME))
-    env, prefix = course_env(course), []
-    if user:
-        subprocess.run(["chown", "-R", "%s:%s" % (user, user), os.path.dirname(course)], check=True)
+    env, command = course_env(course), [sys.executable, "-m", "pipeline", "--no-samples"]
+    if user:   # an OrdinaryUser (tests/ordinary_user.py)
+        user.own(os.path.dirname(course))
         env["HOME"] = os.path.join(course, ".home")
-        prefix = ["runuser", "-u", user, "--"]
-    result = subprocess.run(prefix + [sys.executable, "-m", "pipeline", "--no-samples"], cwd=course, env=env,
-                            capture_output=True, text=True, timeout=1500)
+        command = user.command(command)
+    result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=1500)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
 
@@ -151,27 +150,13 @@ _BUILT = {}
 
 
 @pytest.fixture(scope="session")
-def hostile_course(tmp_path_factory):
-    """(course folder, what the pipeline printed), graded as root, built once per test run."""
-    if "root" not in _BUILT:
-        course = str(tmp_path_factory.mktemp("hostile-feedback") / "course")
-        _BUILT["root"] = (course, build_hostile_course(course))
-    return _BUILT["root"]
-
-
-@pytest.fixture(scope="session")
-def hostile_course_as_user(request):
-    """The same class graded by an ordinary user (created for it) who owns the course copy."""
+def hostile_course_as_user(request, ordinary_user):
+    """The same class graded by an ordinary user (tests/conftest.py) who owns the course copy."""
     if "user" not in _BUILT:
-        user = "kitpages%d" % (os.getpid() % 100000)
-        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", user], check=True)
         folder = tempfile.mkdtemp(prefix="kit-pages-user-")   # pytest's own temp folder is root's alone
-        try:
-            course = os.path.join(folder, "course")
-            _BUILT["user"] = (course, build_hostile_course(course, user=user))
-        finally:
-            subprocess.run(["userdel", user], check=False)
         request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+        course = os.path.join(folder, "course")
+        _BUILT["user"] = (course, build_hostile_course(course, user=ordinary_user))
     return _BUILT["user"]
 
 

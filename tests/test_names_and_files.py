@@ -5,10 +5,10 @@ every later step builds paths from it. Folders with glob, shell or control chara
 a leading `-` are refused with a note, before any use; stale admitted copies are removed; links,
 pipes, oversized files and a linked timestamp.txt are left out with notes. The class is graded by
 the real pipeline as root and as an ordinary user; the classmates' grades are those of a class
-without the hostile folders, graded the same way.
+without the hostile folders, graded the same way: the shared sample class (tests/graded_course.py, the
+same pipeline and settings), whose `correct` and `partly_wrong` students are built as the classmates are.
 """
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -17,27 +17,18 @@ import tempfile
 import pytest
 
 from graded_course import course_env, gradebook_dump
-from pipeline.course import copy_course
+from released_course import released_copy
 from samples.students import build_student, correct, partly_wrong
 
 pytestmark = pytest.mark.e2e
 ASSIGNMENT = "initialization"
 NOTEBOOK = "Initialization.ipynb"
 HONEST = {"honest_a": correct, "honest_b": partly_wrong, "odd_files": correct}
+SAME_AS = {"honest_a": "correct", "honest_b": "partly_wrong", "odd_files": "correct"}   # in the sample class
 HOSTILE = ["*", "-rf", "a b", "$(x)", "x\u202ey", "e\x1b[31m", "a..b", "[ab]", "?", "tab\tname"]
-USER = "kitnames"
 
 
-def ordinary_user():
-    """An unprivileged account to grade as (made once)."""
-    try:
-        pwd.getpwnam(USER)
-    except KeyError:
-        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", USER], check=True)
-    return USER
-
-
-def write_class(course, hostile=True):
+def write_class(course):
     for student, builder in HONEST.items():
         build_student(student, builder, root=course, assignments=[ASSIGNMENT])
     folder = os.path.join(course, "submitted", "odd_files", ASSIGNMENT)
@@ -50,8 +41,6 @@ def write_class(course, hostile=True):
         handle.write("2020-01-01 00:00:00 UTC\n")
     os.remove(os.path.join(folder, "timestamp.txt"))
     os.symlink(outside, os.path.join(folder, "timestamp.txt"))
-    if not hostile:
-        return
     for name in HOSTILE:
         shutil.copytree(os.path.join(course, "submitted", "honest_a", ASSIGNMENT),
                         os.path.join(course, "submitted", name, ASSIGNMENT))
@@ -61,19 +50,20 @@ def write_class(course, hostile=True):
                     os.path.join(course, ".kit-intake", stale, ASSIGNMENT, NOTEBOOK))
 
 
-def graded_class(as_user, hostile=True):
-    """A course copy with the class, graded by `python -m pipeline --no-samples` (as `as_user` if given)."""
+def graded_class(as_user):
+    """A course copy with the class, graded by `python -m pipeline --no-samples` (as `as_user`, an OrdinaryUser of
+    tests/ordinary_user.py, if given)."""
     course = tempfile.mkdtemp(prefix="kit-names-")
     os.chmod(course, 0o755)
-    copy_course(course)
-    write_class(course, hostile)
+    released_copy(course)
+    write_class(course)
     env = course_env(course)
     command = [sys.executable, "-m", "pipeline", "--no-samples"]
     if as_user:
         home = os.path.join(course, ".home")
         os.makedirs(home)
-        subprocess.run(["chown", "-R", "%s:%s" % (as_user, as_user), course], check=True)
-        command = ["runuser", "-u", as_user, "--", "env", "HOME=" + home] + command
+        as_user.own(course)
+        command = as_user.command(command, {"HOME": home})
     result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return {"course": course, "output": result.stdout, "dump": gradebook_dump(course)}
@@ -81,23 +71,16 @@ def graded_class(as_user, hostile=True):
 
 @pytest.fixture(scope="module", params=["root", "user"])
 def graded(request):
-    run = graded_class(ordinary_user() if request.param == "user" else None)
+    run = graded_class(request.getfixturevalue("ordinary_user") if request.param == "user" else None)
     yield run
     shutil.rmtree(run["course"], ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def baseline():
-    """The same honest class graded without any hostile folder (as root)."""
-    run = graded_class(None, hostile=False)
-    yield run
-    shutil.rmtree(run["course"], ignore_errors=True)
-
-
-def test_honest_classmates_are_graded_as_in_a_class_without_hostile_names(graded, baseline):
+def test_honest_classmates_are_graded_as_in_a_class_without_hostile_names(graded, graded_course):
     assert sorted(graded["dump"]) == sorted(HONEST), graded["dump"].keys()   # nothing else reached the gradebook
+    baseline = gradebook_dump(graded_course)
     for student in HONEST:
-        assert graded["dump"][student] == baseline["dump"][student], student
+        assert graded["dump"][student] == {ASSIGNMENT: baseline[SAME_AS[student]][ASSIGNMENT]}, student
     full = graded["dump"]["honest_a"][ASSIGNMENT]
     assert full["score"] == full["max"] > graded["dump"]["honest_b"][ASSIGNMENT]["score"]
 

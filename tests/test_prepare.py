@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import uuid
 
 import pytest
 
@@ -46,7 +45,7 @@ def _stripped_path(tmp_path, keep):
 
 
 def _dry_run(env, user=None, command="test"):
-    prefix = ["runuser", "-u", user, "--"] if user else []
+    prefix = user.command([]) if user else []   # an OrdinaryUser (tests/ordinary_user.py)
     argv = prefix + ["env", "-i"] + ["%s=%s" % item for item in env.items()] + [
         SYSTEM_PYTHON, KIT, command, "--dry-run-prepare"]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd="/")
@@ -58,17 +57,6 @@ def _install_line(text, start):
     lines = [line.strip() for line in text.splitlines() if line.strip().startswith(start)]
     assert len(lines) == 1, text
     return lines[0][len(start):].split()
-
-
-@pytest.fixture
-def ordinary_user():
-    """A fresh account with no rights beyond its own (removed afterwards)."""
-    name = "kitprep" + uuid.uuid4().hex[:8]
-    subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
-    try:
-        yield name
-    finally:
-        subprocess.run(["userdel", name], check=False)
 
 
 @needs_root
@@ -91,7 +79,7 @@ def test_as_an_ordinary_user_it_stops_and_names_the_command(scratch, ordinary_us
     assert "would run" not in out
     assert "run this as root" in err
     assert _install_line(err, "apt-get install -y ") == ["chromium", "postgresql"]
-    assert pwd.getpwnam(ordinary_user).pw_uid != 0
+    assert pwd.getpwnam(ordinary_user.name).pw_uid != 0
 
 
 @needs_root

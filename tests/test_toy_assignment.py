@@ -15,7 +15,8 @@ from course_env import python_env
 from grader.manifest import COMMON, ROOT
 from graded_course import gradebook_dump, stamp
 from hand_made import code, notebook
-from pipeline.course import COURSE_PARTS, copy_course
+from pipeline.course import COURSE_PARTS
+from released_course import released_copy
 
 pytestmark = pytest.mark.e2e  # generates releases and grades with nbgrader
 
@@ -91,7 +92,7 @@ def run(course, code):
 
 @pytest.fixture(scope="module")
 def toy_course(tmp_path_factory):
-    course = copy_course(str(tmp_path_factory.mktemp("toy") / "course"))
+    course = released_copy(str(tmp_path_factory.mktemp("toy") / "course"))   # the three assignments released
     touched = add_toy_assignment(course)
     run(course, "from authoring.link_helpers import link_assignment; link_assignment('toy')\n"
                 "from authoring.make_release import main; main(['toy'])\n"

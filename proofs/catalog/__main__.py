@@ -1,5 +1,5 @@
-"""python -m proofs.catalog [--json FILE] [--workdir DIR] [entry id ...]: grade the catalogs through nbgrader,
-print the table (entry, expected, got) and, with --json, write every result for the tests to read."""
+"""python -m proofs.catalog [--json FILE] [--workdir DIR | --course DIR] [entry id ...]: grade the catalogs
+through nbgrader, print the table (entry, expected, got) and, with --json, write every result for the tests."""
 import argparse
 import json
 import sys
@@ -26,6 +26,7 @@ def main(argv=None):
     parser.add_argument("entries", nargs="*", help="catalog entry ids (default: all)")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--workdir", help="grade in this folder (default: a temporary one, removed afterwards)")
+    parser.add_argument("--course", help="grade in this course copy, made beforehand (it keeps what was graded)")
     args = parser.parse_args(argv)
     unknown = set(args.entries) - {e.id for e in ENTRIES}
     if unknown:
@@ -33,7 +34,7 @@ def main(argv=None):
     entries = [e for e in ENTRIES if not args.entries or e.id in args.entries]
     started = time.monotonic()
     print("grading %d catalog entries through nbgrader autograde ..." % len(entries), flush=True)
-    results, full = run_catalog(entries, workdir=args.workdir)
+    results, full = run_catalog(entries, workdir=args.workdir, course=args.course)
     seconds = time.monotonic() - started
     print(table(results))
     print()

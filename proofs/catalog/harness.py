@@ -2,9 +2,10 @@
 
 One submission per entry (student id = entry id): the release notebook with every graded
 function filled from the reference, then the entry's cell text in its function's cell. All
-of them are graded in a throwaway copy of the course by the pipeline's `grade` step, i.e.
-plain `nbgrader autograde` with the course's nbgrader_config.py (restored test cells, skipped
-training cells, hidden tests judged outside the kernel), many submissions per nbgrader call.
+of them are graded as one class in a throwaway copy of the course by the pipeline's `grade` step:
+its worker processes run nbgrader's autograde with the course's nbgrader_config.py (restored test
+cells, skipped training cells, hidden tests judged outside the kernel), many submissions per worker
+(tests/catalog_builds.py checks that plain `nbgrader autograde` gives a slice the same scores).
 Per entry we read the part scores from the gradebook and the grader's verdict on the entry's
 test cell (grader/verdict.py) from beside the autograded notebook. A second, in-process verdict runs the entry's function on the hidden
 cases of its source test cell and judges them with grader.judge: it shows that the hidden
@@ -143,8 +144,9 @@ def judge_entry(result, full, pass_lines):
 
 
 # ----------------------------------------------------------------------------- the run
-def run_catalog(entries=None, workdir=None, jobs=None, quiet=True):
-    """Grade `entries` (default: all) in a copy of the course; returns ([Result], {assignment: full marks})."""
+def run_catalog(entries=None, workdir=None, jobs=None, quiet=True, course=None):
+    """Grade `entries` (default: all) in a copy of the course (or in `course`, a copy made beforehand, e.g. with
+    its release generated); returns ([Result], {assignment: full marks})."""
     from pipeline.autograde import grade
     from pipeline.course import Course, copy_course
     from pipeline.gradebook import open_gradebook, part_scores, submission_score
@@ -152,10 +154,10 @@ def run_catalog(entries=None, workdir=None, jobs=None, quiet=True):
     from pipeline.stamps import read_stamp
     entries = list(entries or ENTRIES)
     holder = None
-    if workdir is None:
+    if workdir is None and course is None:
         holder = tempfile.TemporaryDirectory(prefix="kit-catalog-")
         workdir = holder.name
-    course = copy_course(os.path.join(workdir, "course"))
+    course = course or copy_course(os.path.join(workdir, "course"))
     try:
         output = io.StringIO()
         with contextlib.redirect_stdout(output) if quiet else contextlib.nullcontext():
