@@ -15,6 +15,8 @@
   (Regularization: 320 of 440 KB). Done once per process and image; a student's own plots (outputs)
   are left as they are, and an image too large or that Pillow cannot read is left too.
 
+* Markdown and HTML within the page's bounds (grader/page_budget.py); the rest is shown as plain text.
+
 The page's maths needs nothing here: it becomes MathML as the markdown is rendered (grader/page_maths.py).
 The template is grader/feedback_templates/kit_feedback (selected in nbgrader_config.py).
 """
@@ -27,6 +29,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution
 
 from grader.feedback_verdict import SUBMITTED_NOTE
+from grader.page_budget import PageBudget
 
 SELF_CHECK_CALL = re.compile(r"^\s*check_(\w+)\(", re.M)
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
@@ -128,11 +131,15 @@ class FeedbackPage(NbGraderPreprocessor):
     and an alternative text on every image."""
 
     def preprocess(self, nb, resources):
+        budget = PageBudget()
         for cell in nb.cells:
             check_metadata(cell)
             describe_images(cell)
             if cell.cell_type == "markdown":
+                budget.markdown_cell(cell)
                 compact_diagrams(cell)
+            elif cell.cell_type == "code":
+                budget.outputs(cell)
         resources["kit_feedback"] = {
             "submitted_note": SUBMITTED_NOTE,
             "labels": {cell.metadata["nbgrader"]["grade_id"]: cell_label(cell) for cell in nb.cells
