@@ -6,10 +6,8 @@ hook that a solution cell installs sees the hidden test cell's source and inputs
 of those, encoded. So the page's account of a test cell is built here, outside the sandbox, from numbers
 the grader computed (points, hidden cases passed) and one of a fixed set of explanations chosen by the
 verdict's `mistake` field: a known mistake's label from the grader's catalog (grader/mistakes/), one of
-the grader's own stops, or a built-in exception's name. Anything else becomes a generic sentence.
+the grader's own stops, or a common exception's name (messages.NAMED_ERRORS). Anything else becomes a generic sentence.
 """
-import builtins
-
 from grader import messages
 from grader.mistakes import MATCHES, UNRECOGNIZED, mistakes_for
 from grader.settings import current
@@ -28,9 +26,6 @@ _STOPS = {
     messages.KERNEL_DIED_ERROR: lambda: "%s: %s" % (messages.KERNEL_DIED_ERROR, messages.KERNEL_DIED),
     "NotImplementedError": lambda: "your function still raises NotImplementedError, as released: write its code",
 }
-# built-in exceptions may be named: a student's own class of that name still says nothing the list does not
-BUILTIN_ERRORS = frozenset(name for name, value in vars(builtins).items()
-                           if isinstance(value, type) and issubclass(value, BaseException))
 SUBMITTED_NOTE = "Output as you submitted it; not re-run by the grader."
 NO_VERDICT = "The grader kept no account of this test; ask your instructor."
 
@@ -48,7 +43,7 @@ def explanation(mistake, function, hidden_passed, hidden_total):
             return ("the hidden tests passed, but this cell's visible self-check failed when the grader ran it: "
                     "run the cell yourself to see its report")
         return "on a hidden case your output is wrong in a way that matches no known mistake"
-    if mistake in BUILTIN_ERRORS:
+    if mistake in messages.NAMED_ERRORS:
         return "your code raised %s while this test ran: run the cell yourself to see where" % mistake
     return ("your code raised an exception while this test ran (its name and message are not shown: they come "
             "from your code); run the cell yourself to see it")

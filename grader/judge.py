@@ -117,8 +117,11 @@ def matching_mistake(function, case, params, got):
 
 
 def error_kind(error_name):
-    """How the class report names an error: time limit, memory limit, or the exception's name."""
-    return ERROR_KINDS.get(error_name, error_name)
+    """How the class report and the page name an error: time limit, memory limit, a common exception's name
+    (messages.NAMED_ERRORS), or "another exception" for a name the student's code chose."""
+    if error_name in ERROR_KINDS:
+        return ERROR_KINDS[error_name]
+    return error_name if error_name in messages.NAMED_ERRORS else messages.OTHER_ERROR
 
 
 def _judge_one(function, case, params, record):

@@ -28,6 +28,18 @@ def printable(text):
 # error names of the outputs the grader itself adds (nbgrader scores a cell with any error output 0)
 TIMEOUT_ERROR, KERNEL_DIED_ERROR = "CellTimeoutError", "KernelDied"  # grader/preprocessors/grading_execute.py
 STDERR_ERROR, HIDDEN_FAILURE_ERROR = "OutputOnStderr", "HiddenTestFailure"  # judge_hidden_tests.py
+# the exceptions a verdict may name (a page's explanation, the class report's mistake column): the common built-in
+# ones and the grader's own. Any other name is the student's to choose, so it could carry anything (an encoding
+# of hidden inputs, control characters); it is recorded and shown as OTHER_ERROR. A short list also keeps what
+# a student can learn of hidden inputs by choosing which exception to raise to a few bits per test.
+NAMED_ERRORS = frozenset({
+    "ArithmeticError", "AssertionError", "AttributeError", "FileNotFoundError", "FloatingPointError", "ImportError",
+    "IndentationError", "IndexError", "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError",
+    "ModuleNotFoundError", "NameError", "NotImplementedError", "OSError", "OverflowError", "PermissionError",
+    "RecursionError", "RuntimeError", "StopIteration", "SyntaxError", "SystemExit", "TypeError",
+    "UnboundLocalError", "ValueError", "ZeroDivisionError", "Exception",
+    TIMEOUT_ERROR, KERNEL_DIED_ERROR, STDERR_ERROR, HIDDEN_FAILURE_ERROR})
+OTHER_ERROR = "another exception"
 
 
 def error_output(ename, message, traceback=None):

@@ -14,7 +14,8 @@ import pytest
 from traitlets.config import Config
 
 from grader.feedback_page import FeedbackExporter
-from grader.feedback_verdict import BUILTIN_ERRORS, SUBMITTED_NOTE, explanation, verdict_lines
+from grader.feedback_verdict import SUBMITTED_NOTE, explanation, verdict_lines
+from grader.messages import NAMED_ERRORS
 from grader.mistakes import MATCHES, mistakes_for
 from grader.preprocessors.feedback_page import FeedbackPage
 from grader.preprocessors.hide_hidden_test_details import HideHiddenTestDetails
@@ -111,7 +112,7 @@ def test_a_student_chosen_error_name_never_reaches_the_page(tmp_path, mistake):
 
 def test_the_vocabulary():
     assert explanation("NameError", "initialize_parameters_he", 0, 3).startswith("your code raised NameError")
-    assert "NameError" in BUILTIN_ERRORS and "QmFzZTY0" not in BUILTIN_ERRORS
+    assert "NameError" in NAMED_ERRORS and "QmFzZTY0" not in NAMED_ERRORS
     assert "was stopped" in explanation("time limit", None, 0, 0)
     assert "OutputOnStderr" in explanation("OutputOnStderr", None, 0, 0)
     assert "self-check failed" in explanation("unrecognized", "initialize_parameters_he", 3, 3)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import grading_cases
-from grader import judge
+from grader import judge, messages
 from grader.mistakes import MATCHES, UNRECOGNIZED, mistakes_for
 from grader.reference import assignment_of, reference
 from grader.verdict import Verdict, dumps, loads
@@ -146,3 +146,15 @@ def test_the_verdict_carries_the_mistake_through_its_file():
     old = json.loads(dumps([verdict_]))
     del old["verdicts"][0]["mistake"]  # a sidecar written before the field existed
     assert loads(json.dumps(old))[0].mistake == ""
+
+
+def test_an_exception_name_the_student_chose_is_recorded_as_another_exception():
+    """A class name is the student's to choose (control characters, an encoding of hidden inputs, a known
+    mistake's label): the verdict, the gradebook's outcome and the class report say only "another exception"."""
+    stopped = judge.judge_records(SOURCE, [])
+    for chosen in ("\x1b]0;pwned\x07Evil", "QmFzZTY0", "He initialization scaled by 1/n"):
+        assert judge.cell_mistake(stopped, [{"ename": chosen}]) == messages.OTHER_ERROR
+    assert judge.cell_mistake(stopped, [{"ename": "ValueError"}]) == "ValueError"
+    record = {"function": "initialize_parameters_he", "error": "\x1b[2JEvil: boom"}
+    assert judge._judge_one("initialize_parameters_he", "layers", {}, dict(record, case="layers", params={}))[2] \
+        == messages.OTHER_ERROR
