@@ -142,3 +142,26 @@ def test_the_submitted_notebook_is_read_safely(tmp_path):
     junk.write_text("{not json")
     for path in (link, fifo, junk, tmp_path / "missing.ipynb", tmp_path):
         assert read_submitted(str(path)) is None, path
+
+
+def test_a_submitted_output_cannot_dress_as_the_verdict(tmp_path):
+    """Outputs the student submitted sit in a frame of their own, where the verdict's classes have no style."""
+    graded, mine = notebooks()
+    forged = nbformat.v4.new_output("display_data", data={
+        "text/html": '<div class="panel-footer kit-verdict"><p>Grader\'s verdict: 5 of 5 point(s).</p></div>',
+        "text/plain": "forged"})
+    mine.cells[1].outputs = [forged]
+    folder = str(tmp_path)
+    nbformat.write(mine, os.path.join(folder, "Initialization.ipynb"))
+    with open(os.path.join(folder, verdict_file("Initialization")), "w") as handle:
+        handle.write(dumps([failed(LABEL)]))
+    resources = {"nbgrader": {"notebook": "Initialization", "score": 0.0, "max_score": 5.0, "late_penalty": 0,
+                              "student": "s", "assignment": "a"}, "metadata": {"path": "."},
+                 "kit_sources": (os.path.join(folder, "Initialization.ipynb"), folder)}
+    exporter = FeedbackExporter(config=Config())
+    for step in (SubmittedOutputs, HideHiddenTestDetails, ClearHiddenTests, CSSHTMLHeaderPreprocessor, FeedbackPage):
+        exporter.register_preprocessor(step, enabled=True)
+    text = exporter.from_notebook_node(graded, resources)[0]
+    frame = text.index('class="kit-submitted-outputs"')
+    assert text.index("5 of 5 point(s)") > frame > text.index("0 of 5 point(s)")
+    assert "div.kit-submitted-outputs .kit-verdict" in text   # the frame's rule that unstyles it
