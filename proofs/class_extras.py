@@ -5,14 +5,9 @@ and must grade those K only (every other submission's files and set-up are as th
 Dask: the class is graded again (--force) on a Dask scheduler with 2 single-process workers on
 this machine, to compare with the local run's 2 worker processes.
 """
-import contextlib
-import json
 import os
-import signal
-import subprocess
-import sys
-import time
 
+from pipeline.dask_cluster import dask_cluster
 from proofs.class_corpus import write_late
 
 
@@ -48,47 +43,6 @@ def report_dask(course, settings, run_cpu, workdir, local, notebooks):
           % (graded["wall"] / local["wall"], graded["cpu"] / local["cpu"]))
 
 
-def _dask(*args):
-    return [os.path.join(os.path.dirname(sys.executable), "dask")] + list(args)
-
-
-@contextlib.contextmanager
 def local_cluster(course, folder, workers=2):
     """A `dask scheduler` and `workers` one-thread `dask worker` processes on 127.0.0.1 that import the course."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([course, os.path.join(course, "utils")]),
-               PATH=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
-    scheduler_file = os.path.join(folder, "scheduler.json")
-    processes = []
-
-    def start(name, args):
-        with open(os.path.join(folder, name + ".log"), "w") as log:
-            processes.append(subprocess.Popen(_dask(*args), cwd=folder, env=env, stdout=log,
-                                              stderr=subprocess.STDOUT, start_new_session=True))
-    try:
-        start("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                            "--scheduler-file", scheduler_file])
-        address, deadline = None, time.monotonic() + 120
-        while address is None:
-            if processes[0].poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("dask scheduler did not start (see %s)" % folder)
-            time.sleep(0.2)
-            with contextlib.suppress(OSError, ValueError, KeyError), open(scheduler_file) as handle:
-                address = json.load(handle)["address"]
-        for index in range(workers):
-            start("worker%d" % index, ["worker", "--scheduler-file", scheduler_file, "--host", "127.0.0.1",
-                                       "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
-                                       "--local-directory", os.path.join(folder, "worker%d" % index)])
-        from distributed import Client
-        with Client(address, timeout=60) as client:
-            client.wait_for_workers(workers, timeout=180)
-        yield address
-    finally:
-        for process in reversed(processes):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=20)
+    return dask_cluster(course, folder, workers=workers)

@@ -4,7 +4,7 @@ import os
 import pytest
 
 from class_course import ASSIGNMENT, check_class_rows, class_course, gradebook_rows, run_pipeline
-from dask_cluster import dask_cluster
+from pipeline.dask_cluster import dask_cluster
 from pipeline.dask_pool import DaskPool
 from pipeline.grade_records import assignment_structure
 from pipeline.gradebook import open_gradebook

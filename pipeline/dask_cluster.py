@@ -1,4 +1,5 @@
-"""A real Dask cluster on this machine for tests: `dask scheduler` and `dask worker` processes on 127.0.0.1."""
+"""A real Dask cluster on this machine (`dask scheduler` and `dask worker` processes on 127.0.0.1): the class
+benchmark's --dask-compare, the dispatch simulation and the Dask tests start one the same way."""
 import contextlib
 import json
 import os
