@@ -126,20 +126,24 @@ def jupyterlab(tmp_path_factory):
         log.close()
 
 
-def test_validate_button_shows_the_self_checks_diagnosis(browser, jupyterlab):
-    url, token = jupyterlab
-    page = browser.new_page()
-    page.goto("%s/lab/tree/%s?token=%s" % (url, ASSIGNMENTS[ASSIGNMENT].notebook, token))
+def run_all(page, url, token, name):
+    """Open notebook `name` in JupyterLab, Run All from the menu, wait until no cell is running; the text shown."""
+    page.goto("%s/lab/tree/%s?token=%s" % (url, name, token))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-Toolbar-kernelStatus", timeout=120_000)
     page.wait_for_function("() => document.body.innerText.includes('Idle')", timeout=120_000)
-
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.locator("li[data-command='runmenu:run-all']").click()
     page.wait_for_timeout(1000)
     page.wait_for_function("() => !Array.from(document.querySelectorAll('.jp-InputPrompt'))"
                            ".some(prompt => prompt.innerText.includes('*'))", timeout=300_000)
-    ran = page.locator(".jp-Notebook").inner_text()
+    return page.locator(".jp-Notebook").inner_text()
+
+
+def test_validate_button_shows_the_self_checks_diagnosis(browser, jupyterlab):
+    url, token = jupyterlab
+    page = browser.new_page()
+    ran = run_all(page, url, token, ASSIGNMENTS[ASSIGNMENT].notebook)
     assert "All checks passed for forward_propagation." in ran and "All checks passed for gradient_check." in ran
     assert "gradient_check_n does not pass its self-check yet" in ran  # the mistake, in the notebook itself
     shot(page, "jupyterlab-after-run-all.png")

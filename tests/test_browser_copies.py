@@ -13,7 +13,7 @@ import pytest
 from grader.manifest import ASSIGNMENTS
 from samples import honest_edits
 from samples.notebook_edits import notebook_text, read_release
-from test_browser import ASSIGNMENT, browser, jupyterlab, shot  # noqa: F401  (fixtures, shared)
+from test_browser import ASSIGNMENT, browser, jupyterlab, run_all, shot  # noqa: F401  (fixtures, shared)
 
 pytestmark = pytest.mark.e2e
 FIRST = ASSIGNMENTS[ASSIGNMENT].functions[0]
@@ -33,15 +33,7 @@ def test_a_pasted_test_cell_is_named_by_the_self_check_in_jupyterlab(browser, ju
     _save(url, token, "Copied.ipynb", nb)
     page = browser.new_page()
     try:
-        page.goto("%s/lab/tree/Copied.ipynb?token=%s" % (url, token))
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-        page.wait_for_function("() => document.body.innerText.includes('Idle')", timeout=120_000)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.locator("li[data-command='runmenu:run-all']").click()
-        page.wait_for_timeout(1000)
-        page.wait_for_function("() => !Array.from(document.querySelectorAll('.jp-InputPrompt'))"
-                               ".some(prompt => prompt.innerText.includes('*'))", timeout=300_000)
-        ran = " ".join(page.locator(".jp-Notebook").inner_text().split())
+        ran = " ".join(run_all(page, url, token, "Copied.ipynb").split())
         shot(page, "jupyterlab-pasted-test-cell.png")
     finally:
         page.close()
