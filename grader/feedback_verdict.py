@@ -30,6 +30,11 @@ SUBMITTED_NOTE = "Output as you submitted it; not re-run by the grader."
 NO_VERDICT = "The grader kept no account of this test; ask your instructor."
 
 
+def stop_sentence(kind):
+    """The grader's own words for one of its stops ("time limit", "KernelDied", "memory limit", ...)."""
+    return _STOPS[kind]()
+
+
 def explanation(mistake, function, hidden_passed, hidden_total):
     """The sentence for a failed test's `mistake` (see the module's docstring); never the string itself unless it
     is in the fixed vocabulary."""

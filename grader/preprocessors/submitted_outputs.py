@@ -26,7 +26,8 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution
 
-from grader.feedback_verdict import SUBMITTED_NOTE, verdict_lines
+from grader import messages
+from grader.feedback_verdict import SUBMITTED_NOTE, stop_sentence, verdict_lines
 from grader.submitted_notebook import read_submitted
 from grader.verdict import read_verdicts
 
@@ -132,6 +133,21 @@ def well_formed(output):
     return node
 
 
+def grader_note(outputs):
+    """What the grader itself did to a code cell that is not a test (skipped it, or stopped it: time, a dead
+    kernel, the budget), in its own fixed words; None when nothing. Test cells say it in their verdict."""
+    for output in outputs:
+        if output.get("output_type") == "error" and output.get("ename") in STOPPED:
+            return stop_sentence(STOPPED[output["ename"]])
+        if output.get("output_type") == "stream" and output.get("text") == messages.SKIPPED_TRAINING:
+            return messages.SKIPPED_TRAINING.strip()
+    return None
+
+
+STOPPED = {messages.TIMEOUT_ERROR: "time limit", messages.KERNEL_DIED_ERROR: messages.KERNEL_DIED_ERROR,
+           messages.BUDGET_ERROR: "resource limit"}
+
+
 class SubmittedOutputs(NbGraderPreprocessor):
     """Replace every code cell's outputs by the submitted ones and add each test cell's verdict (see the module)."""
 
@@ -150,6 +166,7 @@ class SubmittedOutputs(NbGraderPreprocessor):
         cell.metadata.pop("execution", None)   # timings the kernel's messages carried
         if cell.cell_type != "code":
             return cell, resources
+        note = None if is_grade(cell) and not is_solution(cell) else grader_note(cell.get("outputs", []))
         source = self._match(cell) or {}
         given = source.get("outputs") if isinstance(source.get("outputs"), list) else []
         outputs = [o for o in map(well_formed, given) if o is not None]
@@ -157,6 +174,8 @@ class SubmittedOutputs(NbGraderPreprocessor):
         count = source.get("execution_count")
         cell.execution_count = count if isinstance(count, int) and not isinstance(count, bool) else None
         page = {"submitted": bool(cell.outputs)}
+        if note:
+            page["grader_note"] = note
         if is_grade(cell) and not is_solution(cell):
             meta = cell.metadata["nbgrader"]
             page["verdict"] = verdict_lines(self._verdicts.get(meta.get("grade_id")), meta.get("score"),
