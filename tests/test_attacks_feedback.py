@@ -31,8 +31,8 @@ from attacks.hostile_students import ASSIGNMENT, NOTEBOOK
 from grader.hidden_block import hidden_lines
 from grader.sandbox import bwrap
 from graded_course import course_env, gradebook_dump
-from pipeline.course import copy_course
-from test_attacks_isolation import MODES, USER, _ordinary_user
+from released_course import released_copy
+from test_attacks_isolation import MODES
 from test_feedback_hidden import hidden_literals, page_text, visible_text
 
 pytestmark = pytest.mark.e2e
@@ -44,24 +44,19 @@ def graded(request):
     """One pipeline run (--jobs 1) of the leakers and their honest classmates."""
     executor, who = request.param
     assert bwrap.problem() is None, bwrap.problem()
-    if who == "user" and os.geteuid() != 0:
-        pytest.skip("the ordinary-user run is started by root (runuser)")
+    user = request.getfixturevalue("ordinary_user") if who == "user" else None   # tests/ordinary_user.py
     started = time.time()
     base = tempfile.mkdtemp(prefix="kit-leakers-")
     os.chmod(base, 0o755)
     course = os.path.join(base, "course")
-    copy_course(course)
+    released_copy(course)   # its release generated (tests/released_course.py)
     env = course_env(course)
-    release = subprocess.run([sys.executable, "-m", "authoring.make_release", ASSIGNMENT], cwd=course, env=env,
-                             capture_output=True, text=True, timeout=600)
-    assert release.returncode == 0, release.stdout[-2000:] + release.stderr[-2000:]
     students = write_class(course)
     command = [sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1", "--executor", executor]
-    if who == "user":
-        account = _ordinary_user()
-        subprocess.run(["chown", "-R", "%d:%d" % (account.pw_uid, account.pw_gid), base], check=True)
-        env.update(HOME=account.pw_dir, USER=USER)
-        command = ["runuser", "-u", USER, "--", "env"] + ["%s=%s" % kv for kv in env.items()] + command
+    if user:
+        user.own(base)
+        env.update(HOME=user.home, USER=user.name)
+        command = user.command(command, env)
     result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=2400)
     yield {"course": course, "result": result, "students": students, "dump": gradebook_dump(course),
            "executor": executor, "who": who, "env": env, "started": started}

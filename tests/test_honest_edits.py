@@ -9,7 +9,6 @@ autograde "*"` call over every student and assignment with the course's configur
 ordinary user. Expected scores are the baselines' scores from the same run, never numbers written here.
 """
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -23,18 +22,16 @@ from grader.manifest import ASSIGNMENTS
 from pipeline.course import copy_course
 from samples.honest_corpus import HOSTILE_TWINS, write_corpus
 from samples.honest_edits import HONEST_EDITS
-from test_names_and_files import ordinary_user
 
 pytestmark = pytest.mark.e2e
 GRADED = [a for a in ASSIGNMENTS if ASSIGNMENTS[a].samples]
 
 
 def _run(course, command, user=None):
+    """`command` run in the course (as `user`, a tests/ordinary_user.OrdinaryUser, when given); it must succeed."""
     if user:
-        home = os.path.join(course, ".home")
-        os.makedirs(home, exist_ok=True)
-        subprocess.run(["chown", "-R", "%s:%s" % (user, user), course], check=True)
-        command = ["runuser", "-u", user, "--", "env", "HOME=" + home] + command
+        user.own(course)
+        command = user.command(command, {"HOME": user.home})
     result = subprocess.run(command, cwd=course, env=course_env(course), capture_output=True, text=True, timeout=3000)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result
@@ -63,7 +60,7 @@ def notes_by_submission(log):
 
 
 @pytest.fixture(scope="module")
-def graded():
+def graded(ordinary_user):
     """{"pipeline": ..., "plain": ...}: each {"dump", "output", "students"} of the one course copy."""
     course = tempfile.mkdtemp(prefix="kit-honest-")
     os.chmod(course, 0o755)
@@ -72,10 +69,9 @@ def graded():
     result = _run(course, [sys.executable, "-m", "pipeline", "--no-samples"])
     pipeline = {"dump": gradebook_dump(course), "output": result.stdout, "students": students}
     forget_grades(course, students)
-    user = ordinary_user()
-    result = _run(course, ["nbgrader", "autograde", "*"], user=user)
+    result = _run(course, ["nbgrader", "autograde", "*"], user=ordinary_user)
     owner = os.stat(os.path.join(course, "autograded", "unedited", GRADED[0], ASSIGNMENTS[GRADED[0]].notebook))
-    assert owner.st_uid == pwd.getpwnam(user).pw_uid   # graded by the ordinary user
+    assert owner.st_uid == ordinary_user.uid   # graded by the ordinary user
     plain = {"dump": gradebook_dump(course), "output": result.stdout + result.stderr, "students": students}
     yield {"pipeline": pipeline, "plain": plain}
     shutil.rmtree(course, ignore_errors=True)

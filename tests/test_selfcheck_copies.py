@@ -34,7 +34,14 @@ class Kernel:
         environment.update(env)
         if notebook:
             environment["JPY_SESSION_NAME"] = notebook
-        self.manager, self.client = start_new_kernel(kernel_name="python3", cwd=folder, env=environment)
+        # the kernelspec is looked up on this process's JUPYTER_PATH, which the course's config (pinning its
+        # sandboxed kernel) may have set in an earlier test of this process
+        pinned = os.environ.pop("JUPYTER_PATH", None)
+        try:
+            self.manager, self.client = start_new_kernel(kernel_name="python3", cwd=folder, env=environment)
+        finally:
+            if pinned is not None:
+                os.environ["JUPYTER_PATH"] = pinned
 
     def run(self, code, **metadata):
         """What the cell printed (and its error's text), sent with `metadata` (e.g. cellId=...)."""
