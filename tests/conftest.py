@@ -88,7 +88,10 @@ def pytest_collection_finish(session):
 
 
 def pytest_sessionfinish(session):
-    """A run without xdist removes its shared builds (an xdist run's are removed by a later run, 6 hours on)."""
+    """The run's shared builds are removed once every test is done: by the xdist controller after all of its
+    workers (a worker that finished early must not remove what another still reads), or by a plain run."""
+    if hasattr(session.config, "workerinput"):
+        return
     if os.environ["KIT_TEST_RUN"].startswith("run-") and not session.config.option.collectonly:
         background.remove_run()
 
