@@ -31,7 +31,7 @@ def report_dask(course, settings, run_cpu, workdir, local, notebooks):
     from proofs.class_benchmark import grade_class
     folder = os.path.join(workdir, "dask")
     os.makedirs(folder, exist_ok=True)
-    with local_cluster(course, folder, workers=2) as address:
+    with dask_cluster(course, folder, workers=2) as address:
         graded = grade_class(course, replace(settings, dask=address), os.path.join(workdir, "dask.log"), run_cpu,
                              force=True)
     print()
@@ -41,8 +41,3 @@ def report_dask(course, settings, run_cpu, workdir, local, notebooks):
               % (label, run["wall"], run["wall"] / notebooks, run["cpu"], run["cpu"] / notebooks))
     print("  Dask / local: wall %.2fx, CPU %.2fx (on a loaded machine compare CPU)"
           % (graded["wall"] / local["wall"], graded["cpu"] / local["cpu"]))
-
-
-def local_cluster(course, folder, workers=2):
-    """A `dask scheduler` and `workers` one-thread `dask worker` processes on 127.0.0.1 that import the course."""
-    return dask_cluster(course, folder, workers=workers)

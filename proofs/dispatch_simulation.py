@@ -2,7 +2,7 @@
 
     python -m proofs.dispatch_simulation [--tasks N] [--grading S] [--writer W]
 
-Starts a local `dask scheduler` and 2 one-thread workers (proofs/class_extras.local_cluster) and sends N
+Starts a local `dask scheduler` and 2 one-thread workers (pipeline/dask_cluster.py) and sends N
 tasks through the pipeline's own dispatch pattern (pipeline/dask_pool.py: one `client.submit` per
 submission carrying its Task with the assignment's real structure, results taken as they complete,
 `who_has` per result), each task returning at once. The pipeline process and the scheduler then do all
@@ -17,7 +17,7 @@ import tempfile
 import time
 
 from grader.manifest import ASSIGNMENTS, ROOT
-from proofs.class_extras import local_cluster
+from pipeline.dask_cluster import dask_cluster
 
 
 def answer(root, task, key, settings=None):
@@ -67,7 +67,7 @@ def main(argv=None):
     structures = {a: structure_of(a) for a in ASSIGNMENTS}
     names = list(ASSIGNMENTS)
     tasks = [Task("s%05d" % i, names[i % 3], structures[names[i % 3]]) for i in range(args.tasks)]
-    with tempfile.TemporaryDirectory(prefix="kit-dispatch-") as folder, local_cluster(ROOT, folder) as address:
+    with tempfile.TemporaryDirectory(prefix="kit-dispatch-") as folder, dask_cluster(ROOT, folder) as address:
         dispatch(address, tasks[:50])   # warm-up
         wall, cpu = dispatch(address, tasks)
     rate = args.tasks / wall
