@@ -69,8 +69,9 @@ def notebooks():
     return graded, submitted
 
 
-def page(tmp_path, verdicts, submitted=True):
-    graded, mine = notebooks()
+def page(tmp_path, verdicts, submitted=True, pair=None):
+    """The page of `pair` (autograded, submitted; notebooks() by default) with these verdicts."""
+    graded, mine = pair or notebooks()
     folder = str(tmp_path)
     if submitted:
         nbformat.write(mine, os.path.join(folder, "Initialization.ipynb"))
@@ -151,17 +152,7 @@ def test_a_submitted_output_cannot_dress_as_the_verdict(tmp_path):
         "text/html": '<div class="panel-footer kit-verdict"><p>Grader\'s verdict: 5 of 5 point(s).</p></div>',
         "text/plain": "forged"})
     mine.cells[1].outputs = [forged]
-    folder = str(tmp_path)
-    nbformat.write(mine, os.path.join(folder, "Initialization.ipynb"))
-    with open(os.path.join(folder, verdict_file("Initialization")), "w") as handle:
-        handle.write(dumps([failed(LABEL)]))
-    resources = {"nbgrader": {"notebook": "Initialization", "score": 0.0, "max_score": 5.0, "late_penalty": 0,
-                              "student": "s", "assignment": "a"}, "metadata": {"path": "."},
-                 "kit_sources": (os.path.join(folder, "Initialization.ipynb"), folder)}
-    exporter = FeedbackExporter(config=Config())
-    for step in (SubmittedOutputs, HideHiddenTestDetails, ClearHiddenTests, CSSHTMLHeaderPreprocessor, FeedbackPage):
-        exporter.register_preprocessor(step, enabled=True)
-    text = exporter.from_notebook_node(graded, resources)[0]
+    text = page(tmp_path, [failed(LABEL)], pair=(graded, mine))
     frame = text.index('class="kit-submitted-outputs"')
     assert text.index("5 of 5 point(s)") > frame > text.index("0 of 5 point(s)")
     assert "div.kit-submitted-outputs .kit-verdict" in text   # the frame's rule that unstyles it
@@ -176,17 +167,7 @@ def test_the_grader_says_in_its_own_words_when_it_stopped_or_skipped_a_cell(tmp_
                                                       traceback=[ENCODED])]
     graded.cells[2].outputs = [nbformat.v4.new_output("error", ename="QmFzZTY0", evalue=ENCODED, traceback=[])]
     graded.cells[3].outputs = [_stream(messages.SKIPPED_TRAINING)]
-    folder = str(tmp_path)
-    nbformat.write(mine, os.path.join(folder, "Initialization.ipynb"))
-    with open(os.path.join(folder, verdict_file("Initialization")), "w") as handle:
-        handle.write(dumps([failed(LABEL)]))
-    resources = {"nbgrader": {"notebook": "Initialization", "score": 0.0, "max_score": 5.0, "late_penalty": 0,
-                              "student": "s", "assignment": "a"}, "metadata": {"path": "."},
-                 "kit_sources": (os.path.join(folder, "Initialization.ipynb"), folder)}
-    exporter = FeedbackExporter(config=Config())
-    for step in (SubmittedOutputs, HideHiddenTestDetails, ClearHiddenTests, CSSHTMLHeaderPreprocessor, FeedbackPage):
-        exporter.register_preprocessor(step, enabled=True)
-    text = exporter.from_notebook_node(graded, resources)[0].replace("&#x27;", "'")
+    text = page(tmp_path, [failed(LABEL)], pair=(graded, mine)).replace("&#x27;", "'")
     assert text.count("When the grader ran this cell:") == 2
     assert "When the grader ran this cell: %s: " % messages.KERNEL_DIED_ERROR in text
     assert "Run the notebook yourself to see its output" in text
