@@ -29,9 +29,11 @@ feedback_page.py) gives each image its alternative text before the template runs
 classic template it extends has no JupyterLab cells.
 
 Most of a page is the lesson itself, the same for every student: its markdown and its
-unchanged code cells. A process keeps the HTML of what it rendered (a pure function of the
-source and the exporter's settings), so every page after the first renders only what the
-student changed.
+unchanged code cells. A process keeps the HTML of such a cell (a pure function of the source,
+its attachments and the exporter's settings) when its content is exactly that of a cell of the
+assignment's release notebooks, the instructor's own material (InstructorCells); everything a
+student wrote or changed is rendered for their page alone and never kept. So every page after
+the first renders only what the student changed, and no student's input can reach another's page.
 """
 import copy
 import functools
@@ -99,13 +101,66 @@ def digest(value):
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
-class CachedHighlight:
-    """nbconvert's code highlighter (a Highlight2HTML), remembering what it highlighted."""
+def cell_key(cell_type, source, attachments=None):
+    """The fingerprint of a cell's content as InstructorCells knows it."""
+    return digest([cell_type, source, attachments or {}])
 
-    def __init__(self, highlight):
-        self.highlight = highlight
+
+class InstructorCells:
+    """The content of every cell of an assignment's release notebooks (instructor's files), by fingerprint
+    (cell_key), read again when a notebook of that folder changes."""
+
+    def __init__(self):
+        self.folders = {}   # release folder -> (its notebooks' names, sizes and times, frozenset of cell keys)
+
+    def keys(self, folder):
+        try:
+            names = sorted(n for n in os.listdir(folder) if n.endswith(".ipynb"))
+            signature = tuple((n, os.stat(os.path.join(folder, n)).st_mtime_ns,
+                               os.stat(os.path.join(folder, n)).st_size) for n in names)
+        except OSError:
+            return frozenset()
+        known = self.folders.get(folder)
+        if known is None or known[0] != signature:
+            keys = set()
+            for name in names:
+                try:
+                    with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                        cells = json.load(handle).get("cells", [])
+                except (OSError, ValueError, AttributeError):
+                    continue
+                for cell in cells if isinstance(cells, list) else []:
+                    source = cell.get("source", "") if isinstance(cell, dict) else ""
+                    source = source if isinstance(source, str) else "".join(map(str, source))
+                    keys.add(cell_key(cell.get("cell_type"), source, cell.get("attachments")))
+            known = self.folders[folder] = (signature, frozenset(keys))
+        return known[1]
+
+
+INSTRUCTOR_CELLS = InstructorCells()
+
+
+def instructor_keys(converter, resources):
+    """The cell keys of the release notebooks of the assignment a page is for (none outside nbgrader's
+    feedback step, or for an assignment name that is not a plain folder name)."""
+    coursedir = getattr(converter, "coursedir", None)
+    assignment = (resources or {}).get("nbgrader", {}).get("assignment")
+    if coursedir is None or not isinstance(assignment, str) or not assignment or assignment.startswith(".") \
+            or os.sep in assignment or (os.altsep and os.altsep in assignment):
+        return frozenset()
+    return INSTRUCTOR_CELLS.keys(os.path.join(coursedir.root, coursedir.release_directory, assignment))
+
+
+class CachedHighlight:
+    """nbconvert's code highlighter (a Highlight2HTML), remembering what it highlighted of the instructor's code
+    (`instructor`: cell keys, see InstructorCells)."""
+
+    def __init__(self, highlight, instructor=frozenset()):
+        self.highlight, self.instructor = highlight, instructor
 
     def __call__(self, source, language=None, metadata=None):
+        if cell_key("code", source) not in self.instructor:
+            return self.highlight(source, language, metadata)
         key = ("code", self.highlight.pygments_lexer, repr(self.highlight.extra_formatter_options), source,
                language, digest(metadata or {}))
         return RENDERED.get(key, lambda: self.highlight(source, language, metadata))
@@ -138,8 +193,9 @@ class FeedbackExporter(HTMLExporter):
         the BeautifulSoup pass over the finished page (see the module's docstring)."""
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name", None))
+        self.instructor = instructor_keys(self.parent, resources)
         self.register_filter("highlight_code", self.filters.get(
-            "highlight_code", CachedHighlight(Highlight2HTML(pygments_lexer=lexer, parent=self))))
+            "highlight_code", CachedHighlight(Highlight2HTML(pygments_lexer=lexer, parent=self), self.instructor)))
         resources = self._init_resources(resources)
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata,
                                                                        parent=self, resources=resources))
@@ -148,19 +204,22 @@ class FeedbackExporter(HTMLExporter):
 
     @pass_context
     def markdown2html(self, context, source):
-        """HTMLExporter's markdown renderer with MathML for the maths, remembering what it rendered (see the
-        module's docstring)."""
+        """HTMLExporter's markdown renderer with MathML for the maths, remembering what it rendered of the
+        instructor's cells (see the module's docstring)."""
         cell = context.get("cell", {})
         attachments = cell.get("attachments", {})
         path = context.get("resources", {}).get("metadata", {}).get("path", "")
-        key = ("markdown", source, digest(attachments), path, self.embed_images, self.anchor_link_text,
-               self.exclude_anchor_links, repr(self.lexer_options))
 
         def render():
             renderer = MathMLRenderer(escape=False, attachments=attachments, embed_images=self.embed_images,
                                       path=path, anchor_link_text=self.anchor_link_text,
                                       exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
             return MarkdownWithMath(renderer=renderer).render(source)
+        if cell_key("markdown", source, attachments) not in getattr(self, "instructor", frozenset()):
+            return render()
+        # the page's folder matters only to images embedded from files
+        key = ("markdown", source, digest(attachments), path if self.embed_images else None, self.embed_images,
+               self.anchor_link_text, self.exclude_anchor_links, repr(self.lexer_options))
         return RENDERED.get(key, render)
 
 

@@ -7,7 +7,10 @@ Each change keeps what nbgrader computes exactly as it was; only repetition goes
   Gradebook opened on it (only the worker itself uses that database; it never drops a table);
 - nbgrader's cell-metadata check (CheckCellMetadata, twice per notebook) validates each distinct
   `nbgrader` metadata dict against its JSON schema once: the schema is nbgrader's own file, and a
-  dict that passed passes again. A dict that fails is checked, and fails, every time.
+  dict that passed passes again. A dict that fails is checked, and fails, every time;
+- a worker's private scratch gradebook (`private_scratch(url)`) keeps its connection between the
+  Gradebooks nbgrader opens on it, checks its course row once, and commits without waiting for the
+  disk (no fsync: the file is thrown away with the worker, and nothing else opens it).
 Only a grading worker calls `apply()`; plain `nbgrader` commands are untouched.
 """
 import json
@@ -25,6 +28,8 @@ def share_gradebook_engines():
         key = (str(url), args, tuple(sorted(kwargs.items())))
         if key not in engines:
             engines[key] = create_engine(url, *args, **kwargs)
+            if str(url) in _SCRATCH:
+                _scratch_engine(url, engines[key])
         return engines[key]
     shared_engine.shared = True
     nbgrader.api.create_engine = shared_engine
@@ -87,7 +92,60 @@ def validate_metadata_once():
     common.jsonschema = OncePerDict()
 
 
+_SCRATCH = set()   # database URLs of this process's private scratch gradebooks (private_scratch)
+
+
+def _scratch_engine(url, engine):
+    """Set up a new engine of a private scratch gradebook: SQLite commits without fsync, the journal in memory."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def no_disk_waits(connection, _record):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA journal_mode=MEMORY")
+        cursor.close()
+    engine.kit_scratch = True
+    return engine
+
+
+def private_scratch(url):
+    """Declare `url` a SQLite gradebook only this process opens and that is thrown away with it (a worker's
+    scratch gradebook): see the module's docstring. Call before its first Gradebook."""
+    if not str(url).startswith("sqlite:///"):
+        raise ValueError("only a SQLite file can be a private scratch gradebook: %s" % url)
+    _SCRATCH.add(str(url))
+
+
+def scratch_sessions():
+    """Gradebooks on a private scratch database keep its engine's connection (no dispose at close) and check its
+    course row once per engine (nbgrader commits a check at every Gradebook it opens)."""
+    import nbgrader.api as api
+    if getattr(api.Gradebook.close, "scratch", False):
+        return
+    plain_close, plain_check = api.Gradebook.close, api.Gradebook.check_course
+    checked = set()   # (id(engine), course id) of scratch engines whose course row exists
+
+    def close(self):
+        if getattr(self.engine, "kit_scratch", False):
+            self.db.remove()
+        else:
+            plain_close(self)
+
+    def check_course(self, course_id="default_course", **kwargs):
+        key = (id(self.engine), course_id)
+        if not getattr(self.engine, "kit_scratch", False) or kwargs or key not in checked:
+            course = plain_check(self, course_id=course_id, **kwargs)
+            if getattr(self.engine, "kit_scratch", False):
+                checked.add(key)
+            return course
+        return None   # Gradebook() ignores the answer; nbgrader calls this nowhere else
+    close.scratch = True
+    api.Gradebook.close, api.Gradebook.check_course = close, check_course
+
+
 def apply():
     share_gradebook_engines()
+    scratch_sessions()
     create_tables_once()
     validate_metadata_once()

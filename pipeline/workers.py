@@ -139,6 +139,7 @@ class ScratchGrader:
         config.CourseDirectory.root = self.root
         config.CourseDirectory.submitted_directory = INTAKE_FOLDER
         config.CourseDirectory.db_url = "sqlite:///" + os.path.join(self.folder, "scratch.db")
+        nbgrader_speedups.private_scratch(config.CourseDirectory.db_url)
         return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
     def _prepare(self, structure):
