@@ -17,7 +17,7 @@ import os
 
 from nbconvert.exporters import NotebookExporter
 
-from grader.notebook_file import read_notebook, renamed_download, renamed_note, shown_name
+from grader.notebook_file import notebook_from_text, read_notebook, renamed_download, renamed_note, shown_name
 
 
 class _RenamedIsNotMissing(logging.Filter):
@@ -49,12 +49,27 @@ class SubmissionExporter(NotebookExporter):
             self.log.addFilter(_QUIET)
 
     def from_filename(self, filename, resources=None, **kw):
+        return self.from_notebook_node(*self.read_submission(filename, resources), **kw)
+
+    def read_submission(self, filename, resources=None):
+        """(NotebookNode, resources): the notebook file `filename` read as the pipeline's intake reads it (a
+        missing released name read from the folder's one renamed download), each repair noted in the log."""
         folder, name = os.path.split(filename)
         found = name
         if not os.path.lexists(filename):
             found = renamed_download(folder, name) or name
         notes = []
         notebook, problem = read_notebook(os.path.join(folder, found), found, notes)
+        return self._read(notebook, problem, notes, filename, found, resources)
+
+    def read_text(self, text, filename, resources=None):
+        """read_submission of `text`, the content the file `filename` would hold, without writing the file."""
+        notes = []
+        notebook, problem = notebook_from_text(text, os.path.basename(filename), notes)
+        return self._read(notebook, problem, notes, filename, os.path.basename(filename), resources)
+
+    def _read(self, notebook, problem, notes, filename, found, resources):
+        folder, name = os.path.split(filename)
         if problem:
             raise UnreadableNotebook(problem)
         if found != name:
@@ -66,7 +81,7 @@ class SubmissionExporter(NotebookExporter):
         resources = resources if resources is not None else {}
         resources.setdefault("metadata", {})
         resources["metadata"].update(name=os.path.splitext(name)[0], path=folder)
-        return self.from_notebook_node(notebook, resources, **kw)
+        return notebook, resources
 
 
 def released_notebooks(source_folder, assignment):

@@ -8,6 +8,7 @@ Each change keeps what nbgrader computes exactly as it was; only repetition goes
 - nbgrader's cell-metadata check (CheckCellMetadata, twice per notebook) validates each distinct
   `nbgrader` metadata dict against its JSON schema once: the schema is nbgrader's own file, and a
   dict that passed passes again. A dict that fails is checked, and fails, every time;
+- each notebook's sanitize and autograde conversions are one pass (pipeline/one_pass.py);
 - a worker's private scratch gradebook (`private_scratch(url)`) keeps its connection between the
   Gradebooks nbgrader opens on it, checks its course row once, and commits without waiting for the
   disk (no fsync: the file is thrown away with the worker, and nothing else opens it).
@@ -145,6 +146,8 @@ def scratch_sessions():
 
 
 def apply():
+    from pipeline.one_pass import use_one_pass
+    use_one_pass()
     share_gradebook_engines()
     scratch_sessions()
     create_tables_once()

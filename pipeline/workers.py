@@ -85,22 +85,24 @@ def classify(error):
 
 
 def record_raised(found):
-    """Make nbgrader's Autograde append to `found` each exception its steps raise (it catches and logs them)."""
-    from nbgrader.converters.autograde import Autograde
-    if getattr(Autograde, "kit_records", None) is not None:
-        Autograde.kit_records = found
+    """Make the Autograde class nbgrader's API grades with (nbgrader's, or pipeline/one_pass.py's) append to
+    `found` each exception its steps raise (it catches and logs them)."""
+    from nbgrader.apps import api
+    converter = api.Autograde
+    if converter.__dict__.get("kit_records") is not None:
+        converter.kit_records = found
         return
-    Autograde.kit_records = found
+    converter.kit_records = found
     for method in ("init_assignment", "convert_single_notebook"):
-        original = getattr(Autograde, method)
+        original = getattr(converter, method)
 
         def recorded(self, *args, _original=original, **kwargs):
             try:
                 return _original(self, *args, **kwargs)
             except Exception as error:
-                Autograde.kit_records.append(error)
+                type(self).kit_records.append(error)
                 raise
-        setattr(Autograde, method, recorded)
+        setattr(converter, method, recorded)
 
 
 @dataclass(frozen=True)

@@ -174,8 +174,9 @@ def test_feedback_shows_no_hidden_line_and_no_stderr_of_a_hidden_test_cell():
     assert "not shown in feedback" in nb.cells[0].outputs[0].text
 
 
-def feedback_html(nb):
-    """The course's feedback page for `nb` (FeedbackPage, then the course exporter), as nbgrader makes it."""
+def feedback_html(nb, parent=None):
+    """The course's feedback page for `nb` (FeedbackPage, then the course exporter), as nbgrader makes it
+    (`parent`: the feedback converter, whose course's release notebooks say what a page may remember)."""
     from traitlets.config import Config
     from grader.feedback_page import FeedbackExporter
     from grader.preprocessors.feedback_page import FeedbackPage
@@ -183,7 +184,7 @@ def feedback_html(nb):
     nb, page_resources = FeedbackPage().preprocess(nb, page_resources)
     config = Config()
     config.HTMLExporter.sanitize_html = True
-    html, _ = FeedbackExporter(config=config).from_notebook_node(nb, page_resources)
+    html, _ = FeedbackExporter(config=config, parent=parent).from_notebook_node(nb, page_resources)
     return html
 
 
@@ -208,17 +209,22 @@ def test_every_image_on_a_feedback_page_has_an_alternative_text_and_student_html
     assert "<script" not in html and "Score: 1.0 / 2.0" in html
 
 
-def test_a_page_rendered_from_remembered_html_equals_a_fresh_one():
+def test_a_page_rendered_from_remembered_html_equals_a_fresh_one(tmp_path):
     import copy
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
     from grader.feedback_page import RENDERED
     lesson = nbformat.v4.new_markdown_cell("The cost is $J = -\\frac{1}{m} \\sum_i y^{(i)} \\log a^{(i)}$.\n\n* one")
     page = notebook(lesson, code("def f(x):\n    return 2 * x  # YOUR CODE", "f", solution=True), code("f(1)"))
+    (tmp_path / "release" / "a").mkdir(parents=True)   # the release holds the page as it is: all the instructor's
+    nbformat.write(page, str(tmp_path / "release" / "a" / "nb.ipynb"))
+    course = GenerateFeedback(coursedir=CourseDirectory(root=str(tmp_path)))
     RENDERED.store.clear()
-    fresh = feedback_html(copy.deepcopy(page))
+    fresh = feedback_html(copy.deepcopy(page), course)
     assert RENDERED.store, "nothing was remembered"
-    again = feedback_html(copy.deepcopy(page))
+    again = feedback_html(copy.deepcopy(page), course)
     page.cells[1].source = "def f(x):\n    return 3 * x"
-    changed = feedback_html(page)
+    changed = feedback_html(page, course)
     assert again == fresh and "<mfrac>" in fresh and "# YOUR CODE" in fresh
     assert "# YOUR CODE" not in changed and ">3</span>" in changed
 
