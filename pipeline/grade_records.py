@@ -93,8 +93,29 @@ def read_submission(gradebook, assignment, student, course_root=None):
     return grades
 
 
+def _update_cells(gradebook, model, notebook_id, wanted):
+    """Set the columns `wanted` gives ({cell name: {column: value}}) on the rows of `model` (nbgrader's Grade or
+    Comment) of one submitted notebook: one query for their cells' names, one UPDATE for the rows (no ORM object
+    is loaded; the caller's commit expires the session's copies)."""
+    from nbgrader.api import BaseCell
+    from sqlalchemy import bindparam, update
+    rows = gradebook.db.query(model.id, BaseCell.name).join(BaseCell, model.cell_id == BaseCell.id).filter(
+        model.notebook_id == notebook_id).all() if wanted else []
+    by_columns = {}
+    for row_id, name in rows:
+        if wanted.get(name):
+            by_columns.setdefault(tuple(sorted(wanted[name])), []).append(dict(wanted[name], row_id=row_id))
+    table = model.__table__
+    for columns, values in by_columns.items():
+        statement = update(table).where(table.c.id == bindparam("row_id")).values(
+            **{column: bindparam(column) for column in columns})
+        gradebook.db.connection().execute(statement, values)
+
+
 def write_submission(gradebook, grades):
-    """Apply SubmissionGrades to the course gradebook (replacing an earlier grading of that submission)."""
+    """Apply SubmissionGrades to the course gradebook (replacing an earlier grading of that submission), in the
+    rows nbgrader's own update_or_create_submission makes."""
+    from nbgrader.api import Comment, Grade
     gradebook.update_or_create_student(grades.student)
     extra = {"timestamp": grades.timestamp} if grades.timestamp else {}
     with warnings.catch_warnings():  # nbgrader's own SQLAlchemy warnings about its session
@@ -105,11 +126,9 @@ def write_submission(gradebook, grades):
         for column in NOTEBOOK_COLUMNS:
             if column in wanted:
                 setattr(notebook, column, wanted[column])
-        for grade in notebook.grades:
-            for column, value in wanted.get("grades", {}).get(grade.name, {}).items():
-                setattr(grade, column, value)
-        for comment in notebook.comments:
-            for column, value in wanted.get("comments", {}).get(comment.name, {}).items():
-                setattr(comment, column, value)
+        _update_cells(gradebook, Grade, notebook.id, {n: {c: v for c, v in columns.items() if c in GRADE_COLUMNS}
+                                                      for n, columns in wanted.get("grades", {}).items()})
+        _update_cells(gradebook, Comment, notebook.id, {n: {c: v for c, v in columns.items() if c in COMMENT_COLUMNS}
+                                                        for n, columns in wanted.get("comments", {}).items()})
     write_outcomes(gradebook, grades.assignment, grades.student, grades.outcomes)
     gradebook.db.commit()
