@@ -15,7 +15,8 @@ Steps, each with the plain nbgrader CLI from the course root:
 2. sample submissions into submitted/<student>/<assignment>/ (samples/);
 3. `nbgrader autograde` of every submission that is new or changed (or whose grading set-up
    changed), with progress per student and assignment: prechecks.py, autograde.py;
-4. `nbgrader generate_feedback` (feedback.py); 5. `nbgrader export` to grades.csv (export.py);
+4. `nbgrader generate_feedback` (feedback.py); 5. `nbgrader export`'s CSV plugin, in this process, to
+   grades.csv (export.py);
 6. the grade table (table.py); 7. the class report and reports/grades_by_test.csv (report/).
 run.py chains them; __main__.py is the command line.
 
