@@ -74,8 +74,9 @@ class SubmissionExporter(NotebookExporter):
             raise UnreadableNotebook(problem)
         if found != name:
             notes.insert(0, renamed_note(found, name))
+        # student / assignment, as the pipeline's notes name a submission
         submission = "%s / %s" % (shown_name(os.path.basename(os.path.dirname(folder))),
-                                   shown_name(os.path.basename(folder)))   # student / assignment, as the pipeline's notes
+                                   shown_name(os.path.basename(folder)))
         for note in notes:
             self.log.warning("%s: %s", submission, note)
         resources = resources if resources is not None else {}

@@ -1,4 +1,5 @@
-"""The pipeline's grades.csv (pipeline/export.py: nbgrader's CSV plugin in the pipeline's process) is `nbgrader export`'s."""
+"""The pipeline's grades.csv (pipeline/export.py: nbgrader's CSV plugin, in the pipeline's process) is what
+`nbgrader export` writes."""
 import os
 import subprocess
 

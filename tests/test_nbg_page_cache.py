@@ -1,4 +1,5 @@
-"""A feedback page keeps the HTML of the instructor's cells only: a student's own cells are rendered for their page alone.
+"""A feedback page keeps the HTML of the instructor's cells only; a student's own cells are rendered for their
+page alone.
 
 grader/feedback_page.py remembers, per process, what it rendered of cells whose content is exactly
 that of a cell of the assignment's release notebooks. These tests render real pages with the
