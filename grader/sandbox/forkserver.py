@@ -57,6 +57,7 @@ class ForkServer:
         self.server_pid, self.notebook_uid = None, None
         self.workdir = bwrap.WORKDIR
         self.preload_cpu = 0.0
+        self.preload_failed = []   # what the server could not preload or prepare (its children then do it themselves)
         self.env = {}          # the sandbox's environment (grader.sandbox.launch), each notebook's child's too
         self.guard = None      # the notebook budget's guard (grader/sandbox/budget.py), one per server
         self.cpu_limit, self.child_running, self.cpu_interrupted = None, False, False
@@ -105,6 +106,8 @@ class ForkServer:
             self.stop()
             raise ServerGone("the fork server did not start within %d s" % START_SECONDS)
         self.preload_cpu = ready.get("preload_cpu", 0.0)
+        failed = ready.get("failed")
+        self.preload_failed = [str(item) for item in failed] if isinstance(failed, list) else []
         if self.uid is not None:
             self.server_pid = uid_mapping.find_server(self.process.pid, (IN_SANDBOX + "/zygote.py").encode())
 
