@@ -18,7 +18,7 @@ import tempfile
 import time
 
 from grader import step_clock
-from grader.sandbox import budget, bwrap, launch, sandbox_uids, uid_mapping
+from grader.sandbox import budget, bwrap, helper_bytecode, launch, sandbox_uids, uid_mapping
 from grader.sandbox.child_isolation import HELPERS
 from grader.sandbox.framing import MAX_FRAME, read_frame, send_frame
 from grader.settings import Settings, current
@@ -171,7 +171,11 @@ class ForkServer:
         payload = []
         for item in files:
             with open(item.host_path, "rb") as handle:
-                payload.append({"path": item.relative_path, "data": base64.b64encode(handle.read()).decode()})
+                data = handle.read()
+            payload.append({"path": item.relative_path, "data": base64.b64encode(data).decode()})
+            compiled = helper_bytecode.bytecode_for(item.relative_path, data)   # the course's own modules only
+            if compiled is not None:
+                payload.append({"path": compiled[0], "data": base64.b64encode(compiled[1]).decode()})
         self.token = secrets.token_hex(16)
         self._release_notebook_uid()
         env = {k: v for k, v in self.env.items() if k != "NBGRADER_EXECUTION"}
