@@ -45,7 +45,12 @@ def prepare():
     """In the server, before any fork: the IPython shell every child starts from, and the state its outputs
     go through (`sink`, `draw`), which each child sets for itself. Nothing runs in the shell here."""
     state = {"sink": Sink(0, 0), "draw": True}
-    shell = make_shell(lambda: state["sink"], draws=lambda: state["draw"])
+    try:
+        shell = make_shell(lambda: state["sink"], draws=lambda: state["draw"])
+    except Exception:
+        from IPython.core.interactiveshell import InteractiveShell
+        InteractiveShell.clear_instance()   # a half-made shell must not stop each child from making its own
+        raise
     _PREPARED.update(shell=shell, state=state)
 
 
