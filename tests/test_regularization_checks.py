@@ -130,7 +130,7 @@ def test_source_notebook_structure():
         assert all(name == function for name, _, _ in judge.hidden_calls(test.source))
     assert set(cells) == set(POINTS) | {"test_" + f for f in POINTS}
     skipped = [cell for cell in notebook.cells if "skip-in-autograde" in cell.metadata.get("tags", [])]
-    assert len(skipped) == 4  # the three experiments and the results table
+    assert len(skipped) == 5  # drawing the data, the three experiments and the results table
     for name in EXPERIMENTS:
         assert sum('run_experiment("%s"' % name in cell.source for cell in skipped) == 1
     assert notebook.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3 (ipykernel)",

@@ -15,6 +15,7 @@ import ctypes
 import os
 
 HELPERS = "/opt/kit/files"   # the notebook's files, read-only, first on sys.path
+PYCACHE = "__pycache__"      # in HELPERS: bytecode of the course's own modules, not shown in the working folder
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWIPC = 0x20000, 0x10000000, 0x20000000, 0x08000000
 SIGCHLD = 17
 SYS_CLONE = 56   # x86_64
@@ -197,6 +198,8 @@ def enter(workdir, home, files, tmpfs_bytes, uid=None):
     _write_files(files)
     _read_only(HELPERS)
     for name in os.listdir(HELPERS):
+        if name == PYCACHE:   # the course modules' bytecode (grader.sandbox.helper_bytecode): for imports only
+            continue
         source, target = os.path.join(HELPERS, name), os.path.join(workdir, name)
         if os.path.isdir(source):
             os.mkdir(target)

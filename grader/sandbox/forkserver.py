@@ -18,7 +18,7 @@ import tempfile
 import time
 
 from grader import step_clock
-from grader.sandbox import budget, bwrap, launch, sandbox_uids, uid_mapping
+from grader.sandbox import budget, bwrap, helper_bytecode, launch, sandbox_uids, uid_mapping
 from grader.sandbox.child_isolation import HELPERS
 from grader.sandbox.framing import MAX_FRAME, read_frame, send_frame
 from grader.settings import Settings, current
@@ -57,6 +57,7 @@ class ForkServer:
         self.server_pid, self.notebook_uid = None, None
         self.workdir = bwrap.WORKDIR
         self.preload_cpu = 0.0
+        self.preload_failed = []   # what the server could not preload or prepare (its children then do it themselves)
         self.env = {}          # the sandbox's environment (grader.sandbox.launch), each notebook's child's too
         self.guard = None      # the notebook budget's guard (grader/sandbox/budget.py), one per server
         self.cpu_limit, self.child_running, self.cpu_interrupted = None, False, False
@@ -105,6 +106,8 @@ class ForkServer:
             self.stop()
             raise ServerGone("the fork server did not start within %d s" % START_SECONDS)
         self.preload_cpu = ready.get("preload_cpu", 0.0)
+        failed = ready.get("failed")
+        self.preload_failed = [str(item) for item in failed] if isinstance(failed, list) else []
         if self.uid is not None:
             self.server_pid = uid_mapping.find_server(self.process.pid, (IN_SANDBOX + "/zygote.py").encode())
 
@@ -168,7 +171,11 @@ class ForkServer:
         payload = []
         for item in files:
             with open(item.host_path, "rb") as handle:
-                payload.append({"path": item.relative_path, "data": base64.b64encode(handle.read()).decode()})
+                data = handle.read()
+            payload.append({"path": item.relative_path, "data": base64.b64encode(data).decode()})
+            compiled = helper_bytecode.bytecode_for(item.relative_path, data)   # the course's own modules only
+            if compiled is not None:
+                payload.append({"path": compiled[0], "data": base64.b64encode(compiled[1]).decode()})
         self.token = secrets.token_hex(16)
         self._release_notebook_uid()
         env = {k: v for k, v in self.env.items() if k != "NBGRADER_EXECUTION"}

@@ -25,7 +25,10 @@ import child_isolation
 
 PRELOAD = ["numpy", "scipy.io", "sklearn.datasets", "matplotlib", "matplotlib.pyplot",
            "matplotlib.backends.backend_agg", "matplotlib_inline.backend_inline",
-           "IPython.core.interactiveshell", "IPython.display", "PIL.Image"]
+           "IPython.core.interactiveshell", "IPython.display", "PIL.Image",
+           # what every notebook's `%matplotlib inline` and first traceback import on first use
+           "IPython.core.magics.execution", "IPython.core.magics.pylab", "IPython.core.magics.ast_mod",
+           "IPython.core.magic_arguments", "IPython.core.logger", "IPython.utils.module_paths", "bdb"]
 GRACE_SECONDS = 10.0   # CPU seconds a child gets past a cell's limit to handle its timeout before it is killed
 HEARTBEAT_SECONDS = 0.5
 
@@ -73,6 +76,11 @@ def main():
         except Exception as error:  # a missing optional library: the notebook imports it itself
             failed.append("%s (%s)" % (name, type(error).__name__))
     _warm_up_tracebacks()
+    try:
+        import child_runner
+        child_runner.prepare()   # the shell every child starts from (child_runner: built once, here)
+    except Exception as error:  # each child then builds its own
+        failed.append("the notebooks' shell (%s)" % type(error).__name__)
     gc.collect()   # what the preload left is kept for good: a child's collections never walk it again, and
     gc.freeze()    # never write to its pages (which the children share with this server until they do)
     send_frame(outbound, {"event": "ready", "preload_cpu": time.process_time() - started, "failed": failed})
