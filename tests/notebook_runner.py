@@ -75,7 +75,6 @@ def cell_with(notebook, text):
 
 
 if __name__ == "__main__":  # a shared execution (tests/conftest.py run_notebook): NOTEBOOK OUT [--allow-errors]
-    import sys
     executed, _ = execute(sys.argv[1], allow_errors="--allow-errors" in sys.argv[3:])
     nbformat.write(executed, sys.argv[2])
 

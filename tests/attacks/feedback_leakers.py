@@ -163,13 +163,19 @@ def with_submitted_output(nb):
     return nb
 
 
-def write_class(root):
-    """Every attacker (each on a correct notebook, so only its leak is wrong), then two honest classmates."""
+def write_attackers(root):
+    """Every attacker, each on a correct notebook, so only its leak is wrong."""
     from samples.students import correct
     for name in CAPTURE:
         write_submission(name, ASSIGNMENT, leaking_notebook(name, correct(ASSIGNMENT, read_release(ASSIGNMENT, root))),
                          root=root)
+    return sorted(CAPTURE)
+
+
+def write_honest(root):
+    """The two honest classmates (correct, with the outputs they saw): named to be graded after every attacker."""
+    from samples.students import correct
     for name in HONEST:
         write_submission(name, ASSIGNMENT, with_submitted_output(correct(ASSIGNMENT, read_release(ASSIGNMENT, root))),
                          root=root)
-    return sorted(CAPTURE) + HONEST
+    return list(HONEST)
