@@ -41,10 +41,12 @@ def build_of(executor, who):
             [sys.executable, os.path.abspath(__file__), "{folder}", executor, who])
 
 
-def write_class(course, executor):
+def write_class(course, executor, who):
     """Every attacker, the release notebook, then the last honest classmates; the students that may be graded, in
-    grading order (the hostile names are refused before grading)."""
-    students = isolation_students.write_attackers(course) + feedback_leakers.write_attackers(course)
+    grading order (the hostile names are refused before grading). The display flood (a minute of the run's time)
+    is graded as root only: the kernel's and the grader's output caps do not depend on who grades."""
+    students = isolation_students.write_attackers(course, flood=who == "root") + \
+        feedback_leakers.write_attackers(course)
     if executor == "fork":
         students += hostile_pages.write_class(course) + hostile_names.write_class(course)
     return sorted(students) + feedback_leakers.write_honest(course)
@@ -70,7 +72,7 @@ def build(folder, executor, who):
     else:
         os.chmod(folder, 0o755)
         course = released_copy(os.path.join(folder, "course"))   # its release generated (tests/released_course.py)
-        run["students"] = write_class(course, executor)
+        run["students"] = write_class(course, executor, who)
         run["secret"], run["planted"] = plant_secrets(course)
         env = course_env(course, **run["planted"])
         command = [sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1", "--executor", executor]

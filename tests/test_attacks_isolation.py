@@ -68,6 +68,8 @@ def test_honest_classmates_graded_after_the_attackers_get_full_marks(graded):
 
 @pytest.mark.parametrize("attacker", sorted(PAYLOADS))
 def test_no_attacker_scores_more_than_the_release(graded, attacker):
+    if attacker not in graded["students"]:
+        pytest.skip("%s is graded as root only (tests/hostile_class.py)" % attacker)
     baseline = graded["dump"][RELEASE][ASSIGNMENT]["score"]
     assert baseline < graded["dump"][HONEST[0]][ASSIGNMENT]["max"]
     assert graded["dump"][attacker][ASSIGNMENT]["score"] <= baseline, graded["dump"][attacker]
@@ -92,6 +94,9 @@ def test_hidden_tests_leave_no_history(graded):
 
 
 def test_a_display_flood_is_bounded_in_count(graded):
+    if graded["who"] != "root":
+        pytest.skip("graded as root on both executors (tests/hostile_class.py); the output caps do not depend on the "
+                    "user, and test_attacks_executors.py floods both executors directly")
     path = os.path.join(graded["course"], "autograded", "display_flood", ASSIGNMENT, NOTEBOOK)
     assert os.path.getsize(path) < 3 * 1024 * 1024
     assert "left out by the autograder" in _outputs_text(_notebook(graded, "display_flood"))

@@ -107,9 +107,10 @@ def hostile_notebook(name, root):
     return nb
 
 
-def write_attackers(root):
-    """Every attacker, then (in grading order, before the honest classmates) the release notebook."""
-    for name in PAYLOADS:
+def write_attackers(root, flood=True):
+    """Every attacker (the display flood only with `flood`), then the release notebook; their names."""
+    names = [name for name in PAYLOADS if flood or name != "display_flood"]
+    for name in names:
         write_submission(name, ASSIGNMENT, hostile_notebook(name, root), root=root)
     write_submission(RELEASE, ASSIGNMENT, read_release(ASSIGNMENT, root), root=root)
-    return sorted(PAYLOADS) + [RELEASE]
+    return sorted(names) + [RELEASE]
