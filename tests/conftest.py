@@ -80,8 +80,10 @@ def pytest_collection_finish(session):
         background.start(*released_course.BUILD)   # most classes graded by the tests start from it
     if "graded_course" in _WANTED:
         background.start(*GRADED_COURSE)
-    if "hostile_class_run" in _WANTED or "hostile_course" in _WANTED:   # test_browser.py alone: fork-root only
-        for mode in hostile_class.MODES if "hostile_class_run" in _WANTED else [("fork", "root")]:
+    for mode in hostile_class.MODES:   # the modes the selected tests read (test ids name them: fork-root, ...)
+        if "hostile_course" in _WANTED and mode == ("fork", "root") or any(
+                "hostile_class_run" in item.fixturenames and (mode[0] == "fork" or "-".join(mode) in item.nodeid)
+                for item in session.items):
             background.start(*hostile_class.build_of(*mode))
     if "class_graded" in _WANTED:
         background.start(*class_course.BUILD)

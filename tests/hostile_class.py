@@ -76,7 +76,8 @@ def build(folder, executor, who):
         run["secret"], run["planted"] = plant_secrets(course)
         env = course_env(course, **run["planted"])
         command = [sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1", "--executor", executor]
-        user = accounts.make_user("kitgrader_hc_" + executor) if who == "user" else None
+        run_tag = (background.RUN_ID or str(os.getpid()))[-8:]   # two test runs at once never share the account
+        user = accounts.make_user("kitgrader_%s_%s" % (executor, run_tag)) if who == "user" else None
         try:
             if user:
                 user.own(folder)
