@@ -167,7 +167,8 @@ def ordinary_user():
     """The unprivileged account this test process grades as (tests/ordinary_user.py), removed at the end."""
     if os.geteuid() != 0:
         pytest.skip("an ordinary user's run is started by root (useradd, runuser)")
-    user = accounts.make_user("kitgrader_" + os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    user = accounts.make_user("kitgrader_%s_%s" % (os.environ.get("PYTEST_XDIST_WORKER", "main"),
+                                                  os.environ["KIT_TEST_RUN"][-6:]))   # never another run's account
     yield user
     accounts.remove_user(user)
 
