@@ -42,24 +42,24 @@ def copy_claiming_points(assignment, nb):
     return nb, None
 
 
+def _forged_failing_test(assignment, nb):
+    """(the notebook with the sample mistake, where its failing test is, a passing test's copy under its grade_id)."""
+    nb, broken = _mistake(assignment, nb)
+    forged = pasted_copy(nb.cells[index_of_test(nb, _passing(assignment, broken))])
+    forged.metadata["nbgrader"]["grade_id"] = "test_" + broken
+    return nb, index_of_test(nb, broken), forged
+
+
 def faked_grade_id(assignment, nb):
     """A passing test's source under the failing test's grade_id, placed above the real failing test."""
-    nb, broken = _mistake(assignment, nb)
-    passing = nb.cells[index_of_test(nb, _passing(assignment, broken))]
-    index = index_of_test(nb, broken)
-    forged = pasted_copy(passing)
-    forged.metadata["nbgrader"]["grade_id"] = "test_" + broken
+    nb, index, forged = _forged_failing_test(assignment, nb)
     nb.cells.insert(index, forged)
     return nb, None
 
 
 def replaced_by_faked_id(assignment, nb):
     """The failing test deleted and a passing test's copy put in its place under its grade_id."""
-    nb, broken = _mistake(assignment, nb)
-    passing = nb.cells[index_of_test(nb, _passing(assignment, broken))]
-    index = index_of_test(nb, broken)
-    forged = pasted_copy(passing)
-    forged.metadata["nbgrader"]["grade_id"] = "test_" + broken
+    nb, index, forged = _forged_failing_test(assignment, nb)
     nb.cells[index] = forged
     return nb, None
 

@@ -15,19 +15,44 @@ import time
 
 import nbformat
 
-TOUCH = "def touch(view, size):\n    for at in range(0, size, 4096):\n        view[at] = 1\n"
 
-ATTACKS = {
-    "memory_processes": [TOUCH + """
+
+def memory_hog(processes, size):
+    """Code that forks `processes` children, each touching every page of `size` bytes (an expression) of
+    anonymous memory, then sleeps: memory spread over processes, for a budget that counts them together."""
+    return """
 import mmap, os, time
-for _ in range(4):
+for _ in range(%d):
     if os.fork() == 0:
-        block = mmap.mmap(-1, {quarter})
-        touch(block, {quarter})
+        block = mmap.mmap(-1, %s)
+        for at in range(0, %s, 4096):
+            block[at] = 1
         time.sleep(300)
         os._exit(0)
 time.sleep(300)
-"""],
+""" % (processes, size, size)
+
+
+def fork_storm(most, linger):
+    """Code that forks up to `most` children (each sleeping `linger` seconds) until a fork fails, then says how
+    many it made."""
+    return """
+import os, time
+born = 0
+try:
+    while born < %d:
+        if os.fork() == 0:
+            time.sleep(%d)
+            os._exit(0)
+        born += 1
+except OSError:
+    pass
+print("forked", born)
+""" % (most, linger)
+
+
+ATTACKS = {
+    "memory_processes": [memory_hog(4, "{quarter}")],
     "memory_tmpfs": ["""
 import os, time
 chunk = b"x" * (1 << 20)
@@ -50,19 +75,7 @@ for _ in range({whole} // segment):
     libc.shmdt(ctypes.c_void_p(address))
 time.sleep(300)
 """],
-    "fork_storm": ["""
-import os, time
-born = 0
-try:
-    while born < 100000:
-        if os.fork() == 0:
-            time.sleep(300)
-            os._exit(0)
-        born += 1
-except OSError:
-    pass
-time.sleep(300)
-"""],
+    "fork_storm": [fork_storm(100000, 300) + "time.sleep(300)\n"],
     "thread_storm": ["""
 import threading, time
 try:

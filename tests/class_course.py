@@ -1,4 +1,10 @@
-"""A throwaway course with a small class of Initialization submissions, graded by `python -m pipeline`."""
+"""A throwaway course with a small class of Initialization submissions, graded by `python -m pipeline`.
+
+The class graded by the local workers into SQLite is built once per test run (tests/conftest.py, the
+`class_graded` fixture; tests/test_postgres_gradebook.py and tests/test_dask_pool.py compare their
+gradings with it): `python tests/class_course.py FOLDER` is that build (FOLDER/course).
+"""
+import os
 import subprocess
 import sys
 
@@ -11,6 +17,7 @@ COURSE_ID = "practical-aspects-of-deep-learning"
 CLASS = {"correct": correct, "partly_wrong": partly_wrong, "unimplemented": unimplemented,
          "release": lambda assignment, nb: nb}   # handed in as released
 BROKEN = ["broken_json"]                         # a bad input: a recorded zero, never graded
+BUILD = ("class-course", [sys.executable, os.path.abspath(__file__), "{folder}"])   # graded locally into SQLite
 
 
 def class_course(folder, sqlite=True):
@@ -59,3 +66,7 @@ def check_class_rows(rows):
     assert score["correct"][0] == score["correct"][1] > score["partly_wrong"][0] > score["release"][0]
     assert score["broken_json"][0] == 0
     assert any("not JSON" in text for _, text in rows[("broken_json", ASSIGNMENT)]["comments"])
+
+
+if __name__ == "__main__":   # the shared build: the class graded by the local workers into SQLite
+    run_pipeline(class_course(os.path.join(sys.argv[1], "course")))

@@ -19,6 +19,8 @@ import pytest
 os.environ.setdefault("KIT_TEST_RUN", os.environ.get("PYTEST_XDIST_TESTRUNUID") or "run-" + uuid.uuid4().hex)
 import background  # noqa: E402  (reads KIT_TEST_RUN)
 import catalog_builds  # noqa: E402
+import class_course  # noqa: E402
+import hostile_class  # noqa: E402
 import ordinary_user as accounts  # noqa: E402
 import released_course  # noqa: E402
 from notebook_runner import execute  # noqa: E402
@@ -31,13 +33,11 @@ ORIGINAL_FOOTBALL = os.path.join(SHARED_SEED, "original-football-data.mat")
 
 GRADED_COURSE = ("graded-course", [sys.executable, os.path.join(ROOT, "tests", "graded_course.py"),
                                    os.path.join("{folder}", "course")])
-HOSTILE_COURSE = ("hostile-course", [   # tests/test_feedback_hostile.py's class, graded as root
-    sys.executable, "-c", "import sys, test_feedback_hostile as t; open(sys.argv[2], 'w', encoding='utf-8', newline='')"
-    ".write(t.build_hostile_course(sys.argv[1]))", os.path.join("{folder}", "course"), os.path.join("{folder}", "printed.txt")])
 # the long fixtures, and the mark a test that uses one must carry
 SLOW_FIXTURES = {"catalog_full"}
-E2E_FIXTURES = {"graded_course", "hostile_course", "catalog_slice", "executed_source", "executed_release", "run_notebook",
-                "regenerated", "trainer_results", "lesson", "circles", "original"}  # builds, notebook runs, trainings
+E2E_FIXTURES = {"graded_course", "class_graded", "hostile_course", "hostile_class_run", "catalog_slice",
+                "executed_source", "executed_release", "run_notebook", "regenerated", "trainer_results", "lesson",
+                "circles", "original"}  # builds, notebook runs, trainings
 _WANTED = set()  # fixture names the selected tests use
 
 
@@ -56,7 +56,8 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=_file_rank(items).__getitem__)
 
 
-SHARED_BUILDS = {"graded_course", "hostile_course", "catalog_slice"}   # fixtures that wait for a background build
+# fixtures that wait for a background build
+SHARED_BUILDS = {"graded_course", "class_graded", "hostile_course", "hostile_class_run", "catalog_slice"}
 
 
 def _file_rank(items):
@@ -79,8 +80,13 @@ def pytest_collection_finish(session):
         background.start(*released_course.BUILD)   # most classes graded by the tests start from it
     if "graded_course" in _WANTED:
         background.start(*GRADED_COURSE)
-    if "hostile_course" in _WANTED:
-        background.start(*HOSTILE_COURSE)
+    for mode in hostile_class.MODES:   # the modes the selected tests read (test ids name them: fork-root, ...)
+        if "hostile_course" in _WANTED and mode == ("fork", "root") or any(
+                "hostile_class_run" in item.fixturenames and (mode[0] == "fork" or "-".join(mode) in item.nodeid)
+                for item in session.items):
+            background.start(*hostile_class.build_of(*mode))
+    if "class_graded" in _WANTED:
+        background.start(*class_course.BUILD)
     if "catalog_full" in _WANTED:
         background.start(*catalog_builds.FULL)
     elif "catalog_slice" in _WANTED:
@@ -106,14 +112,27 @@ def graded_course(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def hostile_course():
-    """(course folder, what the pipeline printed) of the hostile-feedback class graded as root, once per test run
-    (test_feedback_hostile.py and test_browser.py read it)."""
-    folder, status = background.result(*HOSTILE_COURSE)
+def class_graded(tmp_path_factory):
+    """Path of the small Initialization class (tests/class_course.py) graded by the local workers into SQLite, built
+    once per test run; read it, never change it."""
+    folder, status = background.result(*class_course.BUILD, tmp_path_factory=tmp_path_factory)
     if status["returncode"] != 0:
-        pytest.fail("grading the hostile-feedback class failed:\n" + status["tail"])
-    with open(os.path.join(folder, "printed.txt"), encoding="utf-8", newline="") as handle:   # exactly as printed
-        return os.path.join(folder, "course"), handle.read()
+        pytest.fail("grading the shared small class failed:\n" + status["tail"])
+    return os.path.join(folder, "course")
+
+
+@pytest.fixture(scope="session")
+def hostile_course():
+    """(course folder, what the pipeline printed) of the hostile class graded as root with the fork executor, once
+    per test run (tests/hostile_class.py; test_feedback_hostile.py and test_browser.py read its pages)."""
+    run = hostile_class.graded("fork", "root")
+    return run["course"], run["result"].stdout
+
+
+@pytest.fixture(scope="session")
+def hostile_class_run():
+    """run(executor, who): the hostile class graded in that mode (tests/hostile_class.py), once per test run."""
+    return hostile_class.graded
 
 
 @pytest.fixture(scope="session")
@@ -148,7 +167,8 @@ def ordinary_user():
     """The unprivileged account this test process grades as (tests/ordinary_user.py), removed at the end."""
     if os.geteuid() != 0:
         pytest.skip("an ordinary user's run is started by root (useradd, runuser)")
-    user = accounts.make_user("kitgrader_" + os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    user = accounts.make_user("kitgrader_%s_%s" % (os.environ.get("PYTEST_XDIST_WORKER", "main"),
+                                                  os.environ["KIT_TEST_RUN"][-6:]))   # never another run's account
     yield user
     accounts.remove_user(user)
 

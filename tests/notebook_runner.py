@@ -1,6 +1,9 @@
 """Execute notebooks headless for tests, as the course runs them (one sandboxed kernel, cwd = the notebook's folder)."""
+import json
 import os
+import sys
 import time
+from unittest import mock
 
 import nbformat
 from nbclient import NotebookClient
@@ -20,6 +23,19 @@ def execute(path, allow_errors=False, timeout=600, cwd=None):
     start = time.perf_counter()
     client.execute()
     return notebook, time.perf_counter() - start
+
+
+def execute_in_plain_kernel(notebook, folder, share, env=None):
+    """Run `notebook` (in place) in `folder` on a plain ipykernel of this Python, as a student's own Jupyter
+    would: no sandbox, no course configuration; its kernelspec (with `env`) is written under `share`."""
+    os.makedirs(os.path.join(share, "kernels", "plain"), exist_ok=True)
+    with open(os.path.join(share, "kernels", "plain", "kernel.json"), "w") as handle:
+        json.dump({"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                   "display_name": "plain", "language": "python", "env": env or {}}, handle)
+    with mock.patch.dict(os.environ, {"JUPYTER_PATH": share}):   # restored afterwards, as it was
+        NotebookClient(notebook, timeout=120, kernel_name="plain", allow_errors=True,
+                       resources={"metadata": {"path": folder}}).execute()
+    return notebook
 
 
 def outputs_of(cell, output_type=None, name=None):
@@ -59,7 +75,6 @@ def cell_with(notebook, text):
 
 
 if __name__ == "__main__":  # a shared execution (tests/conftest.py run_notebook): NOTEBOOK OUT [--allow-errors]
-    import sys
     executed, _ = execute(sys.argv[1], allow_errors="--allow-errors" in sys.argv[3:])
     nbformat.write(executed, sys.argv[2])
 

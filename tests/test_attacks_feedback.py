@@ -3,12 +3,13 @@
 The leakers (tests/attacks/feedback_leakers.py) see the grading run from inside it (IPython events, a
 run_cell wrapper, an audit hook, settrace, setprofile, a gc scan, a graded function that writes its
 arguments to fd 1 and 2) and print what they saw encoded, in streams, displays, an image, output metadata
-and an exception's message and class name. They are graded with honest classmates in one pipeline run, on
-both executors, as root and as an ordinary user. The page must hold no hidden line, no hidden input (as
+and an exception's message and class name. They are graded with honest classmates in one pipeline run (one
+worker), on both executors, as root and as an ordinary user. The page must hold no hidden line, no hidden input (as
 written, and as base64 or hex of its bytes), no marker of a leak; the test also decodes every base64,
 base32, hex, rot13 and reversed text it finds in the page and looks again. The autograded notebook (the
 instructor's copy) keeps the leaks, which proves they ran; the honest classmates get full marks, a verdict
-per test and the outputs they submitted.
+per test and the outputs they submitted. The class is tests/hostile_class.py's, graded once per test run in
+each mode with the isolation attackers of tests/test_attacks_isolation.py.
 """
 import base64
 import binascii
@@ -17,50 +18,29 @@ import contextlib
 import glob
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 import nbformat
 import pytest
 
-from attacks.feedback_leakers import CAPTURE, FORGED_VERDICT, HONEST, HONEST_OUTPUT, MARKER, write_class
+import hostile_class
+from attacks.feedback_leakers import CAPTURE, FORGED_VERDICT, HONEST, HONEST_OUTPUT, MARKER
 from attacks.hostile_students import ASSIGNMENT, NOTEBOOK
+from graded_course import course_env
 from grader.hidden_block import hidden_lines
-from grader.sandbox import bwrap
-from graded_course import course_env, gradebook_dump
-from released_course import released_copy
-from test_attacks_isolation import MODES
 from test_feedback_hidden import hidden_literals, page_text, visible_text
 
 pytestmark = pytest.mark.e2e
 PAGE = os.path.splitext(NOTEBOOK)[0] + ".html"
 
 
-@pytest.fixture(scope="module", params=MODES, ids=["-".join(m) for m in MODES])
-def graded(request):
-    """One pipeline run (--jobs 1) of the leakers and their honest classmates."""
-    executor, who = request.param
-    assert bwrap.problem() is None, bwrap.problem()
-    user = request.getfixturevalue("ordinary_user") if who == "user" else None   # tests/ordinary_user.py
-    started = time.time()
-    base = tempfile.mkdtemp(prefix="kit-leakers-")
-    os.chmod(base, 0o755)
-    course = os.path.join(base, "course")
-    released_copy(course)   # its release generated (tests/released_course.py)
-    env = course_env(course)
-    students = write_class(course)
-    command = [sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1", "--executor", executor]
-    if user:
-        user.own(base)
-        env.update(HOME=user.home, USER=user.name)
-        command = user.command(command, env)
-    result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=2400)
-    yield {"course": course, "result": result, "students": students, "dump": gradebook_dump(course),
-           "executor": executor, "who": who, "env": env, "started": started}
-    shutil.rmtree(base, ignore_errors=True)
+@pytest.fixture(scope="module", params=hostile_class.MODES, ids=hostile_class.IDS)
+def graded(request, hostile_class_run):
+    """The hostile class's run in one mode (tests/hostile_class.py: the leakers, the isolation attackers, honest
+    classmates)."""
+    return hostile_class_run(*request.param)
 
 
 def secrets_of(course):
@@ -156,15 +136,17 @@ def test_plain_nbgrader_generate_feedback_shows_no_leak_either(graded):
     kind of page: submitted outputs and verdicts, no leak."""
     if graded["executor"] != "fork" or graded["who"] != "root":
         pytest.skip("once is enough: the pages are built outside the sandbox, the same way in every mode")
-    env = dict(graded["env"])
-    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "generate_feedback",
-                             ASSIGNMENT, "--force"], cwd=graded["course"], env=env, capture_output=True, text=True,
-                            timeout=900)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    secrets = secrets_of(graded["course"])
-    for student in CAPTURE:
-        assert leaks_in(_page(graded, student), secrets) == [], student
-    honest = page_text(os.path.join(graded["course"], "feedback", HONEST[0], ASSIGNMENT, PAGE))
+    with tempfile.TemporaryDirectory(prefix="kit-leakers-plain-") as folder:   # the shared course stays as graded
+        course = hostile_class.private_copy(graded, os.path.join(folder, "course"))
+        result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "generate_feedback",
+                                 ASSIGNMENT, "--force"], cwd=course, env=course_env(course), capture_output=True,
+                                text=True, timeout=900)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        secrets = secrets_of(course)
+        pages = {student: _page({"course": course}, student) for student in CAPTURE}
+        honest = page_text(os.path.join(course, "feedback", HONEST[0], ASSIGNMENT, PAGE))
+    for student, page in pages.items():
+        assert leaks_in(page, secrets) == [], student
     assert HONEST_OUTPUT in honest and "Passed: every check the grader ran on this part passed." in honest
 
 

@@ -4,61 +4,31 @@ The second-round attackers (tests/attacks/isolation_students.py: forged protocol
 helper packages left behind, signals to every process they can name, a dump of the environment
 and /proc, a read of the input history after hidden tests ran, 300,000 displays) are graded in
 one pipeline run on ONE worker, followed by the release notebook and two honest classmates, on
-both executors, as root and as an ordinary user. A secret planted in the grader's environment
-(the gradebook URL among them) must reach no notebook; the classmates must get full marks and
+both executors, as root and as an ordinary user (the hostile class of tests/hostile_class.py, graded
+once per test run with the feedback leakers of tests/test_attacks_feedback.py). A secret planted in
+the grader's environment (the gradebook URL among them) must reach no notebook; the classmates must get full marks and
 clean feedback; no attacker may score more than the release notebook.
 """
 import glob
 import json
 import os
-import secrets
-import shutil
-import subprocess
-import sys
-import tempfile
 
 import nbformat
 import pytest
 
+import hostile_class
+from attacks.feedback_leakers import HONEST
 from attacks.hostile_students import ASSIGNMENT, NOTEBOOK
-from attacks.isolation_students import FORGED, HONEST, PAYLOADS, RELEASE, write_class
+from attacks.isolation_students import FORGED, PAYLOADS, RELEASE
 from grader.hidden_block import hidden_lines
-from grader.sandbox import bwrap
-from graded_course import course_env, gradebook_dump
-from released_course import released_copy
 
 pytestmark = pytest.mark.e2e
-MODES = [("fork", "root"), ("kernel", "root"), ("fork", "user"), ("kernel", "user")]
 
 
-@pytest.fixture(scope="module", params=MODES, ids=["-".join(m) for m in MODES])
-def graded(request):
-    """One pipeline run (--jobs 1) of the attackers and their classmates, with secrets in its environment."""
-    executor, who = request.param
-    assert bwrap.problem() is None, bwrap.problem()
-    user = request.getfixturevalue("ordinary_user") if who == "user" else None   # tests/ordinary_user.py
-    base = tempfile.mkdtemp(prefix="kit-isolation-")
-    os.chmod(base, 0o755)
-    course = os.path.join(base, "course")
-    released_copy(course)   # its release generated (authoring.make_release's step, tests/released_course.py)
-    env = course_env(course)
-    students = write_class(course)
-    secret = "kitsecret" + secrets.token_hex(8)
-    vault = os.path.join(course, "db-" + secret)   # the gradebook URL itself carries the secret
-    os.makedirs(vault)
-    os.replace(os.path.join(course, "gradebook.db"), os.path.join(vault, "gradebook.db"))
-    os.symlink(os.path.join(vault, "gradebook.db"), os.path.join(course, "gradebook.db"))
-    env.update(NBGRADER_DB_URL="sqlite:///%s/gradebook.db" % vault, NBGRADER_PLANTED_TOKEN=secret, DATABASE_URL="postgresql://u:%s@db/x" % secret,
-               KIT_PLANTED_TOKEN=secret)
-    command = [sys.executable, "-m", "pipeline", "--no-samples", "--jobs", "1", "--executor", executor]
-    if user:
-        user.own(base)
-        env.update(HOME=user.home, USER=user.name)
-        command = user.command(command, env)
-    result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=2400)
-    yield {"course": course, "result": result, "students": students, "secret": secret,
-           "dump": gradebook_dump(course), "executor": executor}
-    shutil.rmtree(base, ignore_errors=True)
+@pytest.fixture(scope="module", params=hostile_class.MODES, ids=hostile_class.IDS)
+def graded(request, hostile_class_run):
+    """The hostile class's run in one mode (tests/hostile_class.py: attackers, the release, honest classmates)."""
+    return hostile_class_run(*request.param)
 
 
 def _notebook(graded, student):
@@ -98,6 +68,8 @@ def test_honest_classmates_graded_after_the_attackers_get_full_marks(graded):
 
 @pytest.mark.parametrize("attacker", sorted(PAYLOADS))
 def test_no_attacker_scores_more_than_the_release(graded, attacker):
+    if attacker not in graded["students"]:
+        pytest.skip("%s is graded as root only (tests/hostile_class.py)" % attacker)
     baseline = graded["dump"][RELEASE][ASSIGNMENT]["score"]
     assert baseline < graded["dump"][HONEST[0]][ASSIGNMENT]["max"]
     assert graded["dump"][attacker][ASSIGNMENT]["score"] <= baseline, graded["dump"][attacker]
@@ -122,6 +94,9 @@ def test_hidden_tests_leave_no_history(graded):
 
 
 def test_a_display_flood_is_bounded_in_count(graded):
+    if graded["who"] != "root":
+        pytest.skip("graded as root on both executors (tests/hostile_class.py); the output caps do not depend on the "
+                    "user, and test_attacks_executors.py floods both executors directly")
     path = os.path.join(graded["course"], "autograded", "display_flood", ASSIGNMENT, NOTEBOOK)
     assert os.path.getsize(path) < 3 * 1024 * 1024
     assert "left out by the autograder" in _outputs_text(_notebook(graded, "display_flood"))

@@ -10,6 +10,7 @@ import os
 import nbformat
 import pytest
 
+from budget_attacks import memory_hog
 from grader import settings
 
 from grader.kernelspec import pin_course_kernel
@@ -19,17 +20,7 @@ from grader.sandbox import budget, bwrap
 from grader.sandbox.kernel_manager import SandboxedKernelManager
 
 pytestmark = pytest.mark.e2e   # runs sandboxed kernels
-HOG = """
-import mmap, os, time
-for _ in range(3):
-    if os.fork() == 0:
-        block = mmap.mmap(-1, 512 << 20)
-        for at in range(0, 512 << 20, 4096):
-            block[at] = 1
-        time.sleep(300)
-        os._exit(0)
-time.sleep(300)
-"""
+HOG = memory_hog(3, "512 << 20")   # tests/budget_attacks.py
 
 
 def execute(folder, sources, monkeypatch, **limits):

@@ -16,6 +16,7 @@ import tempfile
 import pytest
 
 from attacks.hostile_students import ASSIGNMENT, FUNCTIONS, NOTEBOOK, VICTIM
+from budget_attacks import memory_hog
 from grader.sandbox import budget, bwrap, cgroup_enter
 from grader.sandbox.budget_cgroups import CgroupV1, kind
 from graded_course import course_env
@@ -23,17 +24,7 @@ from released_course import released_copy
 
 pytestmark = pytest.mark.e2e   # grades a class with nbgrader
 MB = 1024 * 1024
-HOG = """
-import mmap, os, time
-for _ in range(4):
-    if os.fork() == 0:
-        block = mmap.mmap(-1, 1536 << 20)
-        for at in range(0, 1536 << 20, 4096):
-            block[at] = 1
-        time.sleep(300)
-        os._exit(0)
-time.sleep(300)
-"""
+HOG = memory_hog(4, "1536 << 20")   # tests/budget_attacks.py
 SLEEP = "import time\ntime.sleep(300)\n"
 DEAF = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(300)\n"
 WALL = 30   # seconds on the clock a notebook may take: the sleeper's wait; 5 times what an honest one needs here

@@ -17,19 +17,18 @@ pytestmark = pytest.mark.e2e  # runs nbgrader, a kernel or a training
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """A class graded locally by the pipeline (its gradebook rows), and a two-worker Dask cluster that sees it."""
+def cluster(tmp_path_factory, class_graded):
+    """The class graded by the pipeline on a two-worker Dask cluster that sees it (what it printed), and the same
+    class graded by the local workers (its gradebook rows: the shared build of tests/class_course.py)."""
     folder = tmp_path_factory.mktemp("dask")
     course = class_course(str(folder / "course"))
-    run_pipeline(course)
-    local = gradebook_rows("sqlite:///" + os.path.join(course, "gradebook.db"))
+    local = gradebook_rows("sqlite:///" + os.path.join(class_graded, "gradebook.db"))
     with dask_cluster(course, str(folder)) as address:
-        yield course, address, local
+        yield course, address, local, run_pipeline(course, "--dask", address)
 
 
 def test_pipeline_on_dask_grades_like_the_local_run(cluster):
-    course, address, local = cluster
-    output = run_pipeline(course, "--force", "--dask", address)
+    course, address, local, output = cluster
     assert "grading on the Dask cluster at %s (2 workers)" % address in output
     assert "Dask: graded on 2 worker(s)" in output, output[-2000:]
     check_class_rows(local)
@@ -43,7 +42,7 @@ def structure(course):
 
 def test_dask_cuts_off_a_submission_past_its_deadline_and_grades_on(cluster):
     """The worker of an overdue submission is restarted; the cluster then grades the next submission normally."""
-    course, address, _ = cluster
+    course, address, _, _ = cluster
     write_submission("stuck", ASSIGNMENT, endless_loop(read_release(ASSIGNMENT, course)), root=course)
     admission = admit(os.path.join(course, "submitted", "stuck", ASSIGNMENT), "Initialization.ipynb",
                       os.path.join(course, INTAKE_FOLDER, "stuck", ASSIGNMENT), "stuck", ASSIGNMENT)
@@ -57,13 +56,13 @@ def test_dask_cuts_off_a_submission_past_its_deadline_and_grades_on(cluster):
 
 
 def test_dask_pool_refuses_workers_without_the_course(cluster, tmp_path):
-    _, address, _ = cluster
+    _, address, _, _ = cluster
     with pytest.raises(SystemExit, match="not on this worker"):
         list(DaskPool(address, str(tmp_path / "elsewhere"), 600).run([Task("x", ASSIGNMENT, {})]))
 
 
 def test_dask_pool_says_how_to_start_workers_that_cannot_import_the_course(cluster, tmp_path):
-    course, _, _ = cluster
+    course, _, _, _ = cluster
     with dask_cluster(course, str(tmp_path), workers=1, course_on_path=False) as address:
         with pytest.raises(SystemExit, match="cannot import the course's code .*PYTHONPATH=%s:" % course):
             list(DaskPool(address, course, 600).run([Task("x", ASSIGNMENT, {})]))

@@ -22,7 +22,8 @@ from grader.preprocessors.hide_hidden_test_details import HideHiddenTestDetails
 from nbgrader.preprocessors import ClearHiddenTests
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from pipeline.table import render_table, table_notes
-from test_feedback_hostile import CONTROLS, EVIL_SVG, HOSTILE_MARKDOWN, PNG, policy_of, unsafe_parts
+from attacks.hostile_pages import CONTROLS, EVIL_SVG, HOSTILE_MARKDOWN, PNG
+from test_feedback_hostile import policy_of, unsafe_parts
 
 HIDDEN = ('grade_case(initialize_parameters_he, "layers", layers_dims=[3, 7, 2])',
           'grade_case(initialize_parameters_he, "layers", layers_dims=[5, 11, 4, 1])')

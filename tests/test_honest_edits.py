@@ -19,7 +19,7 @@ from nbgrader.api import Gradebook
 
 from graded_course import course_env, gradebook_dump
 from grader.manifest import ASSIGNMENTS
-from pipeline.course import copy_course
+from released_course import released_copy
 from samples.honest_corpus import HOSTILE_TWINS, write_corpus
 from samples.honest_edits import HONEST_EDITS
 
@@ -64,7 +64,7 @@ def graded(ordinary_user):
     """{"pipeline": ..., "plain": ...}: each {"dump", "output", "students"} of the one course copy."""
     course = tempfile.mkdtemp(prefix="kit-honest-")
     os.chmod(course, 0o755)
-    copy_course(course)
+    released_copy(course)   # its release generated (tests/released_course.py)
     students = write_corpus(course)
     result = _run(course, [sys.executable, "-m", "pipeline", "--no-samples"])
     pipeline = {"dump": gradebook_dump(course), "output": result.stdout, "students": students}

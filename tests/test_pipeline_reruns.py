@@ -18,14 +18,14 @@ import pytest
 
 from graded_course import course_env, gradebook_dump, points_of, run_pipeline, stamp
 from grader.manifest import ASSIGNMENTS
-from pipeline.course import copy_course
+from released_course import released_copy
 
 pytestmark = pytest.mark.e2e  # grades its own course copy with nbgrader
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    own = copy_course(os.path.join(str(tmp_path_factory.mktemp("reruns")), "course"))
+    own = released_copy(os.path.join(str(tmp_path_factory.mktemp("reruns")), "course"))   # its release generated
     code = ("from samples.students import build_samples, build_bad_inputs\n"
             "build_samples(students=['correct'])\nbuild_bad_inputs(students=['kernel_crash', 'noisy_stderr'])\n")
     written = subprocess.run([sys.executable, "-c", code], cwd=own, capture_output=True, text=True,

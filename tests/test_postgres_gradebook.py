@@ -26,14 +26,12 @@ def postgres_url():
 
 
 @pytest.fixture(scope="module")
-def graded_twice(postgres_url, tmp_path_factory):
-    """(course graded into PostgreSQL, the same class graded into SQLite), each by one pipeline run."""
-    folder = tmp_path_factory.mktemp("postgres")
-    on_postgres = class_course(str(folder / "postgres"), sqlite=False)
+def graded_twice(postgres_url, class_graded, tmp_path_factory):
+    """(course graded into PostgreSQL, the same class graded into SQLite), each by one pipeline run (the SQLite one
+    is the shared build of tests/class_course.py)."""
+    on_postgres = class_course(str(tmp_path_factory.mktemp("postgres") / "course"), sqlite=False)
     run_pipeline(on_postgres, db_url=postgres_url)
-    on_sqlite = class_course(str(folder / "sqlite"))
-    run_pipeline(on_sqlite)
-    return on_postgres, on_sqlite
+    return on_postgres, class_graded
 
 
 def exported(course):

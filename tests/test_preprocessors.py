@@ -230,23 +230,35 @@ def test_a_page_rendered_from_remembered_html_equals_a_fresh_one(tmp_path):
 
 
 # ----------------------------------------------------------------------------- RestoreCellRoles, RestoreCells
-@pytest.fixture(scope="module")
-def gradebook_url(tmp_path_factory):
-    """A gradebook that knows assignment a / notebook nb: an answer cell, its test (3 points), a second test."""
+def gradebook_of(folder, cells, checksums):
+    """The URL of a new gradebook in `folder` that knows assignment a / notebook nb with `cells` (hand_made.code
+    cells: solution or graded), with each cell's checksum when `checksums` (as generate_assignment leaves them)."""
     from nbgrader.api import Gradebook
+    from nbgrader.utils import compute_checksum
     os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])  # alembic
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("gradebook") / "gradebook.db")
+    url = "sqlite:///" + str(folder / "gradebook.db")
     with Gradebook(url) as gradebook:
         gradebook.update_or_create_assignment("a")
         gradebook.update_or_create_notebook("nb", "a")
-        gradebook.update_or_create_solution_cell("answer", "nb", "a")
-        for name, points in (("test_answer", 3), ("test_more", 1)):
-            gradebook.update_or_create_grade_cell(name, "nb", "a", max_score=points, cell_type="code")
-        for name, text, locked in (("answer", "x = 1", False), ("test_answer", "assert x == 1", True),
-                                   ("test_more", "assert x > 0", True)):
-            gradebook.update_or_create_source_cell(name, "nb", "a", source=text, cell_type="code", locked=locked,
-                                                   checksum=None)
+        for cell in cells:
+            meta = cell.metadata["nbgrader"]
+            if meta["solution"]:
+                gradebook.update_or_create_solution_cell(meta["grade_id"], "nb", "a")
+            else:
+                gradebook.update_or_create_grade_cell(meta["grade_id"], "nb", "a", max_score=meta["points"],
+                                                      cell_type="code")
+            gradebook.update_or_create_source_cell(meta["grade_id"], "nb", "a", source=cell.source, cell_type="code",
+                                                   locked=meta["locked"],
+                                                   checksum=compute_checksum(cell) if checksums else None)
     return url
+
+
+@pytest.fixture(scope="module")
+def gradebook_url(tmp_path_factory):
+    """A gradebook that knows assignment a / notebook nb: an answer cell, its test (3 points), a second test."""
+    return gradebook_of(tmp_path_factory.mktemp("gradebook"), [
+        code("x = 1", "answer", solution=True), code("assert x == 1", "test_answer", grade=True, points=3),
+        code("assert x > 0", "test_more", grade=True, points=1)], checksums=False)
 
 
 def test_a_test_cell_flipped_to_solution_gets_its_role_back(gradebook_url):
@@ -276,23 +288,7 @@ RELEASED = [code("# YOUR CODE HERE\nraise NotImplementedError()", "answer", solu
 @pytest.fixture(scope="module")
 def released_url(tmp_path_factory):
     """A gradebook as generate_assignment leaves it: the released cells with their checksums."""
-    from nbgrader.api import Gradebook
-    from nbgrader.utils import compute_checksum
-    os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])  # alembic
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("released") / "gradebook.db")
-    with Gradebook(url) as gradebook:
-        gradebook.update_or_create_assignment("a")
-        gradebook.update_or_create_notebook("nb", "a")
-        for cell in RELEASED:
-            meta = cell.metadata["nbgrader"]
-            if meta["solution"]:
-                gradebook.update_or_create_solution_cell(meta["grade_id"], "nb", "a")
-            else:
-                gradebook.update_or_create_grade_cell(meta["grade_id"], "nb", "a", max_score=meta["points"],
-                                                      cell_type="code")
-            gradebook.update_or_create_source_cell(meta["grade_id"], "nb", "a", source=cell.source, cell_type="code",
-                                                   locked=meta["locked"], checksum=compute_checksum(cell))
-    return url
+    return gradebook_of(tmp_path_factory.mktemp("released"), RELEASED, checksums=True)
 
 
 def sanitized(nb, url, one_copy=True):

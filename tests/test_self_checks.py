@@ -14,7 +14,7 @@ import pytest
 
 from grader import judge
 from grader.manifest import ASSIGNMENTS, ROOT
-from notebook_runner import nbgrader_cells
+from notebook_runner import execute_in_plain_kernel, nbgrader_cells
 from proofs.catalog import build
 
 GRADED = [(assignment, function) for assignment, spec in ASSIGNMENTS.items() for function in spec.functions]
@@ -142,11 +142,7 @@ TEST_CELL = ('from checks_initialization import check_initialize_parameters_he\n
 def test_under_autograde_a_failed_check_lets_the_hidden_cases_run_and_the_judge_names_the_mistake(tmp_path):
     """The self-check's report is the cell's error (so it scores 0), and the hidden case after it still runs:
     the judge, outside the kernel, names the mistake from the recorded output."""
-    import json
     import shutil
-    import sys
-
-    from nbclient import NotebookClient
 
     import grading_cases
     from grader.mistakes import MATCHES, mistakes_for
@@ -155,22 +151,7 @@ def test_under_autograde_a_failed_check_lets_the_hidden_cases_run_and_the_judge_
     shutil.copytree(os.path.join(ROOT, "release", "initialization"), folder)
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(XAVIER_HE), nbformat.v4.new_code_cell(TEST_CELL)]
-    share = str(tmp_path / "jupyter")
-    os.makedirs(os.path.join(share, "kernels", "plain"))
-    with open(os.path.join(share, "kernels", "plain", "kernel.json"), "w") as handle:
-        json.dump({"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                   "display_name": "plain", "language": "python",
-                   "env": {"NBGRADER_EXECUTION": "autograde"}}, handle)
-    saved = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = share
-    try:
-        NotebookClient(notebook, timeout=120, kernel_name="plain", allow_errors=True,
-                       resources={"metadata": {"path": folder}}).execute()
-    finally:
-        if saved is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = saved
+    execute_in_plain_kernel(notebook, folder, str(tmp_path / "jupyter"), env={"NBGRADER_EXECUTION": "autograde"})
     outputs = notebook.cells[1].outputs
     errors = [o for o in outputs if o.output_type == "error"]
     assert [e.ename for e in errors] == ["SelfCheckFailed"], outputs

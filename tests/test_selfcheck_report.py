@@ -5,20 +5,17 @@ kernel it is shown alone (no traceback into the checks' machinery), wrapped to a
 `nbgrader validate` prints without cutting; a passing check prints one line and no `Out[n]`;
 repeats of one slip make one line.
 """
-import json
 import os
 import re
 import shutil
-import sys
 
 import nbformat
 import numpy as np
 import pytest
-from nbclient import NotebookClient
 
 import checks_initialization
 from grader.manifest import ROOT
-from notebook_runner import outputs_of
+from notebook_runner import execute_in_plain_kernel, outputs_of
 from selfcheck_core import REPORT_WIDTH, SelfCheckFailed, unwrap_report, wrap_report
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -76,21 +73,7 @@ def executed(tmp_path_factory):
     for code in (RANK_1_BIAS, right, stub):
         notebook.cells.append(nbformat.v4.new_code_cell(code + "\ncheck_initialize_parameters_he(initialize_parameters_he)"))
     # a student's own Jupyter: a plain ipykernel of this Python, no course configuration
-    share = str(tmp_path_factory.mktemp("jupyter"))
-    os.makedirs(os.path.join(share, "kernels", "student"))
-    with open(os.path.join(share, "kernels", "student", "kernel.json"), "w") as handle:
-        json.dump({"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                   "display_name": "student", "language": "python"}, handle)
-    saved = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = share
-    try:
-        NotebookClient(notebook, timeout=120, kernel_name="student", allow_errors=True,
-                       resources={"metadata": {"path": folder}}).execute()
-    finally:
-        if saved is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = saved
+    execute_in_plain_kernel(notebook, folder, str(tmp_path_factory.mktemp("jupyter")))
     return notebook.cells
 
 

@@ -55,6 +55,20 @@ def _kit_raise(note=""):
 builtins._kit_leak, builtins._kit_raise = _kit_leak, _kit_raise
 '''
 
+# a tracer or profiler: keeps the graded function's arguments and the source of every cell called
+WATCH_CALLS = '''
+def _kit_watch(frame, event, arg):
+    import linecache
+    code = frame.f_code
+    if event == "call":
+        if code.co_name.startswith("initialize_parameters"):
+            builtins._kit_seen.append("layers_dims=%r" % (frame.f_locals.get("layers_dims"),))
+        if code.co_filename.startswith("<") or "ipykernel_" in code.co_filename:
+            builtins._kit_seen.append("".join(linecache.getlines(code.co_filename)))
+    return None
+{install}(_kit_watch)
+'''
+
 # what each attacker installs in its first answer cell (after PRELUDE)
 CAPTURE = {
     "leak_events": '''
@@ -81,29 +95,8 @@ def _kit_audit(event, args):
             builtins._kit_seen.extend(c for c in source.co_consts if isinstance(c, str))
 sys.addaudithook(_kit_audit)
 ''',
-    "leak_settrace": '''
-def _kit_trace(frame, event, arg):
-    import linecache
-    code = frame.f_code
-    if event == "call":
-        if code.co_name.startswith("initialize_parameters"):
-            builtins._kit_seen.append("layers_dims=%r" % (frame.f_locals.get("layers_dims"),))
-        if code.co_filename.startswith("<") or "ipykernel_" in code.co_filename:
-            builtins._kit_seen.append("".join(linecache.getlines(code.co_filename)))
-    return None
-sys.settrace(_kit_trace)
-''',
-    "leak_setprofile": '''
-def _kit_profile(frame, event, arg):
-    import linecache
-    code = frame.f_code
-    if event == "call":
-        if code.co_name.startswith("initialize_parameters"):
-            builtins._kit_seen.append("layers_dims=%r" % (frame.f_locals.get("layers_dims"),))
-        if code.co_filename.startswith("<") or "ipykernel_" in code.co_filename:
-            builtins._kit_seen.append("".join(linecache.getlines(code.co_filename)))
-sys.setprofile(_kit_profile)
-''',
+    "leak_settrace": WATCH_CALLS.format(install="sys.settrace"),
+    "leak_setprofile": WATCH_CALLS.format(install="sys.setprofile"),
     "leak_gc_scan": "",   # its scan runs in the last answer cell, after two test cells ran
     "leak_fd_write": "",  # its graded function writes its arguments (below)
 }
@@ -170,13 +163,19 @@ def with_submitted_output(nb):
     return nb
 
 
-def write_class(root):
-    """Every attacker (each on a correct notebook, so only its leak is wrong), then two honest classmates."""
+def write_attackers(root):
+    """Every attacker, each on a correct notebook, so only its leak is wrong."""
     from samples.students import correct
     for name in CAPTURE:
         write_submission(name, ASSIGNMENT, leaking_notebook(name, correct(ASSIGNMENT, read_release(ASSIGNMENT, root))),
                          root=root)
+    return sorted(CAPTURE)
+
+
+def write_honest(root):
+    """The two honest classmates (correct, with the outputs they saw): named to be graded after every attacker."""
+    from samples.students import correct
     for name in HONEST:
         write_submission(name, ASSIGNMENT, with_submitted_output(correct(ASSIGNMENT, read_release(ASSIGNMENT, root))),
                          root=root)
-    return sorted(CAPTURE) + HONEST
+    return list(HONEST)

@@ -7,6 +7,7 @@ attackers are folders a student could hand in (or a collection script could prod
 """
 import os
 
+from budget_attacks import fork_storm
 from samples.notebook_edits import read_release, set_function_source, write_submission
 
 ASSIGNMENT = "initialization"
@@ -130,19 +131,7 @@ for name in os.listdir("/proc"):
         except Exception:
             pass
 ''',
-    "exhaust_processes": '''
-import os, time
-children = 0
-for _ in range(3000):
-    try:
-        if os.fork() == 0:
-            time.sleep(60)
-            os._exit(0)
-        children += 1
-    except OSError:
-        break
-print("forked", children)
-''',
+    "exhaust_processes": fork_storm(3000, 60),
     "exhaust_memory": '''
 try:
     hog = bytearray(16 * 1024 ** 3)

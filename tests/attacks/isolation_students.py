@@ -1,15 +1,13 @@
 """Hostile students of the second round: they attack the notebooks graded after theirs on the same worker.
 
 Each payload goes at the top of an answer cell of the released Initialization notebook
-(`read_history` into the last one, after two test cells have run). Honest classmates are named
-so that they sort after every attacker: with one worker, they are graded after them, by the
-same fork server or in the sandbox after theirs. `{SECRET}` is a value planted in the grader's
-environment that must never reach a sandbox.
+(`read_history` into the last one, after two test cells have run). The honest classmates
+(tests/attacks/feedback_leakers.HONEST) sort after every attacker: with one worker, they are graded
+after them, by the same fork server or in the sandbox after theirs (tests/hostile_class.py).
 """
 from attacks.hostile_students import ASSIGNMENT, FUNCTIONS
 from samples.notebook_edits import read_release, write_submission
 
-HONEST = ["zz_honest_one", "zz_honest_two"]
 RELEASE = "zz_release"   # the notebook as handed out: what an attacker may score at most
 FORGED = "FORGED-BY-A-CLASSMATE"
 
@@ -109,12 +107,10 @@ def hostile_notebook(name, root):
     return nb
 
 
-def write_class(root):
-    """Every attacker, then (in grading order) the release notebook and two honest classmates."""
-    from samples.students import correct
-    for name in PAYLOADS:
+def write_attackers(root, flood=True):
+    """Every attacker (the display flood only with `flood`), then the release notebook; their names."""
+    names = [name for name in PAYLOADS if flood or name != "display_flood"]
+    for name in names:
         write_submission(name, ASSIGNMENT, hostile_notebook(name, root), root=root)
     write_submission(RELEASE, ASSIGNMENT, read_release(ASSIGNMENT, root), root=root)
-    for name in HONEST:
-        write_submission(name, ASSIGNMENT, correct(ASSIGNMENT, read_release(ASSIGNMENT, root)), root=root)
-    return sorted(PAYLOADS) + [RELEASE] + HONEST
+    return sorted(names) + [RELEASE]
