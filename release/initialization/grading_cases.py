@@ -225,7 +225,13 @@ def stored_outputs(assignment):
 
 def stored_function(assignment, function):
     """{"inputs": [ids], "expected": [outputs], "mistakes": {id: {"label", "outputs"}}, "variants": {id: [outputs]}}
-    of one graded function, outputs decoded (arrays; tuples come back as lists)."""
+    of one graded function, outputs decoded (arrays; tuples come back as lists): a fresh copy each call."""
+    return copy.deepcopy(_decoded_function(assignment, function))
+
+
+@functools.lru_cache(maxsize=None)
+def _decoded_function(assignment, function):
+    """stored_function's data, decoded once per process (a self-check reads it at every call)."""
     entry, decoded = stored_outputs(assignment)["functions"][function], lambda found: [
         None if output is None else decode(output) for output in found]
     for mistake in entry["mistakes"].values():
