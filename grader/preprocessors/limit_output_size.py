@@ -17,6 +17,12 @@ def _cut(text, limit, what="output"):
     return text[:limit] + "\n... %s truncated by the autograder: %d characters in all ...\n" % (what, len(text))
 
 
+
+def left_out_note(count, what):
+    """The stdout output put where `count` outputs were left out: "... N more <what> ..." (also used for the
+    submitted outputs a feedback page does not show)."""
+    return NotebookNode(output_type="stream", name="stdout", text="... %d more %s ...\n" % (count, what))
+
 class LimitOutputSize(NbGraderPreprocessor):
     """Cap the characters kept per output and per cell; errors and stderr are kept (short) so scores hold."""
 
@@ -60,8 +66,6 @@ class LimitOutputSize(NbGraderPreprocessor):
             else:
                 dropped += 1
         if dropped:
-            kept.append(NotebookNode(output_type="stream", name="stdout",
-                                     text="... %d more output(s) left out by the autograder (too much output) ...\n"
-                                          % dropped))
+            kept.append(left_out_note(dropped, "output(s) left out by the autograder (too much output)"))
         cell.outputs = kept
         return cell, resources

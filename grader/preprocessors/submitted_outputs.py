@@ -28,6 +28,7 @@ from nbgrader.utils import is_grade, is_solution
 
 from grader import messages
 from grader.feedback_verdict import SUBMITTED_NOTE, stop_sentence, verdict_lines
+from grader.preprocessors.limit_output_size import left_out_note
 from grader.submitted_notebook import read_submitted
 from grader.verdict import read_verdicts
 
@@ -97,9 +98,7 @@ class OutputBound:
             else:
                 dropped += 1
         if dropped:
-            kept.append(NotebookNode(output_type="stream", name="stdout",
-                                     text="... %d more submitted output(s) not shown (too many or too large) ...\n"
-                                          % dropped))
+            kept.append(left_out_note(dropped, "submitted output(s) not shown (too many or too large)"))
         return kept
 
 
