@@ -140,10 +140,10 @@ class Guard:
         return self._peak
 
     def kill_strays(self, keep=()):
-        """Kill the notebook's processes but the server's own children (its interpreter) and `keep`."""
+        """Kill the notebook's processes but the server's sessions, their interpreters and `keep`."""
         if self.tree is not None:
             server = self.tree.server()
-            self.tree.kill(keep=list(keep) + (children(server) if server else []))
+            self.tree.kill(keep=list(keep) + (children(server) if server else []) + self.tree.interpreters())
 
     def end_notebook(self):
         """Stop watching; the notebook's Usage."""

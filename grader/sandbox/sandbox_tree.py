@@ -142,9 +142,14 @@ class SandboxTree:
     def namespaces_of_notebook(self):
         """A process in the namespaces (mount, IPC) the notebook's code uses: a fork server's child has its own
         (grader/sandbox/child_isolation.py); a kernel uses the sandbox's, where bwrap's init lives."""
+        nested = self.interpreters()
+        return nested[0] if nested else self.init()
+
+    def interpreters(self):
+        """The server's grandchildren: a fork server's notebook interpreter (a child of the session the
+        server forked for that notebook, grader/sandbox/zygote.py); a kernel's subprocesses' children."""
         server = self.server()
-        child = children(server)[:1] if server else []
-        return child[0] if child else self.init()
+        return [pid for session in (children(server) if server else []) for pid in children(session)]
 
     def scratch_bytes(self):
         """Bytes used in the notebook's tmpfs folders, seen through its root (statvfs from the host)."""

@@ -47,8 +47,9 @@ def _namespace_pids(pid):
 
 
 def child_host_pid(server_pid, pid_in_server_namespace):
-    """The host pid of the server's child that has pid `pid_in_server_namespace` in the server's namespace."""
-    for pid in children(server_pid):
+    """The host pid of the server's notebook interpreter (a child of the server's session for that notebook)
+    that has pid `pid_in_server_namespace` in the server's namespace."""
+    for pid in [grandchild for session in children(server_pid) for grandchild in children(session)]:
         ids = _namespace_pids(pid)
         if len(ids) >= 2 and ids[-2] == pid_in_server_namespace:
             return pid

@@ -33,6 +33,9 @@ GRACE_SECONDS = 10.0   # CPU seconds a child gets past a cell's limit to handle 
 HEARTBEAT_SECONDS = 0.5
 
 
+SESSION_DONE, SESSION_GRADER_GONE = 0, 3   # a session's exit codes
+
+
 def _cpu_seconds(pid):
     try:
         with open("/proc/%d/stat" % pid) as handle:
@@ -85,12 +88,35 @@ def main():
     gc.freeze()    # never write to its pages (which the children share with this server until they do)
     send_frame(outbound, {"event": "ready", "preload_cpu": time.process_time() - started, "failed": failed})
     while True:
-        try:
-            request = read_frame(inbound, limit=1 << 30)  # the grader's own requests carry the notebook's files
-        except EOFError:
-            return
+        # Each notebook is handled by a session forked from this server before anything of the notebook is
+        # read: its files, cells (hidden tests included) and outputs pass through the session's memory only,
+        # and its interpreter is forked from the session. This server never holds a notebook's bytes, so the
+        # next notebook's interpreter, a copy of a fresh session, finds none of them in its memory.
+        select.select([inbound], [], [])
+        session = os.fork()
+        if session == 0:
+            code = SESSION_DONE
+            try:
+                code = _session(inbound, outbound)
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(session, 0)
+        if os.waitstatus_to_exitcode(status) != SESSION_DONE:
+            return   # the grader is gone (end of its requests) or the session failed: the grader starts another
+
+
+def _session(inbound, outbound):
+    """One notebook, in a session process of its own; SESSION_DONE when the grader may send the next."""
+    try:
+        request = read_frame(inbound, limit=1 << 30)  # the grader's own requests carry the notebook's files
+    except EOFError:
+        return SESSION_GRADER_GONE
+    try:
         if request.get("op") == "start":
             Notebook(request, inbound, outbound).run()
+    except SystemExit:
+        return SESSION_GRADER_GONE
+    return SESSION_DONE
 
 
 class Notebook:
