@@ -22,6 +22,7 @@ from grader.manifest import ROOT
 from grader.preprocessors.fork_execute import ForkExecute
 from grader.preprocessors.grading_execute import GradingExecute
 from grader.sandbox import bwrap, forkserver, uid_mapping
+from grader.sandbox.sandbox_tree import children
 from grader.sandbox.kernel_manager import SandboxedKernelManager
 from attacks.isolation_students import PAYLOADS
 
@@ -87,7 +88,7 @@ def test_every_notebook_gets_namespaces_and_a_uid_of_its_own(folder):
         assert "'NoNewPrivs:\\t1'" in shown and "'CapEff:\\t0000000000000000'" in shown, shown
         assert "path0 /opt/kit/files" in shown and "helper 42 ['helper.py']" in shown, shown
         pids = eval(shown.split("pids ")[1].split("\n")[0])
-        assert len(pids) <= 3, pids   # itself, and the two covered entries of the server and bwrap's init
+        assert len(pids) <= 4, pids   # itself, and the covered entries of its session, the server and bwrap's init
         seen.append(int(shown.split()[1]))
     if bwrap.as_root():
         assert seen[0] != seen[1] and forkserver.shared_server().uid not in seen
@@ -97,12 +98,19 @@ def test_every_notebook_gets_namespaces_and_a_uid_of_its_own(folder):
 def test_a_stopped_server_is_noticed_and_the_notebook_graded_again(folder):
     server = forkserver.shared_server()
     fork_run(notebook("print('warm')"), folder)
-    stopped = server_process(server)
-    threading.Timer(1.0, os.kill, (stopped, signal.SIGSTOP)).start()
+    first = server_process(server)
+    stopped = []
+
+    def stop_the_relay():   # the session relaying the running notebook (a child of the server) stops answering
+        stopped.extend(children(first))
+        for pid in stopped:
+            os.kill(pid, signal.SIGSTOP)
+    threading.Timer(1.0, stop_the_relay).start()
     nb = fork_run(notebook("import time\ntime.sleep(2)\nprint('slept')", "print('next')"), folder)
+    assert stopped, "no session was running the notebook"
     assert text(nb.cells[0]) == "slept\n" and text(nb.cells[1]) == "next\n"
-    assert server_process(server) != stopped
-    assert not os.path.exists("/proc/%d" % stopped)   # the stopped one was ended, not left behind
+    assert server_process(server) != first
+    assert not any(os.path.exists("/proc/%d" % pid) for pid in stopped + [first])   # ended, not left behind
 
 
 def test_a_notebook_whose_server_dies_twice_fails_with_a_reason(folder):

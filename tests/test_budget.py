@@ -64,7 +64,7 @@ def assert_honest_after(run):
     """The honest notebook after a hostile one, on the same server, finds nothing of it and scores as usual."""
     cells = run["honest"]
     assert [c["errors"] for c in cells] == [[], []], cells
-    assert cells[0]["text"] == "10\n3\n", cells   # sum(range(5)); the sandbox's init, its server and this cell
+    assert cells[0]["text"] == "10\n4\n", cells   # sum(range(5)); the sandbox's init, its server, the session, this cell
     assert cells[1]["text"] == "0\n[]\n", cells   # no shared memory segment, no file in /tmp, /dev/shm, work
     assert run["honest_usage"]["hit"] is None
 

@@ -23,7 +23,7 @@ from grader.sandbox import budget_cgroups, cgroup_enter
 from grader.sandbox.budget_messages import BUDGET_ERROR, hit_message, not_run_message  # noqa: F401 (the notes)
 from grader.sandbox.limits import MB, Limits
 from grader.sandbox.sandbox_ipc import IpcCounter
-from grader.sandbox.sandbox_tree import SandboxTree, children
+from grader.sandbox.sandbox_tree import SandboxTree
 from grader.settings import current
 
 WATCH_HZ = 20
@@ -80,7 +80,7 @@ class Guard:
         with self._lock:
             self._let_go_cpu()
             self.process, self.kill_server = process, kill_server
-            self.tree = SandboxTree(getattr(process, "pid", process))
+            self.tree = SandboxTree(getattr(process, "pid", process), sessions=not kill_server)
             self._attached()
             if self._running:   # a new sandbox within a notebook (its server died): the budget goes on
                 self._cpu_base = self._last_cpu = self._source_cpu()
@@ -140,10 +140,9 @@ class Guard:
         return self._peak
 
     def kill_strays(self, keep=()):
-        """Kill the notebook's processes but the server's sessions, their interpreters and `keep`."""
+        """Kill the notebook's processes but its interpreter (the server's session's child) and `keep`."""
         if self.tree is not None:
-            server = self.tree.server()
-            self.tree.kill(keep=list(keep) + (children(server) if server else []) + self.tree.interpreters())
+            self.tree.kill(keep=list(keep) + self.tree.interpreters())
 
     def end_notebook(self):
         """Stop watching; the notebook's Usage."""

@@ -53,10 +53,12 @@ def _sandbox_pid(pid):
 
 
 class SandboxTree:
-    """The processes of the sandbox whose bwrap has host PID `root`."""
+    """The processes of the sandbox whose bwrap has host PID `root`. sessions: the sandbox's command is a fork
+    server, whose children are its trusted sessions (one per notebook; the notebook's interpreter is a child of
+    its session: grader/sandbox/zygote.py); otherwise it is a kernel, whose children are the notebook's own."""
 
-    def __init__(self, root):
-        self.root = root
+    def __init__(self, root, sessions=False):
+        self.root, self.sessions = root, sessions
         self._pss = {}   # pid -> (resident bytes, PSS bytes, monotonic time) of its last smaps_rollup
 
     def init(self):
@@ -78,12 +80,12 @@ class SandboxTree:
         return found
 
     def notebook_pids(self, keep=()):
-        """The processes a notebook started: all members but the init, the server and the PIDs in `keep`."""
-        trusted = {self.init(), self.server()} | set(keep)
+        """The processes a notebook started: all members but the init, the server, its sessions and `keep`."""
+        trusted = {self.init(), self.server()} | set(self.trusted_sessions()) | set(keep)
         return [p for p in self.members() if p not in trusted]
 
     def kill(self, keep=(), rounds=200):
-        """SIGKILL the notebook's processes (all but init, server and `keep`) until none is left; True when done.
+        """SIGKILL the notebook's processes (all but init, server, sessions and `keep`) until none is left; True when done.
 
         Each one is signalled through a pidfd, and only while its parent is in the tree, so a PID that
         was freed and reused by a process outside the sandbox is never signalled."""
@@ -91,7 +93,7 @@ class SandboxTree:
             pids = self.notebook_pids(keep)
             if not pids:
                 return True
-            parents = set(pids) | {self.root, self.init(), self.server()} | set(keep)
+            parents = set(pids) | {self.root, self.init(), self.server()} | set(self.trusted_sessions()) | set(keep)
             for pid in pids:
                 _kill(pid, parents)
             time.sleep(0.002)
@@ -142,14 +144,17 @@ class SandboxTree:
     def namespaces_of_notebook(self):
         """A process in the namespaces (mount, IPC) the notebook's code uses: a fork server's child has its own
         (grader/sandbox/child_isolation.py); a kernel uses the sandbox's, where bwrap's init lives."""
-        nested = self.interpreters()
+        nested = self.interpreters() if self.sessions else children(self.server() or 0)[:1]
         return nested[0] if nested else self.init()
 
+    def trusted_sessions(self):
+        """A fork server's sessions (its children); none for a kernel."""
+        server = self.server() if self.sessions else None
+        return children(server) if server else []
+
     def interpreters(self):
-        """The server's grandchildren: a fork server's notebook interpreter (a child of the session the
-        server forked for that notebook, grader/sandbox/zygote.py); a kernel's subprocesses' children."""
-        server = self.server()
-        return [pid for session in (children(server) if server else []) for pid in children(session)]
+        """A fork server's notebook interpreters: the children of its sessions."""
+        return [pid for session in self.trusted_sessions() for pid in children(session)]
 
     def scratch_bytes(self):
         """Bytes used in the notebook's tmpfs folders, seen through its root (statvfs from the host)."""
