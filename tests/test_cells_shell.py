@@ -6,11 +6,10 @@ two notebooks on one warm server changes everything of the shell a cell can reac
 history, output counter, events, magics, settings, formatters, builtins, loaded modules,
 matplotlib's settings), and the second, a different student's, must see none of it.
 """
-import nbformat
 import pytest
 
-from grader.preprocessors.fork_execute import ForkExecute
 from grader.sandbox import bwrap, forkserver
+from notebook_runner import run_on_fork_server
 
 pytestmark = pytest.mark.e2e   # the notebooks run in the real sandbox
 
@@ -49,12 +48,7 @@ print(seen)
 
 
 def run(cells, folder):
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-    executor = ForkExecute()
-    executor.timeout = 30
-    executor.preprocess(notebook, {"metadata": {"path": str(folder)}})
-    return notebook
+    return run_on_fork_server(cells, folder, timeout=30)
 
 
 def printed(cell):

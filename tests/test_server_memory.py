@@ -8,11 +8,10 @@ forked from the clean server (grader/sandbox/zygote.py); here a second notebook 
 server searches every readable-writable mapping of its own memory for what the first one's cells,
 outputs and files held, and must find only its own search strings.
 """
-import nbformat
 import pytest
 
-from grader.preprocessors.fork_execute import ForkExecute
-from grader.sandbox import bwrap, forkserver
+from grader.sandbox import bwrap
+from notebook_runner import run_on_fork_server
 
 pytestmark = pytest.mark.e2e   # the notebooks run in the real sandbox
 
@@ -49,12 +48,7 @@ print(found)
 
 
 def run(cells, folder):
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-    executor = ForkExecute()
-    executor.timeout = 60
-    executor.preprocess(notebook, {"metadata": {"path": str(folder)}})
-    return notebook
+    return run_on_fork_server(cells, folder, timeout=60)
 
 
 def printed(cell):
