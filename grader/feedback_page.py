@@ -116,8 +116,8 @@ class InstructorCells:
     def keys(self, folder):
         try:
             names = sorted(n for n in os.listdir(folder) if n.endswith(".ipynb"))
-            signature = tuple((n, os.stat(os.path.join(folder, n)).st_mtime_ns,
-                               os.stat(os.path.join(folder, n)).st_size) for n in names)
+            stats = [os.stat(os.path.join(folder, n)) for n in names]
+            signature = tuple((n, info.st_mtime_ns, info.st_size) for n, info in zip(names, stats))
         except OSError:
             return frozenset()
         known = self.folders.get(folder)

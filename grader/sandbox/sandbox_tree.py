@@ -30,6 +30,11 @@ def children(pid):
     return found
 
 
+def grandchildren(pid):
+    """The children of `pid`'s children (a fork server's notebook interpreters: children of its sessions)."""
+    return [grandchild for child in children(pid) for grandchild in children(child)]
+
+
 def _stat(pid):
     """The fields of /proc/<pid>/stat after the command name (index 0 is the state), or None."""
     try:
@@ -81,11 +86,17 @@ class SandboxTree:
 
     def notebook_pids(self, keep=()):
         """The processes a notebook started: all members but the init, the server, its sessions and `keep`."""
-        trusted = {self.init(), self.server()} | set(self.trusted_sessions()) | set(keep)
+        trusted = self._trusted() | set(keep)
         return [p for p in self.members() if p not in trusted]
 
+    def _trusted(self):
+        """The sandbox's own processes: bwrap's init, the server and (a fork server's) sessions."""
+        server = self.server()
+        return {self.init(), server} | set(children(server) if server and self.sessions else [])
+
     def kill(self, keep=(), rounds=200):
-        """SIGKILL the notebook's processes (all but init, server, sessions and `keep`) until none is left; True when done.
+        """SIGKILL the notebook's processes (all but init, server, sessions and `keep`) until none is left; True
+        when done.
 
         Each one is signalled through a pidfd, and only while its parent is in the tree, so a PID that
         was freed and reused by a process outside the sandbox is never signalled."""
@@ -93,7 +104,7 @@ class SandboxTree:
             pids = self.notebook_pids(keep)
             if not pids:
                 return True
-            parents = set(pids) | {self.root, self.init(), self.server()} | set(self.trusted_sessions()) | set(keep)
+            parents = set(pids) | {self.root} | self._trusted() | set(keep)
             for pid in pids:
                 _kill(pid, parents)
             time.sleep(0.002)
@@ -144,17 +155,14 @@ class SandboxTree:
     def namespaces_of_notebook(self):
         """A process in the namespaces (mount, IPC) the notebook's code uses: a fork server's child has its own
         (grader/sandbox/child_isolation.py); a kernel uses the sandbox's, where bwrap's init lives."""
-        nested = self.interpreters() if self.sessions else children(self.server() or 0)[:1]
+        server = self.server()
+        nested = (self.interpreters() if self.sessions else children(server)[:1]) if server else []
         return nested[0] if nested else self.init()
 
-    def trusted_sessions(self):
-        """A fork server's sessions (its children); none for a kernel."""
-        server = self.server() if self.sessions else None
-        return children(server) if server else []
-
     def interpreters(self):
-        """A fork server's notebook interpreters: the children of its sessions."""
-        return [pid for session in self.trusted_sessions() for pid in children(session)]
+        """A fork server's notebook interpreters (the children of its sessions); none for a kernel."""
+        server = self.server() if self.sessions else None
+        return grandchildren(server) if server else []
 
     def scratch_bytes(self):
         """Bytes used in the notebook's tmpfs folders, seen through its root (statvfs from the host)."""

@@ -8,7 +8,7 @@ student code runs, so no two notebooks (nor a notebook and its server) ever shar
 """
 import os
 
-from grader.sandbox.sandbox_tree import children
+from grader.sandbox.sandbox_tree import children, grandchildren
 
 
 def _cmdline(pid):
@@ -49,7 +49,7 @@ def _namespace_pids(pid):
 def child_host_pid(server_pid, pid_in_server_namespace):
     """The host pid of the server's notebook interpreter (a child of the server's session for that notebook)
     that has pid `pid_in_server_namespace` in the server's namespace."""
-    for pid in [grandchild for session in children(server_pid) for grandchild in children(session)]:
+    for pid in grandchildren(server_pid):
         ids = _namespace_pids(pid)
         if len(ids) >= 2 and ids[-2] == pid_in_server_namespace:
             return pid

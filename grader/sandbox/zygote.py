@@ -33,7 +33,7 @@ GRACE_SECONDS = 10.0   # CPU seconds a child gets past a cell's limit to handle 
 HEARTBEAT_SECONDS = 0.5
 
 
-SESSION_DONE, SESSION_GRADER_GONE = 0, 3   # a session's exit codes
+SESSION_DONE, SESSION_FAILED, SESSION_GRADER_GONE = 0, 1, 3   # a session's exit codes
 
 
 def _cpu_seconds(pid):
@@ -95,7 +95,7 @@ def main():
         select.select([inbound], [], [])
         session = os.fork()
         if session == 0:
-            code = SESSION_DONE
+            code = SESSION_FAILED   # an exception in the session ends the server, as it did when the server ran it
             try:
                 code = _session(inbound, outbound)
             finally:
